@@ -1,0 +1,117 @@
+"""The Kelderbridge SEND Local Offer and feedback portal."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
+from jinja2.utils import missing
+
+from .config import RTL_LANGUAGES, Config, config_from_env
+from .content import load_store
+from .extensions import babel, csrf, db, limiter, migrate
+
+log = logging.getLogger(__name__)
+
+
+class NameStrictUndefined(StrictUndefined):
+    """Undefined template variables are errors; a missing key of a dict is not.
+
+    GOV.UK Frontend's macros read optional keys such as `params.classes`, so only
+    top-level names are strict.
+    """
+
+    def __new__(cls, hint=None, obj=missing, name=None, exc=None, **kwargs):
+        if obj is not missing:
+            return Undefined(hint=hint, obj=obj, name=name)
+        return super().__new__(cls)
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the portal: config, extensions, content store, blueprints, errors, CLI.
+
+    Refuses to start (raising ContentError) when any content file is broken, and
+    (RuntimeError) when a production instance has no SECRET_KEY.
+    """
+    config_class = config_class or config_from_env()
+    app = Flask(__name__, instance_relative_config=True, static_url_path="/static")
+    app.config.from_object(config_class)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in the environment outside development and tests")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.jinja_options = {**app.jinja_options, "undefined": NameStrictUndefined}
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("app"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+    app.extensions["content"] = load_store(Path(app.config["CONTENT_DIR"]))
+
+    from . import models  # noqa: F401  (register models with SQLAlchemy)
+    from .cli import register_cli
+    from .web import register_web
+
+    register_web(app)
+    register_cli(app)
+
+    @app.context_processor
+    def _layout_globals() -> dict:
+        locale = str(get_locale() or "en")
+        return {
+            "current_locale": locale,
+            "text_direction": "rtl" if locale in RTL_LANGUAGES else "ltr",
+            "languages": app.config["LANGUAGES"],
+        }
+
+    @app.after_request
+    def _remember_language(response):
+        chosen = g.get("chosen_language")
+        if chosen:
+            response.set_cookie(
+                app.config["LANGUAGE_COOKIE"],
+                chosen,
+                max_age=365 * 24 * 3600,
+                secure=app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    return app
+
+
+def _select_locale() -> str:
+    """?lang= first, then the language cookie, then the browser's Accept-Language."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang", "")
+    if asked in languages:
+        g.chosen_language = asked
+        return asked
+    remembered = request.cookies.get(current_app.config["LANGUAGE_COOKIE"], "")
+    if remembered in languages:
+        return remembered
+    return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,103 @@
+"""Configuration read from the environment.
+
+`PORTAL_ENV` picks the class: `production` (the default), `development` or `testing`.
+Production refuses to start without a `SECRET_KEY`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+#: Locales the interface is offered in, each named in itself.
+LANGUAGES: dict[str, str] = {"en": "English"}
+#: Locales written right to left.
+RTL_LANGUAGES = frozenset({"ur", "ar"})
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production settings: everything sensitive comes from the environment."""
+
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'portal.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+    SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", BASE_DIR / "search_index"))
+    SURVEYS_DIR = Path(os.environ.get("SURVEYS_DIR", BASE_DIR / "surveys"))
+
+    SERVICE_NAME = os.environ.get("SERVICE_NAME", "Kelderbridge SEND Local Offer")
+    COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Kelderbridge Borough Council")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "localoffer@kelderbridge.example")
+    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "0113 496 0100")
+
+    LANGUAGES = LANGUAGES
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGE_COOKIE = "lang"
+
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
+
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    TESTING = False
+    DEBUG = False
+
+
+class DevelopmentConfig(Config):
+    """Local development: a fixed secret and cookies that work over plain http."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+    DEBUG = _bool("FLASK_DEBUG", False)
+
+
+class TestConfig(Config):
+    """The test suite: an in-memory database unless TEST_DATABASE_URL is set."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = None
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "production": Config,
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by PORTAL_ENV (production when unset)."""
+    name = os.environ.get("PORTAL_ENV", "production")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"PORTAL_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

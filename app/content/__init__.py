@@ -1,0 +1,24 @@
+"""The Local Offer's content: markdown pages with validated front matter, loaded once.
+
+`load_store()` reads `content/`, validates every file and renders the markdown; the
+result is an immutable `ContentStore` shared by the public pages and the search index.
+"""
+
+from .loader import ContentError, Problem, load_store
+from .schema import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
+from .store import ContentStore, Document, GlossaryTerm
+
+__all__ = [
+    "ACCESS_ROUTES",
+    "AREAS",
+    "AUDIENCES",
+    "CATEGORIES",
+    "NEED_AREAS",
+    "SECTIONS",
+    "ContentError",
+    "ContentStore",
+    "Document",
+    "GlossaryTerm",
+    "Problem",
+    "load_store",
+]

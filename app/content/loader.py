@@ -1,0 +1,206 @@
+"""Reads content/ from disk into a ContentStore, collecting every problem it finds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .render import Renderer, slugify
+from .schema import META_MODELS, GlossaryEntry
+from .store import ContentStore, Document, GlossaryTerm
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KINDS = tuple(META_MODELS)
+GLOSSARY_FILE = "glossary.yaml"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong in a content file, with where to find it."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" stops the site starting; "warning" does not
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content cannot be served; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("content has problems:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def content_fingerprint(content_dir: Path) -> str:
+    """A hash of every content file's path and bytes: changes whenever content does."""
+    digest = hashlib.sha256()
+    for path in sorted(content_dir.rglob("*")):
+        if path.is_file() and path.suffix in {".md", ".yaml", ".yml"}:
+            digest.update(str(path.relative_to(content_dir)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, body's first line number), or None without front matter."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    return None
+
+
+def _key_lines(front: str) -> dict[str, int]:
+    """Line number (1-based, in the file) of each top-level front-matter key."""
+    try:
+        node = yaml.compose(front)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {key.value: key.start_mark.line + 2 for key, _ in node.value}
+
+
+def _validation_problems(rel: str, error: ValidationError, key_lines: dict[str, int]) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc = [str(part) for part in item["loc"]]
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "missing":
+            message = "is required"
+        elif item["type"] == "extra_forbidden":
+            message = "is not a known field"
+        field = ".".join(loc)
+        line = key_lines.get(loc[0], 1) if loc else 1
+        problems.append(Problem(rel, line, f"{field}: {message}" if field else message))
+    return problems
+
+
+def _read_document(kind: str, path: Path, root: Path, renderer: Renderer) -> tuple[Document | None, list[Problem]]:
+    rel = str(path.relative_to(root.parent))
+    slug = path.stem
+    if not SLUG_RE.match(slug):
+        return None, [Problem(rel, 1, f"file name {path.name!r} must be lowercase words joined by '-'")]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem(rel, 1, "file is not UTF-8 text")]
+    parts = split_front_matter(text)
+    if parts is None:
+        return None, [Problem(rel, 1, "front matter missing: the file must start with '---', the fields, then '---'")]
+    front, body, body_line = parts
+    try:
+        data = yaml.safe_load(front)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        reason = getattr(exc, "problem", None) or "not valid YAML"
+        return None, [Problem(rel, line, f"front matter is not valid YAML: {reason}")]
+    if not isinstance(data, dict):
+        return None, [Problem(rel, 2, "front matter must be a set of 'field: value' lines")]
+    key_lines = _key_lines(front)
+    try:
+        meta = META_MODELS[kind].model_validate(data)
+    except ValidationError as exc:
+        return None, _validation_problems(rel, exc, key_lines)
+    if not body.strip():
+        return None, [Problem(rel, body_line, "the page has no text below the front matter")]
+    rendered = renderer.render(body, line_offset=body_line - 1)
+    doc = Document(kind, slug, meta, rendered.html, rendered.headings, rendered.text, path)
+    return doc, []
+
+
+def load_glossary(path: Path, root: Path) -> tuple[list[GlossaryTerm], list[Problem]]:
+    rel = str(path.relative_to(root.parent))
+    if not path.exists():
+        return [], [Problem(rel, 1, "glossary file is missing")]
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [], [Problem(rel, mark.line + 1 if mark else 1, "glossary is not valid YAML")]
+    if not isinstance(data, list):
+        return [], [Problem(rel, 1, "glossary must be a list of terms")]
+    terms: list[GlossaryTerm] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(data):
+        line = node.value[index].start_mark.line + 1 if isinstance(node, yaml.SequenceNode) else 1
+        try:
+            entry = GlossaryEntry.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(Problem(p.path, line, p.message) for p in _validation_problems(rel, exc, {}))
+            continue
+        anchor = slugify(entry.abbreviation or entry.term)
+        for name in (anchor, *(slugify(a) for a in entry.aliases)):
+            if name in seen:
+                problems.append(Problem(rel, line, f"{name!r} is already defined on line {seen[name]}"))
+            seen[name] = line
+        terms.append(GlossaryTerm(entry.term, anchor, entry.definition, entry.abbreviation, entry.aliases))
+    return terms, problems
+
+
+def abbreviation_map(terms: list[GlossaryTerm]) -> dict[str, tuple[str, str]]:
+    """Abbreviations (and all-capital aliases) to (term, anchor), for <abbr> mark-up."""
+    mapping: dict[str, tuple[str, str]] = {}
+    for term in terms:
+        for name in (term.abbreviation, *term.aliases):
+            if (
+                name
+                and len(name) >= 2
+                and name[0].isupper()
+                and sum(c.isupper() for c in name) >= 2
+                and " " not in name
+            ):
+                mapping.setdefault(name, (term.term, term.anchor))
+    return mapping
+
+
+def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]:
+    """Load everything under `content_dir`; the store is None when any file has an error."""
+    problems: list[Problem] = []
+    glossary, glossary_problems = load_glossary(content_dir / GLOSSARY_FILE, content_dir)
+    problems += glossary_problems
+    renderer = Renderer(abbreviation_map(glossary))
+    documents: dict[str, dict[str, Document]] = {kind: {} for kind in KINDS}
+    for kind in KINDS:
+        folder = content_dir / kind
+        if not folder.is_dir():
+            problems.append(Problem(f"{content_dir.name}/{kind}", 1, "folder is missing"))
+            continue
+        for path in sorted(folder.glob("*.md")):
+            doc, found = _read_document(kind, path, content_dir, renderer)
+            problems += found
+            if doc:
+                documents[kind][doc.slug] = doc
+    if problems:
+        return None, sorted(problems)
+    store = ContentStore.build(
+        documents["services"], documents["guidance"], documents["pages"], glossary, content_fingerprint(content_dir)
+    )
+    return store, []
+
+
+def load_store(content_dir: Path) -> ContentStore:
+    """The content store, or ContentError listing every file and line at fault."""
+    store, problems = read_content(content_dir)
+    if store is None:
+        raise ContentError(problems)
+    return store
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,122 @@
+"""The immutable, in-memory content store that pages and search read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .render import Heading
+from .schema import SECTIONS
+
+
+@dataclass(frozen=True)
+class Document:
+    """One content page: validated front matter plus its rendered body."""
+
+    kind: str  # "services" | "guidance" | "pages"
+    slug: str
+    meta: Any  # ServiceMeta | GuidanceMeta | PageMeta
+    html: str
+    headings: tuple[Heading, ...]
+    text: str
+    path: Path
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def summary(self) -> str:
+        return self.meta.summary
+
+    @property
+    def url(self) -> str:
+        return f"/{self.kind}/{self.slug}"
+
+    def is_past_review(self, today: dt.date) -> bool:
+        due = getattr(self.meta, "review_due", None)
+        return due is not None and due < today
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    anchor: str
+    definition: str
+    abbreviation: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return f"{self.abbreviation} ({self.term})" if self.abbreviation else self.term
+
+    @property
+    def letter(self) -> str:
+        return (self.abbreviation or self.term)[0].upper()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every word a reader might use for this term."""
+        return tuple(n for n in (self.abbreviation, self.term, *self.aliases) if n)
+
+
+@dataclass(frozen=True)
+class ContentStore:
+    services: Mapping[str, Document]
+    guidance: Mapping[str, Document]
+    pages: Mapping[str, Document]
+    glossary: tuple[GlossaryTerm, ...]
+    fingerprint: str
+    _guidance_order: tuple[str, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        services: dict[str, Document],
+        guidance: dict[str, Document],
+        pages: dict[str, Document],
+        glossary: list[GlossaryTerm],
+        fingerprint: str,
+    ) -> ContentStore:
+        section_rank = {key: rank for rank, key in enumerate(SECTIONS)}
+        order = sorted(guidance, key=lambda s: (section_rank[guidance[s].meta.section], guidance[s].meta.order, s))
+        return cls(
+            services=MappingProxyType(dict(sorted(services.items(), key=lambda kv: kv[1].title.lower()))),
+            guidance=MappingProxyType({slug: guidance[slug] for slug in order}),
+            pages=MappingProxyType(pages),
+            glossary=tuple(sorted(glossary, key=lambda t: (t.abbreviation or t.term).lower())),
+            fingerprint=fingerprint,
+            _guidance_order=tuple(order),
+        )
+
+    def services_in(self, category: str) -> list[Document]:
+        return [doc for doc in self.services.values() if doc.meta.category == category]
+
+    def guidance_in(self, section: str) -> list[Document]:
+        return [doc for doc in self.guidance.values() if doc.meta.section == section]
+
+    def neighbours(self, slug: str) -> tuple[Document | None, Document | None]:
+        """The guidance pages before and after `slug` in reading order."""
+        index = self._guidance_order.index(slug)
+        before = self.guidance[self._guidance_order[index - 1]] if index > 0 else None
+        after = self.guidance[self._guidance_order[index + 1]] if index + 1 < len(self._guidance_order) else None
+        return before, after
+
+    def lookup(self, slug: str) -> Document | None:
+        """A service or guidance page by slug (used for `related:` links)."""
+        return self.guidance.get(slug) or self.services.get(slug)
+
+    def glossary_term(self, word: str) -> GlossaryTerm | None:
+        """The glossary entry whose abbreviation, term or alias is `word` (any case)."""
+        wanted = word.strip().lower()
+        for term in self.glossary:
+            if any(name.lower() == wanted for name in term.names):
+                return term
+        return None
+
+    def documents(self) -> list[Document]:
+        return [*self.services.values(), *self.guidance.values(), *self.pages.values()]

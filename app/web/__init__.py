@@ -1,0 +1,76 @@
+"""The web layer: one blueprint per audience, error pages and GOV.UK asset serving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, render_template, request, send_from_directory, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
+
+
+def register_web(app: Flask) -> None:
+    """Register every blueprint, the /assets route and the error pages."""
+    from . import public
+
+    app.register_blueprint(public.bp)
+
+    assets_dir = Path(app.static_folder or "") / "govuk"
+
+    @app.route("/assets/<path:filename>")
+    def govuk_assets(filename: str):
+        """GOV.UK Frontend's compiled assets (copied in at install time)."""
+        return send_from_directory(assets_dir, filename, max_age=7 * 24 * 3600)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/generic.html"
+        return render_template(template, error=error, code=code), code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.exception("Unhandled error on a request")
+        return render_template("errors/500.html", error=None, code=500), 500
+
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.jinja_env.globals["navigation_items"] = navigation_items
+    app.jinja_env.filters["extract_label"] = lambda key, labels: labels[key]
+
+
+#: The service navigation: (endpoint, label, path prefix that marks it active).
+NAVIGATION = (
+    ("public.services", _l("Services"), ("/services", "/categories")),
+    ("public.guidance_index", _l("Guidance"), ("/guidance",)),
+    ("search.search", _l("Search"), ("/search",)),
+    ("yswd.index", _l("You said, we did"), ("/you-said-we-did",)),
+    ("public.glossary", _l("Glossary"), ("/glossary",)),
+)
+
+
+def navigation_items() -> list[dict]:
+    """Items for govukServiceNavigation, the current section marked active."""
+    items = []
+    for endpoint, label, prefixes in NAVIGATION:
+        if endpoint not in current_app.view_functions:
+            continue
+        items.append({"href": url_for(endpoint), "text": str(label), "active": request.path.startswith(prefixes)})
+    return items
+
+
+def site_paths(app: Flask) -> set[str]:
+    """Every GET path without arguments, for checking internal links in content."""
+    return {
+        rule.rule.rstrip("/") or "/"
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or set()) and not rule.arguments
+    }

@@ -1,0 +1,147 @@
+"""Public pages: home, categories, services, guidance, glossary, fixed pages, sitemap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore
+from ..content.schema import CATEGORY_DESCRIPTIONS
+
+bp = Blueprint("public", __name__)
+
+#: The newcomers' start points on the home page: (guidance slug, heading, description).
+START_POINTS = (
+    (
+        "what-is-the-local-offer",
+        _l("What is the Local Offer?"),
+        _l("What this website is for and what you can find here."),
+    ),
+    (
+        "does-my-child-have-sen",
+        _l("I think my child has special educational needs"),
+        _l("Signs to look out for, who to talk to first and the help your child can get straight away."),
+    ),
+    (
+        "asking-for-an-ehc-needs-assessment",
+        _l("We are asking for an EHC needs assessment"),
+        _l("Who can ask, how to ask and what happens over the 20 weeks."),
+    ),
+    (
+        "living-with-an-ehc-plan",
+        _l("We have an EHC plan"),
+        _l("What the plan means day to day, annual reviews and what to do if help is not happening."),
+    ),
+    (
+        "preparing-for-adulthood",
+        _l("Preparing for adulthood (14 to 25)"),
+        _l("Work, college, living independently, friends and good health as your child grows up."),
+    ),
+)
+
+
+def store() -> ContentStore:
+    """The content store loaded at start-up."""
+    return current_app.extensions["content"]
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {
+        "CATEGORIES": CATEGORIES,
+        "CATEGORY_DESCRIPTIONS": CATEGORY_DESCRIPTIONS,
+        "NEED_AREAS": NEED_AREAS,
+        "ACCESS_ROUTES": ACCESS_ROUTES,
+        "AREAS": AREAS,
+        "AUDIENCES": AUDIENCES,
+        "SECTIONS": SECTIONS,
+    }
+
+
+@bp.route("/")
+def home():
+    content = store()
+    start_points = [(content.guidance[slug], heading, text) for slug, heading, text in START_POINTS]
+    counts = {key: len(content.services_in(key)) for key in CATEGORIES}
+    return render_template("public/home.html", start_points=start_points, counts=counts)
+
+
+@bp.route("/services")
+def services():
+    content = store()
+    return render_template("public/services.html", groups={key: content.services_in(key) for key in CATEGORIES})
+
+
+@bp.route("/categories/<key>")
+def category(key: str):
+    if key not in CATEGORIES:
+        abort(404)
+    return render_template("public/category.html", key=key, services=store().services_in(key), today=dt.date.today())
+
+
+@bp.route("/services/<slug>")
+def service(slug: str):
+    doc = store().services.get(slug) or abort(404)
+    return render_template("public/service.html", doc=doc, meta=doc.meta, overdue=doc.is_past_review(dt.date.today()))
+
+
+@bp.route("/guidance")
+def guidance_index():
+    content = store()
+    return render_template("public/guidance_index.html", sections={key: content.guidance_in(key) for key in SECTIONS})
+
+
+@bp.route("/guidance/<slug>")
+def guidance(slug: str):
+    content = store()
+    doc = content.guidance.get(slug) or abort(404)
+    previous, following = content.neighbours(slug)
+    related = [d for d in (content.lookup(s) for s in doc.meta.related) if d]
+    step = content.guidance_in(doc.meta.section)
+    return render_template(
+        "public/guidance.html",
+        doc=doc,
+        meta=doc.meta,
+        previous=previous,
+        following=following,
+        related=related,
+        step=step,
+    )
+
+
+@bp.route("/glossary")
+def glossary():
+    terms = store().glossary
+    letters = {letter: list(items) for letter, items in groupby(terms, key=lambda t: t.letter)}
+    return render_template("public/glossary.html", letters=letters)
+
+
+@bp.route("/pages/<slug>")
+def page(slug: str):
+    doc = store().pages.get(slug) or abort(404)
+    return render_template("public/page.html", doc=doc)
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    content = store()
+    urls = [url_for("public.home", _external=True), url_for("public.services", _external=True)]
+    urls += [url_for("public.guidance_index", _external=True), url_for("public.glossary", _external=True)]
+    urls += [url_for("public.category", key=key, _external=True) for key in CATEGORIES]
+    urls += [request.url_root.rstrip("/") + doc.url for doc in content.documents()]
+    body = render_template("public/sitemap.xml", urls=urls)
+    return Response(body, mimetype="application/xml")
+
+
+@bp.route("/robots.txt")
+def robots():
+    lines = [
+        "User-agent: *",
+        "Disallow: /staff/",
+        "Disallow: /s/",
+        f"Sitemap: {url_for('public.sitemap', _external=True)}",
+    ]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")

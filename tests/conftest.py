@@ -1,0 +1,92 @@
+"""Shared fixtures: the app built by the factory with TestConfig, and get_page()."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    """One app for the session; content is read-only so it can be shared."""
+    application = create_app(TestConfig)
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+class Page:
+    """A fetched page, parsed, with the structural checks every page must pass."""
+
+    def __init__(self, response, soup: BeautifulSoup) -> None:
+        self.response = response
+        self.soup = soup
+
+    @property
+    def h1(self) -> str:
+        return _text(self.soup.find("h1"))
+
+    @property
+    def title(self) -> str:
+        return _text(self.soup.title)
+
+    def text(self) -> str:
+        return _text(self.soup.find("main"))
+
+    def links(self) -> list[str]:
+        return [a["href"] for a in self.soup.find_all("a", href=True)]
+
+    def select(self, selector: str):
+        return self.soup.select(selector)
+
+
+def _text(node) -> str:
+    return re.sub(r"\s+", " ", node.get_text(" ")).strip() if node else ""
+
+
+def check_page_structure(response) -> Page:
+    """Exactly one <h1>; <title> starts with it; <html lang> set."""
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    page = Page(response, soup)
+    h1s = soup.find_all("h1")
+    assert len(h1s) == 1, f"{response.request.path}: expected one <h1>, found {len(h1s)}"
+    title = page.title
+    assert title.startswith(page.h1) or title.startswith("Error: " + page.h1), (
+        f"{response.request.path}: <title> {title!r} does not start with the h1 {page.h1!r}"
+    )
+    assert soup.html.get("lang"), f"{response.request.path}: <html> has no lang"
+    return page
+
+
+@pytest.fixture()
+def get_page(client: FlaskClient):
+    """Fetch a page, assert its status, parse it and check its structure."""
+
+    def fetch(path: str, status: int = 200, **kwargs) -> Page:
+        response = client.get(path, **kwargs)
+        assert response.status_code == status, f"{path}: {response.status_code}"
+        return check_page_structure(response)
+
+    return fetch
