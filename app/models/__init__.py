@@ -1,0 +1,3 @@
+"""Database models, one module per area; importing this package registers them all."""
+
+from __future__ import annotations
