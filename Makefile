@@ -10,7 +10,7 @@ PORT      ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-APT_PACKAGES ?= nodejs npm
+APT_PACKAGES ?=
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 STATIC     := app/static
 
@@ -74,7 +74,8 @@ content-check: venv ## Report every problem in content/ with file and line
 
 .PHONY: ci-deps
 ci-deps: ## Install the system packages CI needs (Debian; run as root)
-	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	@if [ -z "$(strip $(APT_PACKAGES))" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  missing=""; for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	  if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	else echo "Not root or not Debian: install $(APT_PACKAGES) yourself"; fi
