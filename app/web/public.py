@@ -6,11 +6,11 @@ import datetime as dt
 from itertools import groupby
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document
 from ..content.schema import CATEGORY_DESCRIPTIONS
+from ..i18n import current_language
 
 bp = Blueprint("public", __name__)
 
@@ -51,7 +51,7 @@ def store() -> ContentStore:
 
 def localise(doc: Document) -> tuple[Document, bool]:
     """The page in the reader's language, and whether it had to fall back to English."""
-    locale = str(get_locale() or "en")
+    locale = current_language()
     if locale == "en":
         return doc, False
     translated = store().localised(doc, locale)
@@ -102,7 +102,7 @@ def service(slug: str):
 @bp.route("/guidance")
 def guidance_index():
     content = store()
-    locale = str(get_locale() or "en")
+    locale = current_language()
     sections = {key: [content.in_locale(doc, locale) for doc in content.guidance_in(key)] for key in SECTIONS}
     return render_template("public/guidance_index.html", sections=sections)
 
@@ -110,7 +110,7 @@ def guidance_index():
 @bp.route("/guidance/<slug>")
 def guidance(slug: str):
     content = store()
-    locale = str(get_locale() or "en")
+    locale = current_language()
     doc, untranslated = localise(content.guidance.get(slug) or abort(404))
     previous, following = (content.in_locale(d, locale) if d else None for d in content.neighbours(slug))
     related = [content.in_locale(d, locale) for d in (content.lookup(s) for s in doc.meta.related) if d]
