@@ -19,7 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import DateField, IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..content.loader import abbreviation_map
 from ..content.render import Renderer
@@ -93,9 +93,14 @@ class GovDateField(DateField):
         self.invalid_message = invalid_message or _l("Enter a real date")
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist and not any(value.strip() for value in valuelist):
+        if not valuelist or not any(value.strip() for value in valuelist):
+            self.raw_data = None if not valuelist else self.raw_data
             self.data = None
             return
+        if len(valuelist) != 3:
+            self.raw_data = [*valuelist, "", "", ""][:3]
+            self.data = None
+            raise ValueError(str(self.invalid_message))
         try:
             super().process_formdata([" ".join(value.strip() for value in valuelist)] if valuelist else valuelist)
         except ValueError:
@@ -117,6 +122,11 @@ class WholeNumberField(IntegerField):
             super().process_formdata([valuelist[0].strip().rstrip("%")] if valuelist else valuelist)
         except ValueError:
             raise ValueError(str(self.invalid_message or _l("Enter a whole number"))) from None
+
+
+def strip(value: Any) -> Any:
+    """A WTForms filter: surrounding spaces removed, so a blank answer counts as no answer."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def web_link(message: object) -> Any:
@@ -203,8 +213,9 @@ class UpdateForm(FlaskForm):
         _l("What has happened"),
         widget=GovTextArea(),
         description=MARKDOWN_HINT,
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter what has happened")),
+            DataRequired(message=_l("Enter what has happened")),
             Length(max=5000, message=_l("Update must be 5,000 characters or fewer")),
         ],
     )

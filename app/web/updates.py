@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy import select
 from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..extensions import db
 from ..models.staff import Role, utcnow
@@ -25,7 +25,7 @@ from ..yswd.feeds import FeedItem, atom_feed
 from ..yswd.themes import NEWS_KINDS
 from .auth import current_staff, role_required
 from .pagination import govuk_pagination, paginate
-from .publishing import MARKDOWN_HINT, ConfirmForm, PublishForm, markdown_renderer
+from .publishing import MARKDOWN_HINT, ConfirmForm, PublishForm, markdown_renderer, strip
 from .staff import add_tool
 
 bp = Blueprint("updates", __name__, url_prefix="/updates")
@@ -99,8 +99,9 @@ class PostForm(FlaskForm):
     title = StringField(
         _l("Title"),
         widget=GovTextInput(),
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter a title")),
+            DataRequired(message=_l("Enter a title")),
             Length(max=200, message=_l("Title must be 200 characters or fewer")),
         ],
     )
@@ -114,8 +115,9 @@ class PostForm(FlaskForm):
         _l("Summary"),
         widget=GovTextInput(),
         description=_l("One sentence for the home page and the list of updates."),
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter a summary")),
+            DataRequired(message=_l("Enter a summary")),
             Length(max=300, message=_l("Summary must be 300 characters or fewer")),
         ],
     )
@@ -123,8 +125,9 @@ class PostForm(FlaskForm):
         _l("Update"),
         widget=GovTextArea(),
         description=MARKDOWN_HINT,
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter the update")),
+            DataRequired(message=_l("Enter the update")),
             Length(max=10000, message=_l("Update must be 10,000 characters or fewer")),
         ],
     )

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy import select
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..extensions import db
 from ..models.staff import Role, utcnow
@@ -32,6 +32,7 @@ from .publishing import (
     WholeNumberField,
     date_items,
     markdown_renderer,
+    strip,
     web_link,
 )
 from .staff import add_tool
@@ -157,8 +158,9 @@ class EntryForm(FlaskForm):
         _l("Title"),
         widget=GovTextInput(),
         description=_l("A short summary for the list and the feed, for example: Clearer information about transport"),
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter a title")),
+            DataRequired(message=_l("Enter a title")),
             Length(max=200, message=_l("Title must be 200 characters or fewer")),
         ],
     )
@@ -172,8 +174,9 @@ class EntryForm(FlaskForm):
         _l("We asked"),
         widget=GovTextArea(),
         description=_l("Which survey, consultation or conversation this came from, and when."),
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter what we asked")),
+            DataRequired(message=_l("Enter what we asked")),
             Length(max=2000, message=_l("We asked must be 2,000 characters or fewer")),
         ],
     )
@@ -189,8 +192,9 @@ class EntryForm(FlaskForm):
         _l("You said"),
         widget=GovTextArea(),
         description=MARKDOWN_HINT,
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter what families told us")),
+            DataRequired(message=_l("Enter what families told us")),
             Length(max=20000, message=_l("You said must be 20,000 characters or fewer")),
         ],
     )
@@ -198,8 +202,9 @@ class EntryForm(FlaskForm):
         _l("We did"),
         widget=GovTextArea(),
         description=MARKDOWN_HINT,
+        filters=[strip],
         validators=[
-            InputRequired(message=_l("Enter what we did or will do")),
+            DataRequired(message=_l("Enter what we did or will do")),
             Length(max=20000, message=_l("We did must be 20,000 characters or fewer")),
         ],
     )
