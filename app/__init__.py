@@ -13,6 +13,7 @@ from jinja2.utils import missing
 from .config import RTL_LANGUAGES, Config, config_from_env
 from .content import load_store
 from .extensions import babel, csrf, db, limiter, migrate
+from .search import init_search
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     WTFormsHelpers(app)
 
     app.extensions["content"] = load_store(Path(app.config["CONTENT_DIR"]))
+    init_search(app)  # logs when the search index is missing or older than the content
 
     from . import models  # noqa: F401  (register models with SQLAlchemy)
     from .cli import register_cli
