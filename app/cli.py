@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .content.check import check_content
 
@@ -43,9 +44,7 @@ def content_check(today: dt.datetime | None, strict: bool) -> None:
         raise SystemExit(1)
 
 
-@click.group("search", help="Build and check the search index.")
-def search_group() -> None:
-    pass
+search_group = AppGroup("search", help="Build and check the search index.")
 
 
 @search_group.command("build")

@@ -32,6 +32,8 @@ AGE_MIN, AGE_MAX = 0, 25
 #: Areas a family can say they live in; services for the whole borough count for each.
 LOCAL_AREAS = tuple(key for key in AREAS if key != "borough-wide")
 SYNONYM_WEIGHT = 0.8
+#: How much a document gains for matching more of the words searched for (Whoosh coordination).
+COORDINATION = 0.9
 #: Scores are multiplied by these: a glossary entry or fixed page matches a word easily
 #: (short, with the word in its title) but is rarely what a family is looking for.
 KIND_WEIGHTS = {"services": 1.0, "guidance": 1.0, "glossary": 0.35, "pages": 0.5}
@@ -205,7 +207,12 @@ class _Snapshot:
         candidates = [*self.by_initial.get(word[:1], ()), *(w for w in extra if w[:1] == word[:1])]
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
-            if abs(len(candidate) - len(word)) > maxdist or candidate in STOP_WORDS or candidate == word:
+            if (
+                abs(len(candidate) - len(word)) > maxdist
+                or len(candidate) < 3
+                or candidate in STOP_WORDS
+                or candidate == word
+            ):
                 continue
             distance = _distance(candidate, word)
             if distance <= maxdist:
@@ -383,7 +390,7 @@ class SearchIndex:
             parts.append(self._concept_query(concept))
         query: Query | None = None
         if parts:
-            query = parts[0] if len(parts) == 1 else Or(parts, scale=0.9)
+            query = parts[0] if len(parts) == 1 else Or(parts, scale=COORDINATION)
         return _Plan(query, suggestion, text, frozenset(highlight_terms), _age_in(text))
 
     def _concept_query(self, concept: tuple[str, ...]) -> Query:
@@ -400,7 +407,7 @@ class SearchIndex:
 
     def _correct(self, word: str, snapshot: _Snapshot, reader: IndexReader) -> str | None:
         """A spelling correction for an unknown word, from the index's own words, or None."""
-        if len(word) < 3 or not word.isalpha() or word in STOP_WORDS or word in self.synonyms.vocabulary:
+        if len(word) < 4 or not word.isalpha() or word in STOP_WORDS or word in self.synonyms.vocabulary:
             return None
         if word in snapshot.spelling:
             return None

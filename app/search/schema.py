@@ -12,7 +12,7 @@ DEFAULT_LANG = "en"
 
 #: Text fields and how much a match in each counts. Titles and summaries outweigh body text;
 #: keywords are glossary names, category and need-area labels, all chosen by editors.
-FIELD_WEIGHTS = {"title": 4.0, "keywords": 2.5, "summary": 2.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 2.5, "keywords": 1.5, "summary": 1.5, "body": 1.0}
 
 #: Result kinds, in the order the "type" filter lists them.
 KINDS = ("services", "guidance", "glossary", "pages")
