@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -104,14 +105,15 @@ class Synonyms:
             tuple(keys),
         )
 
-    @property
-    def starts(self) -> frozenset[str]:
-        """The first term of every phrase."""
-        found = self.__dict__.get("_starts")
-        if found is None:
-            found = frozenset(phrase[0] for phrase in self.by_phrase)
-            object.__setattr__(self, "_starts", found)
-        return found
+    @cached_property
+    def ends(self) -> frozenset[str]:
+        """The last term of every phrase."""
+        return frozenset(phrase[-1] for phrase in self.by_phrase)
+
+    @cached_property
+    def phrase_keys(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Each phrase's group keys."""
+        return {phrase: tuple(self.group_keys(phrase)) for phrase in self.by_phrase}
 
     @property
     def fingerprint(self) -> str:
@@ -156,19 +158,23 @@ class SynonymFilter(Filter):
         return hash(self.synonyms.fingerprint)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        buffered = [token.copy() for token in tokens]
-        texts = [token.text for token in buffered]
-        longest = self.synonyms.longest
-        starts = self.synonyms.starts
-        for index, token in enumerate(buffered):
+        # Whoosh reuses one Token object and its consumers read each token as it is yielded,
+        # so the group key is yielded by changing the text of the token just seen.
+        keys = self.synonyms.phrase_keys
+        ends = self.synonyms.ends
+        window: deque[str] = deque(maxlen=self.synonyms.longest)
+        for token in tokens:
             yield token
-            if token.text not in starts:
+            text = token.text
+            window.append(text)
+            if text not in ends:
                 continue
-            for size in range(1, min(longest, len(texts) - index) + 1):
-                for key in self.synonyms.group_keys(tuple(texts[index : index + size])):
-                    extra = token.copy()
-                    extra.text = key
-                    yield extra
+            recent = tuple(window)
+            for size in range(1, len(recent) + 1):
+                for key in keys.get(recent[-size:], ()):
+                    token.text = key
+                    yield token
+            token.text = text
 
 
 def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:

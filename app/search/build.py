@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -31,13 +32,17 @@ from flask_babel import force_locale
 from whoosh.index import create_in
 
 from ..content import CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document, GlossaryTerm
-from .analysis import Synonyms, default_synonyms, words
+from .analysis import Synonyms, default_synonyms
 from .schema import DEFAULT_LANG, SCHEMA_VERSION, make_schema
 
 CURRENT_FILE = "CURRENT"
 BUILD_FILE = "build.json"
+SPELLING_FILE = "spelling.json"
 BUILD_PREFIX = "index-"
 TEMP_PREFIX = ".building-"
+#: Whoosh's in-memory posting pool. Larger pools avoid sorting runs on disk: at 10,000
+#: services a 2 GB pool (about 0.8 GB resident in practice) builds in about half the time.
+BUILD_MEMORY_MB = 2048
 
 Record = dict[str, Any]
 
@@ -94,8 +99,13 @@ def _english(label: Any) -> str:
     return str(label)
 
 
-def _spell_text(*parts: str) -> str:
-    return " ".join(sorted(set(words(" ".join(parts)))))
+_SPELL_WORD = re.compile(r"[^\W\d_]{3,40}")
+
+
+def spelling_words(record: Record) -> set[str]:
+    """The distinct words (letters only, lowercased) a record uses, for spelling suggestions."""
+    text = " ".join(str(record.get(name, "")) for name in ("title", "summary", "keywords", "body"))
+    return set(_SPELL_WORD.findall(text.lower()))
 
 
 def document_record(doc: Document) -> Record:
@@ -139,7 +149,6 @@ def document_record(doc: Document) -> Record:
         summary=doc.summary,
         keywords=" ".join(keywords),
         body="\n".join(part for part in body if part),
-        spell=_spell_text(doc.title, doc.summary, *keywords, *body),
     )
     return record
 
@@ -157,7 +166,6 @@ def glossary_record(term: GlossaryTerm) -> Record:
         "summary": term.definition,
         "keywords": names,
         "body": term.definition,
-        "spell": _spell_text(term.heading, names, term.definition),
         "names": sorted({normalise_name(n) for n in term.names}),
     }
 
@@ -198,11 +206,13 @@ def write_index(
     temp.mkdir()
     try:
         index = create_in(str(temp), make_schema(synonyms))
-        writer = index.writer(limitmb=256)
+        writer = index.writer(limitmb=BUILD_MEMORY_MB)
         written = 0
+        spelling: Counter[str] = Counter()
         try:
             for item in items:
                 writer.add_document(**item)
+                spelling.update(spelling_words(item))
                 written += 1
         except BaseException:
             writer.cancel()
@@ -216,6 +226,7 @@ def write_index(
             stamp.isoformat(),
             synonyms.fingerprint,
         )
+        (temp / SPELLING_FILE).write_text(json.dumps(dict(sorted(spelling.items()))), encoding="utf-8")
         (temp / BUILD_FILE).write_text(info.to_json(), encoding="utf-8")
         temp.rename(info.path)
     except BaseException:

@@ -7,9 +7,13 @@ both ways, and the query object is built directly.
 
 from __future__ import annotations
 
+import heapq
 import html
+import json
 import re
 import threading
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,23 +21,22 @@ from typing import Any
 
 from whoosh.analysis import STOP_WORDS
 from whoosh.index import open_dir
-from whoosh.query import Every, Or, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from ..content import AREAS, CATEGORIES, NEED_AREAS
 from .analysis import MAX_QUERY_WORDS, Synonyms, clean_text, default_synonyms, stem_word, terms, words
-from .build import BuildInfo, current_build, normalise_name
+from .build import SPELLING_FILE, BuildInfo, current_build, normalise_name
 from .schema import FIELD_WEIGHTS, KINDS, SCHEMA_VERSION
 
 PER_PAGE = 10
+#: Most postings (document, score pairs) kept in memory across all cached terms (about 12 bytes each).
+IMPACT_CACHE_POSTINGS = 4_000_000
 MAX_PAGE = 1000
 AGE_MIN, AGE_MAX = 0, 25
 #: Areas a family can say they live in; services for the whole borough count for each.
 LOCAL_AREAS = tuple(key for key in AREAS if key != "borough-wide")
 SYNONYM_WEIGHT = 0.8
-#: How much a document gains for matching more of the words searched for (Whoosh coordination).
-COORDINATION = 0.9
 #: Scores are multiplied by these: a glossary entry or fixed page matches a word easily
 #: (short, with the word in its title) but is rarely what a family is looking for.
 KIND_WEIGHTS = {"services": 1.0, "guidance": 1.0, "glossary": 0.35, "pages": 0.5}
@@ -169,13 +172,18 @@ class _Snapshot:
         self.spelling: dict[str, int] = {}  # every word in the index -> how many documents use it
         self.by_initial: dict[str, list[str]] = {}
         self.corrections: dict[str, str | None] = {}
+        self._impacts: OrderedDict[tuple[str, str], tuple[array, array]] = OrderedDict()
+        self._impact_size = 0
+        self._impact_lock = threading.Lock()
         with self.index.reader() as reader:
             for docnum, stored in reader.iter_docs():
                 self._remember(docnum, stored)
-            for text, info in reader.iter_field("spell"):
-                word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-                self.spelling[word] = info.doc_frequency()
-                self.by_initial.setdefault(word[:1], []).append(word)
+        self.spelling = json.loads((path / SPELLING_FILE).read_text(encoding="utf-8"))
+        for word in self.spelling:
+            self.by_initial.setdefault(word[:1], []).append(word)
+        self.all_docs = set(self.browse_order)
+        self.browse_list = sorted(self.browse_order, key=self.browse_order.__getitem__)
+        self.down_weighted = sum(1 for weight in self.weights.values() if weight < 1.0)
         borough = self.areas["borough-wide"]
         for key in LOCAL_AREAS:
             self.areas[key] |= borough
@@ -220,6 +228,45 @@ class _Snapshot:
                 if best is None or key < best:
                     best = key
         return best[2] if best else None
+
+    def impacts(self, searcher: Searcher, name: str, text: str) -> tuple[array, array]:
+        """(documents, BM25F scores) of one term, read from the index once and then kept in memory.
+
+        Whoosh's matchers cost several microseconds per document in Python; summing cached
+        per-term scores costs a fraction of that. The cache holds at most IMPACT_CACHE_POSTINGS
+        postings, dropping the least recently used terms.
+        """
+        key = (name, text)
+        cached = self._impacts.get(key)
+        if cached is not None:
+            with self._impact_lock:
+                if key in self._impacts:
+                    self._impacts.move_to_end(key)
+            return cached
+        docs, scores = array("i"), array("d")
+        if key in searcher.reader():
+            matcher = searcher.postings(name, text)
+            while matcher.is_active():
+                docs.append(matcher.id())
+                scores.append(matcher.score())
+                matcher.next()
+        with self._impact_lock:
+            self._impacts[key] = (docs, scores)
+            self._impact_size += len(docs)
+            while self._impact_size > IMPACT_CACHE_POSTINGS and len(self._impacts) > 1:
+                _, (old_docs, _) = self._impacts.popitem(last=False)
+                self._impact_size -= len(old_docs)
+        return docs, scores
+
+    def score(self, searcher: Searcher, terms: dict[tuple[str, str], float]) -> dict[int, float]:
+        """Every matching document's score: the weighted sum of its terms' BM25F scores."""
+        totals: dict[int, float] = {}
+        get = totals.get
+        for (name, text), weight in terms.items():
+            docs, scores = self.impacts(searcher, name, text)
+            for docnum, score in zip(docs, scores, strict=True):
+                totals[docnum] = get(docnum, 0.0) + score * weight
+        return totals
 
     def searcher(self) -> Searcher:
         """This thread's searcher (Whoosh searchers are not shared between threads)."""
@@ -342,25 +389,26 @@ class SearchIndex:
         searcher = snapshot.searcher()
         cleaned = clean_text(text)
         plan = self._plan(cleaned, snapshot, searcher.reader())
-        if plan.query is None and not filters.active:
+        if not plan.terms and not filters.active:
             return SearchResults(cleaned, filters, [], 0, 1, 1, {}, plan.suggestion, plan.definition(snapshot))
-        query = plan.query if plan.query is not None else Every()
-        results = searcher.search(query, limit=None, terms=False)
-        ranked: list[tuple[float, int]] = list(results.top_n)
-        if plan.query is None:
-            ranked.sort(key=lambda pair: snapshot.browse_order[pair[1]])
-        else:
-            weights = snapshot.weights
-            ranked = sorted(((score * weights[docnum], docnum) for score, docnum in ranked), reverse=True)
-        matched = {docnum for _, docnum in ranked}
         groups = snapshot.passing(filters)
-        if groups:
-            allowed = set.intersection(*groups.values())
-            ranked = [pair for pair in ranked if pair[1] in allowed]
-        total = len(ranked)
-        pages = max(1, -(-total // PER_PAGE))
-        page = min(max(1, page), pages, MAX_PAGE)
-        chosen = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
+        allowed = set.intersection(*groups.values()) if groups else None
+        if not plan.terms:  # filters only: browse everything they let through, in a fixed order
+            matched: set[int] | dict[int, float] = snapshot.all_docs
+            ranked = [doc for doc in snapshot.browse_list if allowed is None or doc in allowed]
+            total = len(ranked)
+            pages = max(1, -(-total // PER_PAGE))
+            page = min(max(1, page), pages, MAX_PAGE)
+            chosen = [(0.0, doc) for doc in ranked[(page - 1) * PER_PAGE : page * PER_PAGE]]
+        else:
+            matched = snapshot.score(searcher, plan.terms)
+            candidates = matched.items() if allowed is None else ((d, s) for d, s in matched.items() if d in allowed)
+            weights = snapshot.weights
+            weighted = [(score * weights[docnum], docnum) for docnum, score in candidates]
+            total = len(weighted)
+            pages = max(1, -(-total // PER_PAGE))
+            page = min(max(1, page), pages, MAX_PAGE)
+            chosen = heapq.nlargest(page * PER_PAGE, weighted)[(page - 1) * PER_PAGE :]
         hits = [self._hit(searcher, docnum, score, plan.highlight_terms) for score, docnum in chosen]
         return SearchResults(
             text=cleaned,
@@ -369,7 +417,7 @@ class SearchIndex:
             total=total,
             page=page,
             pages=pages,
-            facets=snapshot.counts(matched, filters, groups),
+            facets=snapshot.counts(set(matched), filters, groups),
             suggestion=plan.suggestion,
             definition=plan.definition(snapshot),
             age_hint=None if filters.age is not None else plan.age_hint,
@@ -384,26 +432,18 @@ class SearchIndex:
         query_terms = terms(" ".join(c or w for w, c in zip(typed, corrected, strict=True)))
         concepts = self.synonyms.segment(query_terms)
         highlight_terms: set[str] = set()
-        parts: list[Query] = []
+        boosts: dict[tuple[str, str], float] = {}
         for concept in concepts:
             highlight_terms.update(term for phrase in self.synonyms.alternatives(concept) for term in phrase)
-            parts.append(self._concept_query(concept))
-        query: Query | None = None
-        if parts:
-            query = parts[0] if len(parts) == 1 else Or(parts, scale=COORDINATION)
-        return _Plan(query, suggestion, text, frozenset(highlight_terms), _age_in(text))
+            for key, boost in self._concept_terms(concept):
+                boosts[key] = max(boost, boosts.get(key, 0.0))
+        return _Plan(boosts, suggestion, text, frozenset(highlight_terms), _age_in(text))
 
-    def _concept_query(self, concept: tuple[str, ...]) -> Query:
-        """A word or synonym phrase in every text field: the word itself, and its groups' terms."""
+    def _concept_terms(self, concept: tuple[str, ...]) -> list[tuple[tuple[str, str], float]]:
+        """A word or synonym phrase as (field, term) pairs with boosts: the word, and its groups' keys."""
         weighted = [(concept[0], 1.0)] if len(concept) == 1 else []
         weighted += [(key, SYNONYM_WEIGHT if weighted else 1.0) for key in self.synonyms.group_keys(concept)]
-        return Or(
-            [
-                Term(name, text, boost=boost * weight)
-                for name, boost in FIELD_WEIGHTS.items()
-                for text, weight in weighted
-            ]
-        )
+        return [((name, text), boost * weight) for name, boost in FIELD_WEIGHTS.items() for text, weight in weighted]
 
     def _correct(self, word: str, snapshot: _Snapshot, reader: IndexReader) -> str | None:
         """A spelling correction for an unknown word, from the index's own words, or None."""
@@ -440,7 +480,7 @@ class SearchIndex:
 
 @dataclass(frozen=True)
 class _Plan:
-    query: Query | None
+    terms: dict[tuple[str, str], float]  # (field, term) -> weight; a document's score sums them
     suggestion: str | None
     text: str
     highlight_terms: frozenset[str]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .analysis import Synonyms, indexing_analyzer, word_analyzer
+from .analysis import Synonyms, indexing_analyzer
 
 #: Bump when the fields change: an index built with another version counts as out of date.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 DEFAULT_LANG = "en"
 
 #: Text fields and how much a match in each counts. Titles and summaries outweigh body text;
@@ -23,7 +23,8 @@ def make_schema(synonyms: Synonyms) -> Schema:
 
     `lang` is the language the document is written in ("en" for now), so translated
     content can be indexed alongside and searched per language later. Text fields also
-    hold a term for each synonym group whose phrases they contain.
+    hold a term for each synonym group whose phrases they contain. No positions are kept:
+    synonym phrases are matched when indexing, so searches need no phrase queries.
     """
     text = indexing_analyzer(synonyms)
     return Schema(
@@ -32,18 +33,19 @@ def make_schema(synonyms: Synonyms) -> Schema:
         lang=ID(stored=True),
         slug=ID(stored=True),
         url=STORED,
-        title=TEXT(analyzer=text, stored=True),
-        summary=TEXT(analyzer=text, stored=True),
-        keywords=TEXT(analyzer=text),
-        body=TEXT(analyzer=text, stored=True),
-        spell=TEXT(analyzer=word_analyzer(), phrase=False),
-        category=ID(stored=True),
-        need_areas=KEYWORD(stored=True, scorable=False),
-        areas=KEYWORD(stored=True, scorable=False),
-        age_min=NUMERIC(stored=True),
-        age_max=NUMERIC(stored=True),
-        free=BOOLEAN(stored=True),
-        self_referral=BOOLEAN(stored=True),
+        title=TEXT(analyzer=text, phrase=False, stored=True),
+        summary=TEXT(analyzer=text, phrase=False, stored=True),
+        keywords=TEXT(analyzer=text, phrase=False),
+        body=TEXT(analyzer=text, phrase=False, stored=True),
+        # Facets are only stored: they are counted from in-memory sets (see query._Snapshot),
+        # which is much faster than Whoosh's own facets, and keeps the index small.
+        category=STORED,
+        need_areas=STORED,
+        areas=STORED,
+        age_min=STORED,
+        age_max=STORED,
+        free=STORED,
+        self_referral=STORED,
         names=STORED,
         details=STORED,
     )
