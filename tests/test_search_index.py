@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,15 @@ def test_a_broken_synonym_file_is_a_clear_error(tmp_path: Path):
     broken.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(ValueError, match="groups"):
         load_synonyms(broken)
+
+
+def test_folders_of_killed_builds_are_cleared_by_the_next_build(store, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    abandoned = index_dir / ".building-index-old"
+    abandoned.mkdir(parents=True)
+    os.utime(abandoned, (time.time() - 7200, time.time() - 7200))
+    recent = index_dir / ".building-index-now"
+    recent.mkdir()
+    build_index(store, index_dir)
+    assert not abandoned.exists()
+    assert recent.exists(), "a build that may still be running is left alone"

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -200,6 +201,7 @@ def write_index(
     synonyms = synonyms or default_synonyms()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_builds(index_dir)
     stamp = dt.datetime.now(dt.UTC)
     name = f"{BUILD_PREFIX}{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     temp = index_dir / f"{TEMP_PREFIX}{name}"
@@ -274,9 +276,10 @@ def _builds(index_dir: Path) -> Iterator[Path]:
             yield path
 
 
-def remove_stale_temp(index_dir: Path) -> None:
-    """Remove build folders left behind by builds that were killed part-way."""
+def remove_abandoned_builds(index_dir: Path, older_than: float = 3600) -> None:
+    """Remove build folders left behind by builds killed part-way (an hour old, so not running)."""
+    cutoff = time.time() - older_than
     with suppress(FileNotFoundError):
         for path in Path(index_dir).iterdir():
-            if path.is_dir() and path.name.startswith(TEMP_PREFIX):
+            if path.is_dir() and path.name.startswith(TEMP_PREFIX) and path.stat().st_mtime < cutoff:
                 shutil.rmtree(path, ignore_errors=True)

@@ -183,6 +183,7 @@ def search():
     """Search results with filters; browse help for an empty search; a kind page if there is no index."""
     args = _clean_args(request.args)
     form = SearchForm(formdata=args)
+    _set_choices(form, None)
     form.validate()  # only the age can be wrong; its message is shown and the search still runs
     filters = form.filters()
     index: SearchIndex = current_app.extensions["search"]
