@@ -74,6 +74,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     WTFormsHelpers(app)
 
     app.extensions["content"] = load_store(Path(app.config["CONTENT_DIR"]))
+    from .search import init_search
+
+    init_search(app)  # logs when the search index is missing or older than the content
 
     from . import models  # noqa: F401  (register models with SQLAlchemy)
     from .cli import register_cli

@@ -14,9 +14,10 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
-    from . import auth, public, staff, updates, yswd
+    from . import auth, public, search, staff, updates, yswd
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(yswd.bp)
