@@ -7,9 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from jinja2 import Environment
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates"
-JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+LEXER = Environment(extensions=["jinja2.ext.do", "jinja2.ext.i18n"])
 # Text that is not language: punctuation, numbers, symbols, and brand names that stay in English.
 NOT_LANGUAGE = re.compile(r"^[\W\d_]*$")
 
@@ -38,8 +39,9 @@ class _TextCollector(HTMLParser):
 
 def unwrapped_text(source: str) -> list[str]:
     """Text left in a template once every Jinja tag, expression and comment is removed."""
+    data = [value if token == "data" else " " for _, token, value in LEXER.lex(source)]
     collector = _TextCollector()
-    collector.feed(JINJA.sub(" ", source))
+    collector.feed("".join(data))
     return collector.found
 
 
@@ -54,3 +56,4 @@ def test_the_check_finds_unwrapped_text():
     assert unwrapped_text("<p>{{ _('Fine') }}</p><p>Not wrapped</p>") == ["Not wrapped"]
     assert unwrapped_text('<img alt="A picture">') == ["alt='A picture'"]
     assert unwrapped_text("<p>{% if x %}{{ y }}{% endif %} – 2026</p>") == []
+    assert unwrapped_text("{{ f({'a': {'b': 1}}) }}<p>Left over</p>") == ["Left over"]
