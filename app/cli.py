@@ -14,6 +14,9 @@ from .content.check import check_content
 def register_cli(app: Flask) -> None:
     """Attach the project's command groups to `app.cli`."""
     app.cli.add_command(content_group)
+    from .surveys.commands import surveys_group
+
+    app.cli.add_command(surveys_group)
 
 
 @click.group("content", help="Check the Local Offer content files.")
