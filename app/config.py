@@ -53,6 +53,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
 
+    STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
