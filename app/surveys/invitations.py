@@ -236,11 +236,12 @@ def create_invitations(
     rows: Iterable[InvitationRow],
     now: dt.datetime | None = None,
     days: int = DEFAULT_EXPIRY_DAYS,
+    before_commit: Callable[[UploadResult], None] | None = None,
 ) -> UploadResult:
     """Invite every row not already invited to this survey, in one transaction.
 
     A plan reference invited before (by an earlier or a simultaneous upload) is reported,
-    never duplicated.
+    never duplicated. `before_commit` can add to the same transaction (an audit event).
     """
     now = now or utcnow()
     rows = list(rows)
@@ -272,6 +273,8 @@ def create_invitations(
             )
             result.created.append(_issue(invitation))
             db.session.add(invitation)
+        if before_commit is not None:
+            before_commit(result)
         try:
             db.session.commit()
             return result
@@ -282,13 +285,13 @@ def create_invitations(
 
 
 def reissue(invitation: SurveyInvitation, now: dt.datetime | None = None, days: int = DEFAULT_EXPIRY_DAYS):
-    """A new link and code (the old ones stop working) and a fresh expiry; not for completed ones."""
+    """A new link and code (the old ones stop working) and a fresh expiry; the caller commits."""
     if invitation.status == InvitationStatus.COMPLETED:
         raise ValueError("a completed invitation cannot be reissued")
     issued = _issue(invitation)
     invitation.expires_at = (now or utcnow()) + dt.timedelta(days=days)
     invitation.issue_count = (invitation.issue_count or 1) + 1
-    db.session.commit()
+    db.session.flush()
     return issued
 
 
@@ -319,7 +322,7 @@ def mark_opened(invitation: SurveyInvitation, today: dt.date) -> None:
 
 
 def mark_sent(ids: Iterable[int], now: dt.datetime | None = None) -> int:
-    """Mark invitations that have not yet gone out as sent; returns how many changed."""
+    """Mark invitations that have not yet gone out as sent; returns how many changed. The caller commits."""
     ids = list(ids)
     if not ids:
         return 0
@@ -327,8 +330,8 @@ def mark_sent(ids: Iterable[int], now: dt.datetime | None = None) -> int:
         update(SurveyInvitation)
         .where(SurveyInvitation.id.in_(ids), SurveyInvitation.status == InvitationStatus.CREATED.value)
         .values(status=InvitationStatus.SENT.value, sent_at=now or utcnow())
+        .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     return result.rowcount or 0
 
 

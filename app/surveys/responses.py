@@ -2,9 +2,10 @@
 
 A person's browser session holds a random draft key; the draft row holds the answers.
 Submitting stores the response with the digest of that key as a unique
-`submission_key`, marks the invitation completed with a conditional UPDATE, and deletes
-the draft, all in one transaction. A double click, a resubmission or two browsers
-using the same link therefore store exactly one response.
+`submission_key`, marks the invitation completed with a conditional UPDATE, queues each
+free-text answer for moderation and deletes the draft, all in one transaction. A double
+click, a resubmission or two browsers using the same link therefore store exactly one
+response.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+from ..models.moderation import Comment
 from ..models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyInvitation, SurveyResponse, utcnow
 from .definitions import FreeTextQuestion, MultipleChoiceQuestion, Survey
 from .invitations import digest
@@ -204,6 +206,17 @@ def submit(
                             kind=question.kind,
                         )
                     )
+                    if isinstance(question, FreeTextQuestion):
+                        # Every free-text answer waits for an officer's decision before it can be quoted.
+                        db.session.add(
+                            Comment(
+                                source="survey",
+                                source_ref=reference,
+                                question_id=question.id,
+                                text=item,
+                                locale=locale,
+                            )
+                        )
             db.session.add(response)
             db.session.flush()
             db.session.execute(
