@@ -123,7 +123,7 @@ def valid_answers(survey: Survey, answers: Mapping) -> dict[str, str | list[str]
                 kept[question_id] = scrub(value.strip())[: question.max_length]
         elif isinstance(question, MultipleChoiceQuestion):
             allowed = question.option_values()
-            chosen = [v for v in value if v in allowed] if isinstance(value, list) else []
+            chosen = [v for v in allowed if v in value] if isinstance(value, list) else []
             if chosen:
                 kept[question_id] = chosen
         elif isinstance(value, str) and value in question.option_values():
