@@ -25,6 +25,7 @@ def _context(app):
     with app.app_context():
         yield
 
+
 REFERENCE_RE = re.compile(r"^[ACDEFGHJKMNPQRTUVWXY34679]{8}$")
 FEEDBACK = "local-offer-feedback"
 

@@ -58,7 +58,9 @@ SURVEY = Survey.model_validate(
             {"id": "sat", "questions": [{"id": "sat", "type": "satisfaction", "label": "How satisfied"}]},
             {
                 "id": "text",
-                "questions": [{"id": "text", "type": "free_text", "label": "Tell us", "max_length": 10, "required": True}],
+                "questions": [
+                    {"id": "text", "type": "free_text", "label": "Tell us", "max_length": 10, "required": True}
+                ],
             },
             {
                 "id": "limited",
@@ -72,7 +74,10 @@ SURVEY = Survey.model_validate(
                     }
                 ],
             },
-            {"id": "optional", "questions": [{"id": "optional", "type": "yes_no", "label": "Optional", "required": False}]},
+            {
+                "id": "optional",
+                "questions": [{"id": "optional", "type": "yes_no", "label": "Optional", "required": False}],
+            },
         ],
     }
 )
