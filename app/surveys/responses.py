@@ -153,6 +153,10 @@ def submit(
             return SubmitResult(Outcome.ALREADY_STORED, found.reference)
         draft = load_draft(key)
         if draft is None or draft.survey_id != survey.id:
+            # The same answers may have been stored a moment ago by a second click.
+            found = _existing(key_hash)
+            if found is not None:
+                return SubmitResult(Outcome.ALREADY_STORED, found.reference)
             return SubmitResult(Outcome.NO_ANSWERS)
         stored = dict(draft.answers or {})
         missing = survey.first_unanswered(stored, set(draft.seen or []))
