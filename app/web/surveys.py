@@ -236,7 +236,11 @@ def check(survey_id: str):
     """Check your answers, then send them."""
     survey = _survey_or_404(survey_id)
     state = _state(survey.id)
-    blocked = _current_invitation(survey, state)
+    if request.method == "GET" or survey.open:
+        blocked = _current_invitation(survey, state)
+    else:
+        # On submit the conditional UPDATE checks the invitation; only its presence is checked here.
+        blocked = None if state and state.get("inv") else redirect(url_for(".start", survey_id=survey.id))
     if blocked is not None:
         return blocked
     form = OpenSubmitForm() if survey.open else SubmitForm()
