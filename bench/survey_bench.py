@@ -212,6 +212,22 @@ def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU time of gunicorn's workers so far (Linux /proc), to separate our cost from the load."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # the parent pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def run_phase(clients: int, target, *args_per_client) -> float:
     threads = [threading.Thread(target=target, args=tuple(a[i] for a in args_per_client)) for i in range(clients)]
     started = time.perf_counter()
@@ -255,6 +271,7 @@ def main() -> int:
         "PORTAL_ENV": "development",
         "SECRET_KEY": secrets.token_hex(32),
         "SURVEY_RATE_LIMIT": "1000000 per minute",
+        "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
     }
     command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}"]
     if args.threads > 1:
@@ -276,7 +293,9 @@ def main() -> int:
         def submit_client(browsers, result):
             submit_all(browsers, result, args.resend_every)
 
+        cpu_before = server_cpu_seconds(server.pid)
         seconds = run_phase(args.clients, submit_client, prepared, results)
+        server_cpu = server_cpu_seconds(server.pid) - cpu_before
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -290,6 +309,13 @@ def main() -> int:
     if latencies:
         p95 = latencies[int(0.95 * (len(latencies) - 1))]
         print(f"latency: median {statistics.median(latencies) * 1000:.0f} ms, 95th percentile {p95 * 1000:.0f} ms")
+    sends = acknowledged + sum(r.resubmissions_recognised for r in results)
+    if sends:
+        per_send = server_cpu / sends * 1000
+        print(
+            f"web server CPU: {per_send:.1f} ms per request sent, so about {1000 / per_send:.0f} per second "
+            f"per CPU core left to gunicorn (load average now {os.getloadavg()[0]:.1f})"
+        )
     print(f"resubmissions recognised (no second response): {resent}")
     print(f"errors: {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
     print(f"stored: {stored} responses, {completed} invitations completed, {comments} comments, {drafts} drafts left")

@@ -49,6 +49,10 @@ def _rate_limit() -> str:
     return current_app.config["SURVEY_RATE_LIMIT"]
 
 
+def _page_rate_limit() -> str:
+    return current_app.config["SURVEY_PAGE_RATE_LIMIT"]
+
+
 def surveys() -> dict[str, Survey]:
     return current_app.extensions["surveys"]
 
@@ -183,6 +187,7 @@ def start(survey_id: str):
 
 
 @bp.route("/survey/<survey_id>/questions/<page_id>", methods=["GET", "POST"])
+@limiter.limit(_page_rate_limit, methods=["POST"])
 def question(survey_id: str, page_id: str):
     """One page of questions."""
     survey = _survey_or_404(survey_id)
