@@ -286,7 +286,9 @@ def check(survey_id: str):
                     "href": url_for(".question", survey_id=survey.id, page_id=page.id, change="1") + f"#{item.id}",
                 }
             )
-    return render_template("surveys/check.html", survey=survey, rows=rows, form=form)
+    last = survey.shown_pages(answers)[-1]
+    back = url_for(".question", survey_id=survey.id, page_id=last.id)
+    return render_template("surveys/check.html", survey=survey, rows=rows, form=form, back=back)
 
 
 @bp.route("/survey/<survey_id>/done")
