@@ -187,24 +187,26 @@ def submit(
                     if invitation is not None and invitation.status != InvitationStatus.COMPLETED.value:
                         return SubmitResult(Outcome.INVITATION_EXPIRED)
                     return SubmitResult(Outcome.INVITATION_USED)
-            response = SurveyResponse(
-                reference=reference,
-                submission_key=key_hash,
-                survey_id=survey.id,
-                survey_version=survey.version,
-                locale=locale,
-                channel="invitation" if invitation_id is not None else "open",
-                submitted_on=now.date(),
-            )
-            db.session.add(response)
-            db.session.flush()
+            response_id = db.session.execute(
+                insert(SurveyResponse)
+                .values(
+                    reference=reference,
+                    submission_key=key_hash,
+                    survey_id=survey.id,
+                    survey_version=survey.version,
+                    locale=locale,
+                    channel="invitation" if invitation_id is not None else "open",
+                    submitted_on=now.date(),
+                )
+                .returning(SurveyResponse.id)
+            ).scalar_one()
             rows, comments = [], []
             for question in survey.questions():
                 value = answers.get(question.id)
                 for item in value if isinstance(value, list) else [value] if value else []:
                     rows.append(
                         {
-                            "response_id": response.id,
+                            "response_id": response_id,
                             "question_id": question.id,
                             "value": item,
                             "multiple": isinstance(question, MultipleChoiceQuestion),
