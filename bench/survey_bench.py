@@ -251,6 +251,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (2 or more)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gthread workers)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--ratelimit-storage",
+        default="memory://",
+        help="RATELIMIT_STORAGE_URI for gunicorn, e.g. redis://127.0.0.1:6379/15",
+    )
     parser.add_argument("--resend-every", type=int, default=10, help="send every Nth survey twice (0: never)")
     args = parser.parse_args()
 
@@ -272,6 +277,7 @@ def main() -> int:
         "SECRET_KEY": secrets.token_hex(32),
         "SURVEY_RATE_LIMIT": "1000000 per minute",
         "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
+        "RATELIMIT_STORAGE_URI": args.ratelimit_storage,
     }
     command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}"]
     if args.threads > 1:
