@@ -83,6 +83,10 @@ test: setup lint ## Set up, lint and run the whole test suite
 content-check: venv ## Report every problem in content/ with file and line
 	PORTAL_ENV=development $(FLASK) content check
 
+.PHONY: surveys-check
+surveys-check: venv ## Report every problem in surveys/ with file and question
+	PORTAL_ENV=development $(FLASK) surveys check
+
 .PHONY: ci-deps
 ci-deps: ## Install the system packages CI needs (Debian; run as root)
 	@if [ -z "$(strip $(APT_PACKAGES))" ]; then :; \

@@ -22,6 +22,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(content_group)
     app.cli.add_command(users_group)
     app.cli.add_command(search_group)
+    from .surveys.commands import surveys_group
+
+    app.cli.add_command(surveys_group)
 
 
 @click.group("content", help="Check the Local Offer content files.")

@@ -59,6 +59,15 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: A rate-limit storage failure (Redis unreachable, a race in the in-memory store under
+    #: threaded workers) is logged and the request allowed, never turned into a 500.
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: Per-client limits on survey submissions, code entry and page feedback.
+    SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "20 per minute;200 per hour")
+    #: Per-client limit on answering survey pages (each saves answers in progress).
+    SURVEY_PAGE_RATE_LIMIT = os.environ.get("SURVEY_PAGE_RATE_LIMIT", "60 per minute;600 per hour")
+    #: How long a survey invitation's link and code work.
+    SURVEY_INVITATION_DAYS = int(os.environ.get("SURVEY_INVITATION_DAYS", "90"))
 
     TESTING = False
     DEBUG = False

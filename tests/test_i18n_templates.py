@@ -22,14 +22,14 @@ class _TextCollector(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style"}:
+        if tag in {"script", "style", "pre", "code"}:
             self._skip += 1
         for name, value in attrs:
             if name in {"alt", "title", "placeholder", "aria-label"} and value and not NOT_LANGUAGE.match(value):
                 self.found.append(f"{name}={value!r}")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style"}:
+        if tag in {"script", "style", "pre", "code"}:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
