@@ -13,7 +13,10 @@ from .content.check import check_content
 
 def register_cli(app: Flask) -> None:
     """Attach the project's command groups to `app.cli`."""
+    from .feedback.cli import feedback_group
+
     app.cli.add_command(content_group)
+    app.cli.add_command(feedback_group)
 
 
 @click.group("content", help="Check the Local Offer content files.")
