@@ -14,9 +14,13 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
-    from . import public
+    from . import auth, public, staff, survey_staff, surveys
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(surveys.bp)
+    app.register_blueprint(survey_staff.bp)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 
