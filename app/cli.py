@@ -18,6 +18,7 @@ from .models.staff import Role, User, normalise_email, record_event
 
 def register_cli(app: Flask) -> None:
     """Attach the project's command groups to `app.cli`."""
+    from .demo import demo_group
     from .feedback.cli import feedback_group
 
     app.cli.add_command(content_group)
@@ -26,6 +27,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(surveys_group)
     app.cli.add_command(feedback_group)
+    app.cli.add_command(demo_group)
 
 
 @click.group("content", help="Check the Local Offer content files.")

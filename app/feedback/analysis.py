@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .kpis import Granularity, InvitationRecord, Period, ResponseRecord, period_of, periods_between
 from .redaction import redactor
@@ -104,6 +105,11 @@ def analyse(comment: CommentRecord) -> AnalysedComment:
 def analyse_all(comments: Iterable[CommentRecord]) -> list[AnalysedComment]:
     """Analyse every comment."""
     return [analyse(comment) for comment in comments]
+
+
+#: `analyse` remembered per comment: a comment's record changes (and is analysed again) when its
+#: text or moderation status does, so a long-running web process never shows a stale result.
+analyse_cached = lru_cache(maxsize=50_000)(analyse)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,29 +15,18 @@ from typing import Literal
 
 from flask_babel import lazy_gettext as _l
 
+from ..surveys.definitions import KPI_KEYS
 from .suppression import Figure, count, difference, percentage
 
 Granularity = Literal["month", "quarter"]
 Status = Literal["met", "not_met", "no_target", "suppressed", "no_data"]
 
-#: The KPIs the improvement plan promises to report, in order, with their names.
-HEADLINE_KPIS: dict[str, object] = {
-    "listened": _l("Felt listened to"),
-    "seen_plan": _l("Have seen the final plan"),
-    "satisfied": _l("Satisfied overall"),
-}
-#: Other KPIs the surveys collect, shown after the headline ones.
-OTHER_KPIS: dict[str, object] = {
-    "involved": _l("Felt involved"),
-    "accurate": _l("Plan describes the child accurately"),
-    "outcomes_clear": _l("Outcomes are clear"),
-    "within_20_weeks": _l("Finished within 20 weeks"),
-    "found_information": _l("Found the information they needed"),
-    "easy_to_use": _l("Found the Local Offer easy to use"),
-}
+#: The KPIs the improvement plans promise to report, in order.
+HEADLINE_KPIS: tuple[str, ...] = ("listened", "seen_plan", "satisfied")
 #: The response rate's key, used for its target.
 RESPONSE_RATE = "response_rate"
-KPI_NAMES: dict[str, object] = {**HEADLINE_KPIS, **OTHER_KPIS, RESPONSE_RATE: _l("Response rate")}
+#: Every KPI's name: the survey definitions' measures plus the response rate.
+KPI_NAMES: dict[str, object] = {**KPI_KEYS, RESPONSE_RATE: _l("Response rate")}
 
 #: Answers that count towards a KPI ("yes", satisfied or very satisfied, easy or very easy).
 POSITIVE_ANSWERS = frozenset({"yes", "4", "5", "very-easy", "easy", "satisfied", "very-satisfied"})
@@ -180,7 +169,7 @@ def kpi_table(
     invitations: Iterable[InvitationRecord] = (),
     *,
     granularity: Granularity = "month",
-    keys: Sequence[str] = tuple(HEADLINE_KPIS),
+    keys: Sequence[str] = HEADLINE_KPIS,
     targets: Mapping[str, float] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
