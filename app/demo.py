@@ -15,6 +15,7 @@ import random
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -277,7 +278,7 @@ def seed(today: dt.date, seed_value: int = 2026) -> bool:
     return True
 
 
-@click.group("demo", help="Demonstration data.")
+@click.group("demo", cls=AppGroup, help="Demonstration data.")
 def demo_group() -> None:
     pass
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from .csvfile import atomic_writer, decode, sniff_dialect
 from .sentiment import analyser, question_kind
@@ -33,7 +34,7 @@ class RowProblem:
         return f"line {self.line}: {self.message}"
 
 
-@click.group("feedback", help="Analyse feedback from families.")
+@click.group("feedback", cls=AppGroup, help="Analyse feedback from families.")
 def feedback_group() -> None:
     pass
 
