@@ -39,11 +39,13 @@ EXPECTED_ROLE = {
     "yswd_staff.archive_entry": "sendiass",
     "yswd_staff.add_update": "sendiass",
     "yswd_staff.revisions": "sendiass",
+    "yswd_staff.draft_entry": "sendiass",
     "updates_staff.posts": "sendiass",
     "updates_staff.new_post": "sendiass",
     "updates_staff.edit_post": "sendiass",
     "updates_staff.publish_post": "sendiass",
     "updates_staff.archive_post": "sendiass",
+    "updates_staff.draft_post": "sendiass",
 }
 
 

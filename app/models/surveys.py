@@ -79,7 +79,8 @@ class SurveyInvitation(db.Model):
 class SurveyDraft(db.Model):
     """Answers in progress, held between pages; deleted when the response is stored.
 
-    The browser's session holds a random key; only its digest is stored here.
+    The browser's session holds a random key (and the invitation being answered); only the
+    key's digest is stored here, so a draft is never linked to an invitation.
     """
 
     __tablename__ = "survey_draft"
@@ -87,7 +88,6 @@ class SurveyDraft(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     survey_id: Mapped[str] = mapped_column(String(40))
-    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitation.id", ondelete="CASCADE"))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     seen: Mapped[list] = mapped_column(JSON, default=list)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -9,6 +9,7 @@ import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
 
+from ..models.staff import record_event
 from ..models.surveys import utcnow
 from . import invitations, responses
 from .loader import check_surveys
@@ -51,20 +52,35 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
     survey = current_app.extensions["surveys"].get(survey_id)
     if survey is None or survey.open:
         raise click.BadParameter(f"{survey_id!r} is not a survey that needs invitations", param_hint="--survey")
-    text = invitations.decode_upload(csv_file.read())
-    if text is None:
-        raise click.ClickException("The file must be a CSV file saved as UTF-8.")
-    now = utcnow()
-    rows, problems = invitations.parse_csv(text, now.date())
-    result = invitations.create_invitations(survey_id, rows, now, days or current_app.config["SURVEY_INVITATION_DAYS"])
-    result.problems = problems
+    # A request context gives the messages a locale and the links the portal's address.
     with current_app.test_request_context(base_url=base_url.rstrip("/")):
+        text = invitations.decode_upload(csv_file.read())
+        if text is None:
+            raise click.ClickException("The file must be a CSV file saved as UTF-8.")
+        now = utcnow()
+        rows, problems = invitations.parse_csv(text, now.date())
+        result = invitations.create_invitations(
+            survey_id,
+            rows,
+            now,
+            days or current_app.config["SURVEY_INVITATION_DAYS"],
+            before_commit=lambda done: record_event(
+                "survey_invitations_uploaded",
+                target_type="survey",
+                target_id=survey_id,
+                survey=survey_id,
+                rows=len(rows) + len(problems),
+                count=len(done.created),
+            ),
+        )
+        result.problems = problems
         links = {
             item.token: url_for("surveys.invitation_link", token=item.token, _external=True) for item in result.created
         }
-    out.write(invitations.mail_merge_csv(result.created, links.__getitem__))
-    for problem in problems:
-        click.echo(str(problem), err=True)
+        out.write(invitations.mail_merge_csv(result.created, links.__getitem__))
+        messages = [str(problem) for problem in problems]
+    for message in messages:
+        click.echo(message, err=True)
     for line, _invitation in result.already_invited:
         click.echo(f"Line {line}: already invited, not invited again", err=True)
     click.echo(

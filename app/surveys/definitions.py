@@ -160,9 +160,11 @@ class QuestionBase(_Model):
         """How an answer is shown back on the check-your-answers page, a line per option chosen."""
         if value in (None, "", []):
             return []
-        labels = dict(self.choices(locale))
         values = value if isinstance(value, list) else [value]
-        return [labels.get(v, v) for v in values]
+        choices = self.choices(locale)
+        if not choices:
+            return values
+        return [label for option, label in choices if option in values]
 
 
 class YesNoQuestion(QuestionBase):

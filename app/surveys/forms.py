@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovTextInput
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .definitions import (
     FreeTextQuestion,
@@ -82,6 +82,10 @@ class _AllOf:
             raise ValidationError(str(self.message))
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def required_message(question: QuestionBase, locale: str):
     """The error shown when a required question is left unanswered."""
     if question.errors and question.errors.required:
@@ -108,7 +112,11 @@ def build_field(question: QuestionBase, locale: str) -> Field:
             label,
             description=hint,
             widget=GovCharacterCount(),
-            validators=[*presence, Length(max=question.max_length, message=too_long_message(question, locale))],
+            filters=[_strip],
+            validators=[
+                DataRequired(message=required) if question.required else Optional(),
+                Length(max=question.max_length, message=too_long_message(question, locale)),
+            ],
         )
     choices = [SelectChoice(value, text) for value, text in question.choices(locale)]
     values = question.option_values()

@@ -123,7 +123,7 @@ def valid_answers(survey: Survey, answers: Mapping) -> dict[str, str | list[str]
                 kept[question_id] = scrub(value.strip())[: question.max_length]
         elif isinstance(question, MultipleChoiceQuestion):
             allowed = question.option_values()
-            chosen = [v for v in value if v in allowed] if isinstance(value, list) else []
+            chosen = [v for v in allowed if v in value] if isinstance(value, list) else []
             if chosen:
                 kept[question_id] = chosen
         elif isinstance(value, str) and value in question.option_values():
@@ -153,6 +153,10 @@ def submit(
             return SubmitResult(Outcome.ALREADY_STORED, found.reference)
         draft = load_draft(key)
         if draft is None or draft.survey_id != survey.id:
+            # The same answers may have been stored a moment ago by a second click.
+            found = _existing(key_hash)
+            if found is not None:
+                return SubmitResult(Outcome.ALREADY_STORED, found.reference)
             return SubmitResult(Outcome.NO_ANSWERS)
         stored = dict(draft.answers or {})
         missing = survey.first_unanswered(stored, set(draft.seen or []))

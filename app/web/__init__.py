@@ -14,11 +14,15 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
-    from . import auth, feedback, public, staff, survey_staff, surveys
+    from . import auth, feedback, public, staff, survey_staff, surveys, updates, yswd
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(yswd.bp)
+    app.register_blueprint(yswd.staff_bp)
+    app.register_blueprint(updates.bp)
+    app.register_blueprint(updates.staff_bp)
     app.register_blueprint(surveys.bp)
     app.register_blueprint(survey_staff.bp)
     app.register_blueprint(feedback.bp)

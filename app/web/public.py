@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore
 from ..content.schema import CATEGORY_DESCRIPTIONS
+from ..yswd.publishing import latest_posts
 
 bp = Blueprint("public", __name__)
 
@@ -66,7 +67,7 @@ def home():
     content = store()
     start_points = [(content.guidance[slug], heading, text) for slug, heading, text in START_POINTS]
     counts = {key: len(content.services_in(key)) for key in CATEGORIES}
-    return render_template("public/home.html", start_points=start_points, counts=counts)
+    return render_template("public/home.html", start_points=start_points, counts=counts, updates=latest_posts(3))
 
 
 @bp.route("/services")

@@ -24,7 +24,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from ..extensions import db, limiter
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
@@ -301,7 +301,11 @@ class PageFeedbackForm(HoneypotMixin, FlaskForm):
         _l("Was this page helpful?"),
         choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
         widget=GovRadioInput(),
-        validators=[InputRequired(_l("Select yes if this page was helpful, or no if it was not"))],
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Select yes if this page was helpful, or no if it was not")),
+            AnyOf(["yes", "no"], message=_l("Select yes if this page was helpful, or no if it was not")),
+        ],
     )
     text = TextAreaField(
         _l("What were you looking for? (optional)"),

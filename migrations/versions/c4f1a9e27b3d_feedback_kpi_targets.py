@@ -1,7 +1,7 @@
 """Feedback KPI targets
 
 Revision ID: c4f1a9e27b3d
-Revises: 84f89633340e
+Revises: 35ef77f709e9
 Create Date: 2026-11-22 16:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4f1a9e27b3d'
-down_revision = '84f89633340e'
+down_revision = '35ef77f709e9'
 branch_labels = None
 depends_on = None
 

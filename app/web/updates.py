@@ -1,0 +1,239 @@
+"""Updates: short news posts from SENDIASS staff (events, service changes, open consultations).
+
+The same draft → publish (or schedule) → archive workflow as "You said, we did"; the
+latest appear on the home page, all of them at /updates and in an Atom feed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import _, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from sqlalchemy import select
+from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..extensions import db
+from ..models.staff import Role, utcnow
+from ..models.yswd import NewsPost
+from ..yswd import publishing
+from ..yswd.feeds import FeedItem, atom_feed
+from ..yswd.themes import NEWS_KINDS
+from .auth import current_staff, role_required
+from .pagination import govuk_pagination, paginate
+from .publishing import MARKDOWN_HINT, ConfirmForm, PublishForm, markdown_renderer, strip
+from .staff import add_tool
+
+bp = Blueprint("updates", __name__, url_prefix="/updates")
+staff_bp = Blueprint("updates_staff", __name__, url_prefix="/staff/updates")
+
+FEED_SIZE = 20
+
+add_tool(
+    "updates_staff.posts",
+    _l("Updates"),
+    _l("Short news for families: events, service changes and open consultations."),
+    Role.SENDIASS,
+)
+
+
+@bp.app_context_processor
+def _updates_globals() -> dict:
+    return {"NEWS_KINDS": NEWS_KINDS}
+
+
+def _live_post(post_id: int) -> NewsPost:
+    post = db.session.get(NewsPost, post_id)
+    if post is None or not post.is_live():
+        abort(404)
+    return post
+
+
+@bp.route("")
+def index():
+    page = paginate(publishing.public_posts(), per_page=10)
+    return render_template(
+        "updates/index.html", posts=page.items, page=page, pagination=govuk_pagination(page, "updates.index")
+    )
+
+
+@bp.route("/<int:post_id>")
+def post(post_id: int):
+    return render_template("updates/post.html", post=_live_post(post_id))
+
+
+@bp.route("/feed.atom")
+def feed():
+    posts = db.session.scalars(publishing.public_posts().limit(FEED_SIZE)).all()
+    items = [
+        FeedItem(
+            url=url_for("updates.post", post_id=p.id, _external=True),
+            title=p.title,
+            content_html=p.body_html,
+            summary=p.summary or None,
+            published=p.publish_at,
+            updated=max(p.updated_at, p.publish_at),
+            category=str(NEWS_KINDS[p.kind]),
+        )
+        for p in posts
+    ]
+    body = atom_feed(
+        title=_("Updates – Kelderbridge SEND Local Offer"),
+        subtitle=_("Events, service changes and consultations for families of children with SEND in Kelderbridge."),
+        self_url=url_for("updates.feed", _external=True),
+        page_url=url_for("updates.index", _external=True),
+        author=_("Kelderbridge Borough Council"),
+        language=str(get_locale() or "en"),
+        items=items,
+        generated=utcnow(),
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+# Staff pages ----------------------------------------------------------------------
+class PostForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter a title")),
+            Length(max=200, message=_l("Title must be 200 characters or fewer")),
+        ],
+    )
+    kind = RadioField(
+        _l("What kind of update is it?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(key, label) for key, label in NEWS_KINDS.items()],
+        validators=[InputRequired(message=_l("Select what kind of update it is"))],
+    )
+    summary = StringField(
+        _l("Summary"),
+        widget=GovTextInput(),
+        description=_l("One sentence for the home page and the list of updates."),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter a summary")),
+            Length(max=300, message=_l("Summary must be 300 characters or fewer")),
+        ],
+    )
+    body = TextAreaField(
+        _l("Update"),
+        widget=GovTextArea(),
+        description=MARKDOWN_HINT,
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter the update")),
+            Length(max=10000, message=_l("Update must be 10,000 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name).data for name in publishing.POST_FIELDS}
+
+
+def _post_or_404(post_id: int) -> NewsPost:
+    return db.session.get(NewsPost, post_id) or abort(404)
+
+
+@staff_bp.route("/")
+@role_required(Role.SENDIASS)
+def posts():
+    query = select(NewsPost).order_by(NewsPost.updated_at.desc(), NewsPost.id.desc())
+    page = paginate(query, per_page=25)
+    return render_template(
+        "updates/staff_posts.html",
+        posts=page.items,
+        page=page,
+        now=utcnow(),
+        pagination=govuk_pagination(page, "updates_staff.posts"),
+    )
+
+
+@staff_bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.SENDIASS)
+def new_post():
+    form = PostForm()
+    if form.validate_on_submit():
+        created = publishing.save_post(None, form.values(), current_staff(), markdown_renderer())
+        db.session.commit()
+        flash(_("Draft saved. Publish it when it is ready."), "success")
+        return redirect(url_for("updates_staff.edit_post", post_id=created.id))
+    return render_template(
+        "updates/staff_post.html",
+        form=form,
+        post_form=form,
+        post=None,
+        publish_form=None,
+        confirm_form=None,
+        now=utcnow(),
+    )
+
+
+@staff_bp.route("/<int:post_id>", methods=["GET", "POST"])
+@role_required(Role.SENDIASS)
+def edit_post(post_id: int):
+    item = _post_or_404(post_id)
+    form = PostForm(obj=item) if request.method == "GET" else PostForm()
+    publish_form = PublishForm(formdata=None)
+    if form.validate_on_submit():
+        publishing.save_post(item, form.values(), current_staff(), markdown_renderer())
+        db.session.commit()
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+    return _post_page(item, form, publish_form)
+
+
+def _post_page(item: NewsPost, form: FlaskForm, publish_form: PublishForm):
+    failed = form if form.errors else (publish_form if publish_form.errors else None)
+    return render_template(
+        "updates/staff_post.html",
+        form=failed,
+        post_form=form,
+        post=item,
+        publish_form=publish_form,
+        confirm_form=ConfirmForm(),
+        now=utcnow(),
+    )
+
+
+@staff_bp.route("/<int:post_id>/publish", methods=["POST"])
+@role_required(Role.SENDIASS)
+def publish_post(post_id: int):
+    item = _post_or_404(post_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _post_page(item, PostForm(obj=item, formdata=None), form)
+    verb = publishing.publish(item, current_staff(), form.scheduled_for())
+    db.session.commit()
+    flash(_("Published.") if verb == "published" else _("Scheduled."), "success")
+    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+
+
+@staff_bp.route("/<int:post_id>/archive", methods=["POST"])
+@role_required(Role.SENDIASS)
+def archive_post(post_id: int):
+    item = _post_or_404(post_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    publishing.archive(item, current_staff())
+    db.session.commit()
+    flash(_("Archived. It is no longer on the public pages or in the feed."), "success")
+    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+
+
+@staff_bp.route("/<int:post_id>/draft", methods=["POST"])
+@role_required(Role.SENDIASS)
+def draft_post(post_id: int):
+    item = _post_or_404(post_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    publishing.back_to_draft(item, current_staff())
+    db.session.commit()
+    flash(_("Moved back to draft."), "success")
+    return redirect(url_for("updates_staff.edit_post", post_id=item.id))

@@ -1,0 +1,66 @@
+"""Atom feeds (RFC 4287) built with feedgen, which escapes every value it writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry in a feed; times are naive UTC as stored, URLs absolute."""
+
+    url: str
+    title: str
+    content_html: str
+    published: dt.datetime
+    updated: dt.datetime
+    category: str | None = None
+    summary: str | None = None
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def atom_feed(
+    *,
+    title: str,
+    subtitle: str,
+    self_url: str,
+    page_url: str,
+    author: str,
+    language: str,
+    items: Sequence[FeedItem],
+    generated: dt.datetime,
+) -> bytes:
+    """The feed as UTF-8 Atom XML. Its id is the page's URL; each entry's id is its page's URL.
+
+    `updated` is the latest item's update time (or `generated` when there are none), so
+    the feed does not change when nothing in it has.
+    """
+    feed = FeedGenerator()
+    feed.id(page_url)
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.author({"name": author})
+    feed.link(href=page_url, rel="alternate", type="text/html")
+    feed.link(href=self_url, rel="self", type="application/atom+xml")
+    feed.language(language)
+    feed.updated(_utc(max((item.updated for item in items), default=generated)))
+    for item in items:
+        entry = feed.add_entry(order="append")
+        entry.id(item.url)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate", type="text/html")
+        entry.published(_utc(item.published))
+        entry.updated(_utc(max(item.updated, item.published)))
+        if item.summary:
+            entry.summary(item.summary)
+        entry.content(item.content_html, type="html")
+        if item.category:
+            entry.category(term=item.category)
+    return feed.atom_str(pretty=True)
