@@ -86,6 +86,7 @@ def feed():
         subtitle=_("Events, service changes and consultations for families of children with SEND in Kelderbridge."),
         self_url=url_for("updates.feed", _external=True),
         page_url=url_for("updates.index", _external=True),
+        site_url=url_for("public.home", _external=True),
         author=_("Kelderbridge Borough Council"),
         language=str(get_locale() or "en"),
         items=items,

@@ -122,6 +122,7 @@ def feed():
         subtitle=_("What families told us about SEND services in Kelderbridge, and what we did about it."),
         self_url=url_for("yswd.feed", _external=True),
         page_url=url_for("yswd.index", _external=True),
+        site_url=url_for("public.home", _external=True),
         author=_("Kelderbridge Borough Council"),
         language=str(get_locale() or "en"),
         items=items,
