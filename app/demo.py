@@ -22,8 +22,10 @@ from .extensions import db
 from .models.feedback import KpiTarget
 from .models.moderation import Comment
 from .models.surveys import InvitationStatus, PageFeedback, SurveyAnswer, SurveyInvitation, SurveyResponse
+from .models.yswd import Entry
 from .surveys.definitions import FreeTextQuestion, MultipleChoiceQuestion, SatisfactionQuestion, Survey, YesNoQuestion
 from .surveys.responses import REFERENCE_ALPHABET, REFERENCE_LENGTH
+from .yswd.publishing import render_markdown
 
 DEMO_PREFIX = "DEMO-"
 #: Invitations over the year, and the share that families answer.
@@ -102,6 +104,44 @@ PAGE_FEEDBACK_TEXT = [
     "Whether my child can get short breaks.",
 ]
 LOCALES = ["en"] * 12 + ["pl", "pl", "ur", "pa", "ro"]
+#: "You said, we did" entries answering the year's feedback: (days ago published, theme, status, title, said, did).
+ENTRIES = [
+    (
+        300,
+        "communication",
+        "done",
+        "Replies to families within five working days",
+        "Many of you told us you had to **chase the SEN team** for replies to emails and phone messages.",
+        "Every family now has a named caseworker, and we reply to emails and messages within five working days. "
+        "We check how we are doing each month.",
+    ),
+    (
+        200,
+        "waiting-times",
+        "in-progress",
+        "Health advice in time for the draft plan",
+        "You said health advice often arrived late, so draft plans were delayed or missed it out.",
+        "We agreed with the health services a date for each piece of advice and we chase it at week 5. "
+        "Most advice now arrives by week 6.",
+    ),
+    (
+        120,
+        "ehc-process",
+        "in-progress",
+        "Plans that describe your child",
+        "Some of you said plans felt **copied and pasted** from reports and did not describe your child.",
+        "Caseworkers now write section A with you at a meeting, and a senior officer reads every draft plan "
+        "before it is sent.",
+    ),
+    (
+        60,
+        "travel",
+        "done",
+        "Clear information about school transport",
+        "You said information about transport on the Local Offer was out of date and confusing.",
+        "We rewrote the transport guidance with parents from the forum and added who to call when a taxi is late.",
+    ),
+]
 
 
 def _digest(text: str) -> str:
@@ -269,6 +309,25 @@ def seed(today: dt.date, seed_value: int = 2026) -> bool:
                     status="approved",
                 )
             )
+
+    for days_ago, theme, status, title, said, did in ENTRIES:
+        published = now - dt.timedelta(days=days_ago)
+        db.session.add(
+            Entry(
+                title=title,
+                theme=theme,
+                we_asked="We asked families about their EHC plan after it was finalised.",
+                you_said=said,
+                you_said_html=render_markdown(said),
+                we_did=did,
+                we_did_html=render_markdown(did),
+                status=status,
+                state="published",
+                publish_at=published,
+                created_at=published,
+                updated_at=published,
+            )
+        )
 
     existing = set(db.session.scalars(select(KpiTarget.kpi)))
     for kpi, percent in DEMO_TARGETS.items():

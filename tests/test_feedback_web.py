@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models.feedback import KpiTarget
 from app.models.moderation import Comment
 from app.models.surveys import SurveyAnswer, SurveyInvitation, SurveyResponse
+from app.models.yswd import Entry
 
 from .staff_helpers import act_as, audit_actions, make_user, post_form
 
@@ -282,9 +283,30 @@ def test_targets_need_a_csrf_token(officer, client):
 
 
 def test_report_page_and_pdf(feedback, officer, client, get_page, app):
+    with app.app_context():
+        db.session.add_all(
+            [
+                Entry(
+                    title="Replies within five working days",
+                    theme="communication",
+                    you_said="You had to chase us.",
+                    you_said_html="<p>You had to chase us.</p>",
+                    we_did="Named caseworkers.",
+                    we_did_html="<p>Named caseworkers.</p>",
+                    status="done",
+                    state="published",
+                    publish_at=dt.datetime(2026, 2, 1, 9),
+                ),
+                Entry(title="Still a draft", theme="travel", you_said="x", we_did="y", state="draft"),
+            ]
+        )
+        db.session.commit()
     page = get_page(f"/staff/feedback/report?period={QUARTER}")
     assert page.h1 == "Co-production report"
-    assert "You said, we did" in page.text()
+    text = page.text()
+    assert "Replies within five working days" in text
+    assert "Communication: 5 comments in this period" in text
+    assert "Still a draft" not in text
     assert page.select("#table-targets") and page.select(".council-no-print")
     response = client.get(f"/staff/feedback/report.pdf?period={QUARTER}")
     assert response.status_code == 200

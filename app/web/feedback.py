@@ -29,13 +29,14 @@ from flask_babel import _, format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from sqlalchemy import func, select
 from wtforms import IntegerField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, NumberRange, Optional
 
 from ..extensions import db
 from ..feedback import charts
-from ..feedback.analysis import FeedbackSummary, Filters, analyse_cached, summarise
+from ..feedback.analysis import FeedbackSummary, Filters, ThemeRow, analyse_cached, summarise
 from ..feedback.exports import csv_lines, safe_text, table_csv, tables_json, write_xlsx
 from ..feedback.kpis import HEADLINE_KPIS, KPI_NAMES, RESPONSE_RATE, KpiTable, Period, kpi_table, period_of
 from ..feedback.redaction import redact
@@ -44,7 +45,11 @@ from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES, Table, cell_text, d
 from ..feedback.themes import theme_name
 from ..models import feedback as store
 from ..models.staff import Role, record_event
+from ..models.surveys import SurveyResponse
+from ..models.yswd import Entry
 from ..surveys import Survey
+from ..yswd.themes import STATUSES
+from ..yswd.themes import THEMES as YSWD_THEMES
 from .auth import current_staff, role_required
 from .staff import add_tool
 
@@ -416,10 +421,6 @@ def export_responses(fmt: str):
     """Every response, anonymised, for analysts; streamed as it is read."""
     if fmt not in ("csv", "json"):
         abort(404)
-    from sqlalchemy import func, select
-
-    from ..models.surveys import SurveyResponse
-
     total = db.session.scalar(select(func.count()).select_from(SurveyResponse)) or 0
     _audit_export("responses", fmt, total, None)
     header = ["response", "survey", "survey_version", "language", "channel", "month"]
@@ -493,22 +494,65 @@ def targets():
 # Co-production report -----------------------------------------------------------------------
 
 
-def _you_said_we_did(view: View) -> list:
-    """Published "You said, we did" entries for the report's period."""
-    try:
-        from ..models.yswd import Entry
-    except ImportError:  # the publishing area is not part of this installation
-        return []
-    from sqlalchemy import select
+#: The feedback themes each "You said, we did" theme answers, so the report can link them.
+YSWD_THEME_LINKS: dict[str, tuple[str, ...]] = {
+    "early-years": ("school_setting",),
+    "schools": ("school_setting", "specialist_provision"),
+    "post-16": ("school_setting", "preparing_for_adulthood"),
+    "alternative-provision": ("specialist_provision",),
+    "health": ("health_input",),
+    "social-care": ("social_care",),
+    "training": ("preparing_for_adulthood",),
+    "travel": ("transport",),
+    "adulthood": ("preparing_for_adulthood",),
+    "advice": ("sendiass", "information_local_offer"),
+    "money": ("funding_and_resources",),
+    "disagreements": ("disagreement_resolution",),
+    "local-offer": ("information_local_offer",),
+    "ehc-process": ("plan_quality", "assessment_process"),
+    "sen-support": ("school_setting",),
+    "communication": ("communication",),
+    "co-production": ("listening_involvement",),
+    "waiting-times": ("timeliness",),
+}
 
-    query = select(Entry).where(Entry.live()).order_by(Entry.publish_at.desc())
-    entries = list(db.session.scalars(query))
+
+@dataclass(frozen=True)
+class LinkedEntry:
+    """A published "You said, we did" entry with the feedback themes it answers."""
+
+    entry: Entry
+    theme: str
+    status: str
+    themes: tuple[ThemeRow, ...]
+
+
+def linked_entries(view: View) -> list[LinkedEntry]:
+    """Published entries for the report's period (published in it, or still being worked on), with their themes.
+
+    Each entry is linked to the rows of the themes table it answers, so the report shows
+    what families said about a theme beside what was done about it.
+    """
     start, end = view.filters.start, view.filters.end
-    return [
-        e
-        for e in entries
-        if (start is None or e.publish_at.date() >= start) and (end is None or e.publish_at.date() <= end)
-    ]
+    query = select(Entry).where(Entry.live()).order_by(Entry.publish_at.desc())
+    rows = {row.key: row for row in view.summary.themes}
+    linked = []
+    for entry in db.session.scalars(query):
+        published = entry.publish_at.date()
+        if end is not None and published > end:
+            continue
+        if start is not None and published < start and entry.status == "done":
+            continue
+        themes = tuple(rows[key] for key in YSWD_THEME_LINKS.get(entry.theme, ()) if key in rows)
+        linked.append(
+            LinkedEntry(
+                entry,
+                str(YSWD_THEMES.get(entry.theme, entry.theme)),
+                str(STATUSES.get(entry.status, entry.status)),
+                themes,
+            )
+        )
+    return linked
 
 
 def _report_context(view: View, chart_src: Callable[[str], str]) -> dict:
@@ -521,7 +565,7 @@ def _report_context(view: View, chart_src: Callable[[str], str]) -> dict:
         "chart_src": chart_src,
         "chart_descriptions": CHART_DESCRIPTIONS,
         "sentiment_names": SENTIMENT_NAMES,
-        "entries": _you_said_we_did(view),
+        "entries": linked_entries(view),
         "generated_on": dt.date.today(),
         "query": view.query(),
     }
