@@ -49,7 +49,9 @@ def test_a_complaint_after_nothing_is_still_negative(answer):
     assert not result.content
 
 
-@pytest.mark.parametrize("answer", ["nothing", "Not much", "Not much to be honest, it was a battle."])
+@pytest.mark.parametrize(
+    "answer", ["nothing", "Not much", "Not much to be honest, it was a battle.", "Honestly? Nothing went well."]
+)
 def test_nothing_went_well_is_negative(answer):
     assert score(answer, question=WENT_WELL).label == "negative"
 

@@ -356,3 +356,15 @@ def test_demo_seed_makes_a_year_once(app, runner):
     assert "nothing changed" in second.output
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(SurveyResponse)) == responses
+
+
+def test_public_annual_report_gets_the_year_s_kpis(feedback, app, get_page):
+    with app.app_context():
+        entry = Entry(title="Named caseworkers", theme="communication", you_said="a", we_did="b", status="done")
+        entry.state, entry.publish_at = "published", dt.datetime(2026, 3, 1, 9)
+        db.session.add(entry)
+        db.session.commit()
+    page = get_page("/you-said-we-did/report/2026")
+    text = page.text()
+    assert "Felt listened to" in text
+    assert "Satisfied overall" in text

@@ -62,6 +62,31 @@ add_tool(
     Role.OFFICER,
 )
 
+def annual_figures(year: int) -> list[dict]:
+    """The headline KPIs for one calendar year, as the public annual report takes them.
+
+    Each KPI gives two answers, counted over the year's responses: "Yes" (felt listened to,
+    has seen the plan, satisfied or very satisfied) and "No or not sure". The report applies
+    its own small-number suppression.
+    """
+    records = [r for r in store.response_records() if r.submitted_on.year == year]
+    figures = []
+    for key in HEADLINE_KPIS:
+        yes = sum(1 for r in records if r.kpis.get(key) is True)
+        no = sum(1 for r in records if r.kpis.get(key) is False)
+        if yes + no:
+            question = str(KPI_NAMES[key])
+            figures.append({"question": question, "answer": _("Yes"), "count": yes, "total": yes + no})
+            figures.append({"question": question, "answer": _("No or not sure"), "count": no, "total": yes + no})
+    return figures
+
+
+@bp.record_once
+def _offer_annual_figures(state) -> None:
+    """Give the public annual feedback report its survey figures (unless something else already does)."""
+    state.app.extensions.setdefault("yswd_report_figures", annual_figures)
+
+
 #: Export formats of the dashboard tables.
 TABLE_FORMATS = ("csv", "xlsx", "json")
 #: The charts on the dashboard and in the report.
