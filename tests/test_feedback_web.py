@@ -292,7 +292,7 @@ def test_report_page_and_pdf(feedback, officer, client, get_page, app):
                     you_said="You had to chase us.",
                     you_said_html="<p>You had to chase us.</p>",
                     we_did="Named caseworkers.",
-                    we_did_html="<p>Named caseworkers.</p>",
+                    we_did_html='<p>Named caseworkers.</p><img src="http://127.0.0.1:9/tracker.png" alt="">',
                     status="done",
                     state="published",
                     publish_at=dt.datetime(2026, 2, 1, 9),
