@@ -62,6 +62,7 @@ add_tool(
     Role.OFFICER,
 )
 
+
 def annual_figures(year: int) -> list[dict]:
     """The headline KPIs for one calendar year, as the public annual report takes them.
 
