@@ -98,7 +98,7 @@ def test_first_period_is_the_baseline_and_gaps_are_kept():
     data = responses(1, [True, False, False, False, False]) + responses(3, [True] * 5)
     table = kpi_table(data, keys=["listened"])
     assert [row.period.key for row in table.rows] == ["2026-01", "2026-02", "2026-03"]
-    assert table.baselines["listened"] == "2026-01"
+    assert table.baselines["listened"].period.key == "2026-01"
     assert table.rows[0].kpis["listened"].is_baseline
     assert table.rows[1].kpis["listened"].status == "no_data"
     assert table.rows[2].kpis["listened"].change.text == "+80.0"
@@ -109,7 +109,16 @@ def test_baseline_is_the_first_period_with_enough_responses_to_show():
     table = kpi_table(data, keys=["listened"])
     assert table.rows[0].kpis["listened"].figure.text == "fewer than 5"
     assert table.rows[0].kpis["listened"].status == "suppressed"
-    assert table.baselines["listened"] == "2026-02"
+    assert table.baselines["listened"].period.key == "2026-02"
+
+
+def test_baseline_comes_from_before_the_range_shown():
+    data = responses(1, [False] * 5) + responses(3, [True] * 4 + [False]) + responses(4, [True] * 5)
+    table = kpi_table(data, keys=["listened"], start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 30))
+    assert [row.period.key for row in table.rows] == ["2026-03", "2026-04"]
+    assert table.baselines["listened"].period.key == "2026-01"
+    assert table.rows[0].kpis["listened"].change.text == "+80.0"
+    assert table.total.kpis["listened"].figure.text == "90.0%"  # 9 of 10, January not counted
 
 
 def test_kpis_against_targets():

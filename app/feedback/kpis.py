@@ -138,13 +138,21 @@ class PeriodRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Baseline:
+    """A KPI's baseline: the first period with enough responses to show, and its figure."""
+
+    period: Period
+    figure: Figure
+
+
+@dataclass(frozen=True, slots=True)
 class KpiTable:
-    """KPIs period by period, the KPIs shown, the baseline period of each, and a total row."""
+    """KPIs period by period, the KPIs shown, the baseline of each (None: none yet), and a total row."""
 
     granularity: Granularity
     keys: tuple[str, ...]
     rows: tuple[PeriodRow, ...]
-    baselines: dict[str, str | None]
+    baselines: dict[str, Baseline | None]
     total: PeriodRow | None
 
 
@@ -176,7 +184,9 @@ def kpi_table(
 ) -> KpiTable:
     """KPIs per period between `start` and `end` (default: the first and last dates in the data).
 
-    Response rate is by cohort: of the invitations issued in a period, the share answered so far.
+    The baseline of each KPI is the first period, from the start of the data (even before
+    `start`), with enough responses to show. Response rate is by cohort: of the invitations
+    issued in a period, the share answered so far.
     """
     targets = targets or {}
     responses = list(responses)
@@ -184,7 +194,9 @@ def kpi_table(
     dates = [r.submitted_on for r in responses] + [i.invited_on for i in invitations]
     if not dates and (start is None or end is None):
         return KpiTable(granularity, tuple(keys), (), dict.fromkeys([*keys, RESPONSE_RATE]), None)
-    periods = periods_between(start or min(dates), end or max(dates), granularity)
+    first = min([*dates, start]) if start and dates else (start or min(dates))
+    periods = periods_between(first, end or max(dates), granularity)
+    shown_from = period_of(start or first, granularity).start
     by_period: dict[str, list[ResponseRecord]] = {p.key: [] for p in periods}
     invited_by_period: dict[str, list[InvitationRecord]] = {p.key: [] for p in periods}
     for response in responses:
@@ -196,23 +208,23 @@ def kpi_table(
         if key in invited_by_period:
             invited_by_period[key].append(invitation)
 
-    baselines: dict[str, Figure] = {}
-    baseline_periods: dict[str, str | None] = dict.fromkeys([*keys, RESPONSE_RATE])
+    baselines: dict[str, Baseline | None] = dict.fromkeys([*keys, RESPONSE_RATE])
     rows = []
     for period in periods:
         cells = {}
         for key in keys:
             positive, base = _tally(by_period[period.key], key)
-            cells[key] = _measure(key, positive, base, targets, baselines, baseline_periods, period.key)
+            cells[key] = _measure(key, positive, base, targets, baselines, period)
         invited = invited_by_period[period.key]
         completed = sum(1 for i in invited if i.completed)
-        rate = _measure(RESPONSE_RATE, completed, len(invited), targets, baselines, baseline_periods, period.key)
-        rows.append(
-            PeriodRow(period, count(len(by_period[period.key])), count(len(invited)), count(completed), rate, cells)
-        )
+        rate = _measure(RESPONSE_RATE, completed, len(invited), targets, baselines, period)
+        if period.start >= shown_from:
+            responded = count(len(by_period[period.key]))
+            rows.append(PeriodRow(period, responded, count(len(invited)), count(completed), rate, cells))
 
-    total = _total_row(periods, responses, invitations, keys, targets, baselines)
-    return KpiTable(granularity, tuple(keys), tuple(rows), baseline_periods, total)
+    shown = [row.period for row in rows]
+    total = _total_row(shown, responses, invitations, keys, targets, baselines)
+    return KpiTable(granularity, tuple(keys), tuple(rows), baselines, total)
 
 
 def _tally(responses: Iterable[ResponseRecord], key: str) -> tuple[int, int]:
@@ -231,18 +243,21 @@ def _measure(
     positive: int,
     base: int,
     targets: Mapping[str, float],
-    baselines: dict[str, Figure],
-    baseline_periods: dict[str, str | None],
-    period_key: str,
+    baselines: dict[str, Baseline | None],
+    period: Period,
 ) -> KpiCell:
     """A KPI cell; the first period that can be shown becomes that KPI's baseline."""
     figure = percentage(positive, base)
     first = False
-    if key not in baselines and figure.value is not None:
-        baselines[key] = figure
-        baseline_periods[key] = period_key
+    if baselines.get(key) is None and figure.value is not None:
+        baselines[key] = Baseline(period, figure)
         first = True
-    return _cell(key, positive, base, targets.get(key), baselines.get(key), first)
+    return _cell(key, positive, base, targets.get(key), _baseline_figure(baselines, key), first)
+
+
+def _baseline_figure(baselines: Mapping[str, Baseline | None], key: str) -> Figure | None:
+    baseline = baselines.get(key)
+    return baseline.figure if baseline else None
 
 
 def _total_row(
@@ -251,7 +266,7 @@ def _total_row(
     invitations: list[InvitationRecord],
     keys: Sequence[str],
     targets: Mapping[str, float],
-    baselines: dict[str, Figure],
+    baselines: dict[str, Baseline | None],
 ) -> PeriodRow | None:
     if not periods:
         return None
@@ -262,8 +277,13 @@ def _total_row(
     cells = {}
     for key in keys:
         positive, base = _tally(inside, key)
-        cells[key] = _cell(key, positive, base, targets.get(key), baselines.get(key), False)
+        cells[key] = _cell(key, positive, base, targets.get(key), _baseline_figure(baselines, key), False)
     rate = _cell(
-        RESPONSE_RATE, completed, len(invited), targets.get(RESPONSE_RATE), baselines.get(RESPONSE_RATE), False
+        RESPONSE_RATE,
+        completed,
+        len(invited),
+        targets.get(RESPONSE_RATE),
+        _baseline_figure(baselines, RESPONSE_RATE),
+        False,
     )
     return PeriodRow(whole, count(len(inside)), count(len(invited)), count(completed), rate, cells)

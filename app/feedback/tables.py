@@ -84,28 +84,22 @@ def targets_table(table: KpiTable, period_label: PeriodLabel) -> Table:
     rows = []
     for key in (*table.keys, RESPONSE_RATE):
         cells = [row.response_rate if key == RESPONSE_RATE else row.kpis[key] for row in table.rows]
-        periods = [row.period for row in table.rows]
-        baseline_index = next((i for i, c in enumerate(cells) if c.is_baseline), None)
         latest_index = next((i for i in range(len(cells) - 1, -1, -1) if cells[i].base > 0), None)
-        baseline = cells[baseline_index] if baseline_index is not None else None
         latest = cells[latest_index] if latest_index is not None else None
+        baseline = table.baselines.get(key)
         rows.append(
             (
                 str(KPI_NAMES.get(key, key)),
-                period_label(periods[baseline_index]) if baseline_index is not None else "",
+                period_label(baseline.period) if baseline else "",
                 baseline.figure if baseline else None,
-                period_label(periods[latest_index]) if latest_index is not None else "",
+                period_label(table.rows[latest_index].period) if latest_index is not None else "",
                 latest.figure if latest else None,
                 latest.change if latest else None,
-                table.rows[0].kpis[key].target if key != RESPONSE_RATE and table.rows else _rate_target(table),
+                cells[0].target if cells else None,
                 _status_text(latest) if latest else str(STATUS_NAMES["no_data"]),
             )
         )
     return Table("targets", str(TABLE_TITLES["targets"]), columns, tuple(rows))
-
-
-def _rate_target(table: KpiTable) -> float | None:
-    return table.rows[0].response_rate.target if table.rows else None
 
 
 def kpi_period_table(table: KpiTable, period_label: PeriodLabel) -> Table:

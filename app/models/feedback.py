@@ -139,21 +139,57 @@ def comment_records(questions: Mapping[tuple[str, str], QuestionText]) -> list[C
     return records
 
 
-def raw_responses(batch: int = 500) -> Iterator[tuple[SurveyResponse, dict[str, str | list[str]]]]:
-    """Every response with its answers (question id -> value), oldest first, read in batches."""
+@dataclass(frozen=True, slots=True)
+class RawResponse:
+    """One stored response as plain values, for the anonymised export."""
+
+    reference: str
+    survey_id: str
+    survey_version: str
+    locale: str
+    channel: str
+    submitted_on: dt.date
+
+
+def raw_responses(batch: int = 500) -> Iterator[tuple[RawResponse, dict[str, str | list[str]]]]:
+    """Every response with its answers (question id -> value, a list for multiple choice), oldest first.
+
+    Read in batches of plain rows, so memory stays flat however many responses there are.
+    """
     last_id = 0
+    columns = (
+        SurveyResponse.id,
+        SurveyResponse.reference,
+        SurveyResponse.survey_id,
+        SurveyResponse.survey_version,
+        SurveyResponse.locale,
+        SurveyResponse.channel,
+        SurveyResponse.submitted_on,
+    )
     while True:
-        page = list(
-            db.session.scalars(
-                select(SurveyResponse).where(SurveyResponse.id > last_id).order_by(SurveyResponse.id).limit(batch)
-            )
-        )
+        page = db.session.execute(
+            select(*columns).where(SurveyResponse.id > last_id).order_by(SurveyResponse.id).limit(batch)
+        ).all()
         if not page:
             return
-        for response in page:
-            yield response, response.as_dict()
-        last_id = page[-1].id
-        db.session.expunge_all()
+        ids = [row[0] for row in page]
+        answers: dict[int, dict[str, str | list[str]]] = {}
+        rows = db.session.execute(
+            select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.value, SurveyAnswer.multiple)
+            .where(SurveyAnswer.response_id.in_(ids))
+            .order_by(SurveyAnswer.id)
+        )
+        for response_id, question_id, value, multiple in rows:
+            found = answers.setdefault(response_id, {})
+            if multiple:
+                chosen = found.setdefault(question_id, [])
+                if isinstance(chosen, list):
+                    chosen.append(value)
+            else:
+                found[question_id] = value
+        for response_id, *values in page:
+            yield RawResponse(*values), answers.get(response_id, {})
+        last_id = ids[-1]
 
 
 def approved_texts() -> set[tuple[str, str, str]]:
