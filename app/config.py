@@ -61,6 +61,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     #: Per-client limits on survey submissions, code entry and page feedback.
     SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "20 per minute;200 per hour")
+    #: Per-client limit on answering survey pages (each saves answers in progress).
+    SURVEY_PAGE_RATE_LIMIT = os.environ.get("SURVEY_PAGE_RATE_LIMIT", "60 per minute;600 per hour")
     #: How long a survey invitation's link and code work.
     SURVEY_INVITATION_DAYS = int(os.environ.get("SURVEY_INVITATION_DAYS", "90"))
 

@@ -153,6 +153,7 @@ FEEDBACK_ALL = [
 def test_change_links_return_to_check_your_answers(client, get_page):
     answer_all(client, FEEDBACK, FEEDBACK_ALL)
     check = get_page(f"/survey/{FEEDBACK}/check")
+    assert check.select(".govuk-back-link")[0]["href"] == f"/survey/{FEEDBACK}/questions/improvement"
     change = [a["href"] for a in check.select(".govuk-summary-list__actions a")]
     assert f"/survey/{FEEDBACK}/questions/ease?change=1#ease" in change
     page = get_page(f"/survey/{FEEDBACK}/questions/ease?change=1")
@@ -313,7 +314,7 @@ def test_easy_read_survey_uses_its_own_scale(app, client, get_page):
     page = get_page("/survey/young-person/questions/feel")
     labels = [label.get_text(strip=True) for label in page.select(".govuk-radios__label")]
     assert labels == ["Very happy", "Happy", "OK", "Unhappy", "Very unhappy"]
-    assert page.select(".council-easy-read") == [] and get_page("/survey/young-person").select(".council-easy-read")
+    assert get_page("/survey/young-person").select(".council-easy-read"), "the start page is in larger text"
 
 
 def test_unknown_survey_and_page_are_404(get_page):

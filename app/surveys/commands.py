@@ -38,7 +38,8 @@ def check_command(directory: Path | None) -> None:
 @click.option(
     "--base-url",
     envvar="PUBLIC_BASE_URL",
-    required=True,
+    default="http://127.0.0.1:5000",
+    show_default=True,
     help="The portal's public address, e.g. https://localoffer.kelderbridge.example (or set PUBLIC_BASE_URL).",
 )
 @click.option("--out", type=click.File("w", encoding="utf-8", lazy=True), default="-", help="Mail-merge CSV (stdout).")

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -148,9 +148,8 @@ def submit(
         return SubmitResult(Outcome.NO_ANSWERS)
     key_hash = digest(key)
     for _attempt in range(3):
-        found = _existing(key_hash)
-        if found is not None:
-            return SubmitResult(Outcome.ALREADY_STORED, found.reference)
+        # A draft is deleted in the transaction that stores its response, so while it exists
+        # nothing has been stored from it yet (a simultaneous store is caught by the unique key).
         draft = load_draft(key)
         if draft is None or draft.survey_id != survey.id:
             # The same answers may have been stored a moment ago by a second click.
@@ -197,32 +196,39 @@ def submit(
                 channel="invitation" if invitation_id is not None else "open",
                 submitted_on=now.date(),
             )
+            db.session.add(response)
+            db.session.flush()
+            rows, comments = [], []
             for question in survey.questions():
                 value = answers.get(question.id)
-                values = value if isinstance(value, list) else [value] if value else []
-                for item in values:
-                    response.answers.append(
-                        SurveyAnswer(
-                            question_id=question.id,
-                            value=item,
-                            multiple=isinstance(question, MultipleChoiceQuestion),
-                            kpi=question.kpi,
-                            kind=question.kind,
-                        )
+                for item in value if isinstance(value, list) else [value] if value else []:
+                    rows.append(
+                        {
+                            "response_id": response.id,
+                            "question_id": question.id,
+                            "value": item,
+                            "multiple": isinstance(question, MultipleChoiceQuestion),
+                            "kpi": question.kpi,
+                            "kind": question.kind,
+                        }
                     )
                     if isinstance(question, FreeTextQuestion):
                         # Every free-text answer waits for an officer's decision before it can be quoted.
-                        db.session.add(
-                            Comment(
-                                source="survey",
-                                source_ref=reference,
-                                question_id=question.id,
-                                text=item,
-                                locale=locale,
-                            )
+                        comments.append(
+                            {
+                                "source": "survey",
+                                "source_ref": reference,
+                                "question_id": question.id,
+                                "text": item,
+                                "locale": locale,
+                                "status": "pending",
+                                "created_at": now,
+                            }
                         )
-            db.session.add(response)
-            db.session.flush()
+            if rows:
+                db.session.execute(insert(SurveyAnswer), rows)
+            if comments:
+                db.session.execute(insert(Comment), comments)
             db.session.execute(
                 delete(SurveyDraft).where(SurveyDraft.key_hash == key_hash).execution_options(synchronize_session=False)
             )

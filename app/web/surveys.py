@@ -49,6 +49,10 @@ def _rate_limit() -> str:
     return current_app.config["SURVEY_RATE_LIMIT"]
 
 
+def _page_rate_limit() -> str:
+    return current_app.config["SURVEY_PAGE_RATE_LIMIT"]
+
+
 def surveys() -> dict[str, Survey]:
     return current_app.extensions["surveys"]
 
@@ -183,6 +187,7 @@ def start(survey_id: str):
 
 
 @bp.route("/survey/<survey_id>/questions/<page_id>", methods=["GET", "POST"])
+@limiter.limit(_page_rate_limit, methods=["POST"])
 def question(survey_id: str, page_id: str):
     """One page of questions."""
     survey = _survey_or_404(survey_id)
@@ -236,7 +241,11 @@ def check(survey_id: str):
     """Check your answers, then send them."""
     survey = _survey_or_404(survey_id)
     state = _state(survey.id)
-    blocked = _current_invitation(survey, state)
+    if request.method == "GET" or survey.open:
+        blocked = _current_invitation(survey, state)
+    else:
+        # On submit the conditional UPDATE checks the invitation; only its presence is checked here.
+        blocked = None if state and state.get("inv") else redirect(url_for(".start", survey_id=survey.id))
     if blocked is not None:
         return blocked
     form = OpenSubmitForm() if survey.open else SubmitForm()
@@ -277,7 +286,9 @@ def check(survey_id: str):
                     "href": url_for(".question", survey_id=survey.id, page_id=page.id, change="1") + f"#{item.id}",
                 }
             )
-    return render_template("surveys/check.html", survey=survey, rows=rows, form=form)
+    last = survey.shown_pages(answers)[-1]
+    back = url_for(".question", survey_id=survey.id, page_id=last.id)
+    return render_template("surveys/check.html", survey=survey, rows=rows, form=form, back=back)
 
 
 @bp.route("/survey/<survey_id>/done")

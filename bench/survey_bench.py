@@ -1,0 +1,330 @@
+"""Survey submissions against a live gunicorn: throughput, errors, and nothing lost.
+
+Creates a fresh database (SQLite file or a PostgreSQL database of its own), migrates it,
+issues one invitation per submission, starts gunicorn with several workers, and has each
+client answer its surveys through the real pages (link, questions, CSRF tokens, cookies).
+The timed phase is the submissions themselves: every client sends its prepared answers
+one after another, all clients at once, and a tenth are sent a second time to check a
+resubmission is recognised. Then the database is counted: responses stored must equal
+submissions acknowledged, and every invitation must be completed exactly once.
+
+    .venv/bin/python bench/survey_bench.py --database sqlite
+    .venv/bin/python bench/survey_bench.py --database postgresql \
+        --postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_surveys
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SURVEY = "ehcp-finalisation"
+#: A quick route through the parents' survey: the plan not yet seen, so "About the plan" is skipped.
+PAGES = [
+    ("listened", "listened=yes"),
+    ("involved", "involved=yes"),
+    ("advice", "education_reflected=yes&health_reflected=partly&care_reflected=not-involved"),
+    ("seen_plan", "seen_plan=no"),
+    ("timing", "within_20_weeks=dont-know"),
+    ("satisfied", "satisfied=4"),
+    ("went_well", "went_well=The+caseworker+kept+us+up+to+date."),
+    ("improvement", "do_better="),
+]
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class Browser:
+    """One family's browser: a cookie jar and plain HTTP/1.1 requests."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key] = rest.split(";", 1)[0]
+            return response.status, response.getheader("Location") or "", text
+        finally:
+            connection.close()
+
+    def post(self, path: str, form: str) -> tuple[int, str, str]:
+        body = f"csrf_token={self.csrf}" + (f"&{form}" if form else "")
+        return self.request("POST", path, body)
+
+
+@dataclass
+class ClientResult:
+    prepared: int = 0
+    acknowledged: int = 0
+    resubmissions_recognised: int = 0
+    errors: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+
+
+def prepare(host: str, port: int, tokens: list[str], result: ClientResult) -> list[Browser]:
+    """Open each link and answer every page, stopping before Send."""
+    browsers = []
+    for token in tokens:
+        browser = Browser(host, port)
+        status, location, _ = browser.request("GET", f"/s/{token}")
+        if status != 302 or not location.endswith(f"/survey/{SURVEY}"):
+            result.errors.append(f"open link: {status}")
+            continue
+        status, _, page = browser.request("GET", f"/survey/{SURVEY}/questions/{PAGES[0][0]}")
+        match = CSRF_RE.search(page)
+        if status != 200 or not match:
+            result.errors.append(f"first page: {status}")
+            continue
+        browser.csrf = match.group(1)
+        ok = True
+        for page_id, form in PAGES:
+            status, _, _ = browser.post(f"/survey/{SURVEY}/questions/{page_id}", form)
+            if status != 302:
+                result.errors.append(f"page {page_id}: {status}")
+                ok = False
+                break
+        if ok:
+            browsers.append(browser)
+            result.prepared += 1
+    return browsers
+
+
+def submit_all(browsers: list[Browser], result: ClientResult, resend_every: int) -> None:
+    """The timed phase: send every prepared survey, and some a second time."""
+    for index, browser in enumerate(browsers):
+        started = time.perf_counter()
+        try:
+            status, location, _ = browser.post(f"/survey/{SURVEY}/check", "")
+        except OSError as error:
+            result.errors.append(f"submit: {error}")
+            continue
+        result.latencies.append(time.perf_counter() - started)
+        if status == 302 and location.endswith(f"/survey/{SURVEY}/done"):
+            result.acknowledged += 1
+        else:
+            result.errors.append(f"submit: {status} {location}")
+            continue
+        if resend_every and index % resend_every == 0:
+            # The browser's back button and Send again: the session no longer holds the answers.
+            status, location, _ = browser.post(f"/survey/{SURVEY}/check", "")
+            if status in (302, 200):
+                result.resubmissions_recognised += 1
+            else:
+                result.errors.append(f"resubmit: {status}")
+
+
+def fresh_database(kind: str, postgres_url: str, workdir: Path) -> str:
+    """A new, empty database URL for this run."""
+    if kind == "sqlite":
+        path = workdir / "bench.db"
+        import sqlite3
+
+        with sqlite3.connect(path) as connection:  # WAL lets readers and the one writer work side by side
+            connection.execute("PRAGMA journal_mode=WAL")
+        return f"sqlite:///{path}"
+    import psycopg
+
+    url = urlsplit(postgres_url.replace("postgresql+psycopg", "postgresql"))
+    name = url.path.lstrip("/") or "bench_surveys"
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return postgres_url
+
+
+def issue_invitations(database_url: str, count: int) -> list[str]:
+    """Migrate the database and issue `count` invitations; returns their raw tokens."""
+    env = {**os.environ, "DATABASE_URL": database_url, "PORTAL_ENV": "development", "FLASK_APP": "wsgi"}
+    subprocess.run([str(ROOT / ".venv/bin/flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    os.environ.update(DATABASE_URL=database_url, PORTAL_ENV="development")
+    import datetime as dt
+
+    from app import create_app
+    from app.surveys import invitations
+
+    app = create_app()
+    rows = [invitations.InvitationRow(i + 2, f"BENCH-{i:06d}", dt.date(2026, 3, 2), "en", None) for i in range(count)]
+    with app.test_request_context():
+        result = invitations.create_invitations(SURVEY, rows)
+        from app.extensions import db
+
+        db.engine.dispose()
+    return [item.token for item in result.created]
+
+
+def count_rows(database_url: str) -> tuple[int, int, int, int]:
+    """(responses, invitations completed, drafts left, comments) straight from the database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        responses = connection.execute(text("SELECT count(*) FROM survey_response")).scalar_one()
+        completed = connection.execute(
+            text("SELECT count(*) FROM survey_invitation WHERE status = 'completed'")
+        ).scalar_one()
+        drafts = connection.execute(text("SELECT count(*) FROM survey_draft")).scalar_one()
+        comments = connection.execute(text("SELECT count(*) FROM moderation_comment")).scalar_one()
+    engine.dispose()
+    return responses, completed, drafts, comments
+
+
+def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn stopped while starting")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/survey")
+            connection.getresponse().read()
+            connection.close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU time of gunicorn's workers so far (Linux /proc), to separate our cost from the load."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # the parent pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def run_phase(clients: int, target, *args_per_client) -> float:
+    threads = [threading.Thread(target=target, args=tuple(a[i] for a in args_per_client)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_surveys"),
+        help="A database of the benchmark's own: it is dropped and created again.",
+    )
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--submissions", type=int, default=100, help="per client")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (2 or more)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gthread workers)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--resend-every", type=int, default=10, help="send every Nth survey twice (0: never)")
+    args = parser.parse_args()
+
+    total = args.clients * args.submissions
+    workdir = Path(tempfile.mkdtemp(prefix="survey-bench-"))
+    database_url = fresh_database(args.database, args.postgres_url, workdir)
+    print(
+        f"database: {args.database}; {args.clients} clients x {args.submissions} submissions; "
+        f"gunicorn: {args.workers} workers x {args.threads} thread(s); load average {os.getloadavg()[0]:.1f}"
+    )
+    started = time.perf_counter()
+    tokens = issue_invitations(database_url, total)
+    print(f"issued {len(tokens)} invitations in {time.perf_counter() - started:.1f} s")
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PORTAL_ENV": "development",
+        "SECRET_KEY": secrets.token_hex(32),
+        "SURVEY_RATE_LIMIT": "1000000 per minute",
+        "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
+    }
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}"]
+    if args.threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    server = subprocess.Popen([*command, "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    try:
+        wait_for(args.port, server)
+        results = [ClientResult() for _ in range(args.clients)]
+        batches = [tokens[i * args.submissions : (i + 1) * args.submissions] for i in range(args.clients)]
+        prepared: list[list[Browser]] = [[] for _ in range(args.clients)]
+
+        def prepare_client(batch, result, slot):
+            slot.extend(prepare("127.0.0.1", args.port, batch, result))
+
+        seconds = run_phase(args.clients, prepare_client, batches, results, prepared)
+        pages = sum(r.prepared for r in results) * (len(PAGES) + 2)
+        print(f"answered the questions: {pages} requests in {seconds:.1f} s ({pages / seconds:.0f} requests/s)")
+
+        def submit_client(browsers, result):
+            submit_all(browsers, result, args.resend_every)
+
+        cpu_before = server_cpu_seconds(server.pid)
+        seconds = run_phase(args.clients, submit_client, prepared, results)
+        server_cpu = server_cpu_seconds(server.pid) - cpu_before
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    acknowledged = sum(r.acknowledged for r in results)
+    errors = [e for r in results for e in r.errors]
+    latencies = sorted(x for r in results for x in r.latencies)
+    resent = sum(r.resubmissions_recognised for r in results)
+    stored, completed, drafts, comments = count_rows(database_url)
+    print(f"submissions: {acknowledged} acknowledged in {seconds:.2f} s = {acknowledged / seconds:.0f} per second")
+    if latencies:
+        p95 = latencies[int(0.95 * (len(latencies) - 1))]
+        print(f"latency: median {statistics.median(latencies) * 1000:.0f} ms, 95th percentile {p95 * 1000:.0f} ms")
+    sends = acknowledged + sum(r.resubmissions_recognised for r in results)
+    if sends:
+        per_send = server_cpu / sends * 1000
+        print(
+            f"web server CPU: {per_send:.1f} ms per request sent, so about {1000 / per_send:.0f} per second "
+            f"per CPU core left to gunicorn (load average now {os.getloadavg()[0]:.1f})"
+        )
+    print(f"resubmissions recognised (no second response): {resent}")
+    print(f"errors: {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
+    print(f"stored: {stored} responses, {completed} invitations completed, {comments} comments, {drafts} drafts left")
+    lost = acknowledged - stored
+    print(f"lost: {lost}; duplicates: {max(0, stored - acknowledged)}")
+    ok = not errors and lost == 0 and stored == completed == acknowledged == total and drafts == 0
+    print("RESULT:", "OK" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
