@@ -143,6 +143,12 @@ def _source_names() -> dict[str, str]:
     return names
 
 
+def language_name(code: str) -> str:
+    """A locale's name in itself ("Polski"), from the portal's languages or the common ones; else the code."""
+    names = {**LANGUAGE_NAMES, **current_app.config["LANGUAGES"]}
+    return names.get(code) or names.get(code.split("_")[0].split("-")[0]) or code
+
+
 def _period_choices(today: dt.date, days: list[dt.date]) -> list[tuple[str, str]]:
     """The last 12 months, all time, then each calendar year and quarter with feedback, newest first."""
     choices = [(LAST_12_MONTHS, str(_("Last 12 months"))), (ALL, str(_("All time")))]
@@ -225,7 +231,7 @@ def load_view(args) -> View:
     sources = _source_names()
     survey_choices = [(ALL, str(_("All surveys and sources"))), *sources.items()]
     period_choices = _period_choices(today, days)
-    language_choices = [(ALL, str(_("All languages")))] + [(c, LANGUAGE_NAMES.get(c, c)) for c in locales]
+    language_choices = [(ALL, str(_("All languages")))] + [(c, language_name(c)) for c in locales]
     for field, choices, message in (
         (form.survey, survey_choices, _l("Select a survey or source from the list")),
         (form.period, period_choices, _l("Select a period from the list")),
