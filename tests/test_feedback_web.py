@@ -237,7 +237,9 @@ def test_anonymised_responses_export(feedback, officer, client, app):
         other = db.session.scalar(db.select(SurveyResponse).where(SurveyResponse.reference == "R0000004"))
         other.answers.append(SurveyAnswer(question_id="do_better", value=COMMENTS[4][1], kind="improvement"))
         db.session.commit()
-    body = client.get("/staff/feedback/export/responses.csv").get_data(as_text=True)
+    streamed = client.get("/staff/feedback/export/responses.csv")
+    assert streamed.is_streamed
+    body = streamed.get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
     assert len(rows) == 9
     assert "R0000000" not in body
