@@ -1,4 +1,4 @@
-"""Text helpers shared by sentiment and themes: sentences, clauses, tokens and stems."""
+"""Text handling shared by sentiment and themes: sentences, clauses, tokens and stems."""
 
 from __future__ import annotations
 
