@@ -10,7 +10,7 @@ PORT      ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-APT_PACKAGES ?=
+APT_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 STATIC     := app/static
 
@@ -63,6 +63,7 @@ setup: venv assets compile-translations search-index ## Everything the portal ne
 
 .PHONY: run
 run: setup db ## Set up and serve the portal with demo content on http://127.0.0.1:$(PORT)
+	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) demo seed
 	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 .PHONY: lint

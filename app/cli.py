@@ -19,12 +19,17 @@ from .models.staff import Role, User, normalise_email, record_event
 
 def register_cli(app: Flask) -> None:
     """Attach the project's command groups to `app.cli`."""
+    from .demo import demo_group
+    from .feedback.cli import feedback_group
+
     app.cli.add_command(content_group)
     app.cli.add_command(users_group)
     app.cli.add_command(search_group)
     from .surveys.commands import surveys_group
 
     app.cli.add_command(surveys_group)
+    app.cli.add_command(feedback_group)
+    app.cli.add_command(demo_group)
 
 
 @click.group("content", help="Check the Local Offer content files.")
