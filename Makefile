@@ -10,7 +10,7 @@ PORT      ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-APT_PACKAGES ?= nodejs npm chromium openjdk-17-jre-headless
+APT_PACKAGES ?= chromium openjdk-17-jre-headless
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 STATIC     := app/static
 
@@ -40,7 +40,14 @@ assets: node_modules/.installed ## Install GOV.UK Frontend and build the CSS int
 	npx --no-install sass --no-source-map --style=compressed --load-path=node_modules app/assets_src/app.scss $(STATIC)/css/app.css
 
 .PHONY: translations
-translations: venv ## Compile the committed .po catalogues into .mo files
+translations: venv ## Extract messages, update every .po catalogue, then compile them
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching; fi
+	$(MAKE) compile-translations
+
+.PHONY: compile-translations
+compile-translations: venv ## Compile the committed .po catalogues into .mo files
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel compile -q -d translations; fi
 
 .PHONY: db
@@ -48,7 +55,7 @@ db: venv ## Create or upgrade the database to the latest migration
 	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) db upgrade
 
 .PHONY: setup
-setup: venv assets translations ## Everything the portal needs before it can serve or be tested
+setup: venv assets compile-translations ## Everything the portal needs before it can serve or be tested
 
 .PHONY: run
 run: setup db ## Set up and serve the portal with demo content on http://127.0.0.1:$(PORT)
@@ -74,7 +81,8 @@ content-check: venv ## Report every problem in content/ with file and line
 
 .PHONY: ci-deps
 ci-deps: ## Install the system packages CI needs (Debian; run as root)
-	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	@if [ -z "$(strip $(APT_PACKAGES))" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  missing=""; for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	  if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	else echo "Not root or not Debian: install $(APT_PACKAGES) yourself"; fi

@@ -25,6 +25,7 @@ def app() -> Iterator[Flask]:
     with application.app_context():
         db.session.remove()
         db.drop_all()
+        db.engine.dispose()
 
 
 @pytest.fixture()
