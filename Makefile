@@ -48,7 +48,7 @@ translations: venv ## Extract messages, update every .po catalogue, then compile
 
 .PHONY: compile-translations
 compile-translations: venv ## Compile the committed .po catalogues into .mo files
-	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel compile -q -d translations; fi
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel -q compile -d translations; fi
 
 .PHONY: db
 db: venv ## Create or upgrade the database to the latest migration
