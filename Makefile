@@ -54,8 +54,12 @@ compile-translations: venv ## Compile the committed .po catalogues into .mo file
 db: venv ## Create or upgrade the database to the latest migration
 	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) db upgrade
 
+.PHONY: search-index
+search-index: venv ## Build the search index from content/ (skipped when it already matches the content)
+	@PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) search status 2>/dev/null || PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) search build
+
 .PHONY: setup
-setup: venv assets compile-translations ## Everything the portal needs before it can serve or be tested
+setup: venv assets compile-translations search-index ## Everything the portal needs before it can serve or be tested
 
 .PHONY: run
 run: setup db ## Set up and serve the portal with demo content on http://127.0.0.1:$(PORT)

@@ -20,12 +20,12 @@ log = logging.getLogger(__name__)
 class NameStrictUndefined(StrictUndefined):
     """Undefined template variables are errors; a missing key of a dict is not.
 
-    GOV.UK Frontend's macros read optional keys such as `params.classes`, so only
-    top-level names are strict.
+    GOV.UK Frontend's macros read optional keys such as `params.classes` and test
+    `caller`, so only other top-level names are strict.
     """
 
     def __new__(cls, hint=None, obj=missing, name=None, exc=None, **kwargs):
-        if obj is not missing:
+        if obj is not missing or name == "caller":  # macros test `caller` when called without a block
             return Undefined(hint=hint, obj=obj, name=name)
         return super().__new__(cls)
 
@@ -56,6 +56,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         ]
     )
     app.jinja_env.add_extension("jinja2.ext.do")
+    # GOV.UK Frontend's macros compare values with `undefined` and `null` (JavaScript's names).
+    app.jinja_env.globals.update(undefined=Undefined(name="undefined"), null=Undefined(name="null"))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -68,6 +70,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     WTFormsHelpers(app)
 
     app.extensions["content"] = load_store(Path(app.config["CONTENT_DIR"]))
+    from .search import init_search
+
+    init_search(app)  # logs when the search index is missing or older than the content
 
     from . import models  # noqa: F401  (register models with SQLAlchemy)
     from .cli import register_cli

@@ -1,12 +1,14 @@
-"""Flask commands: `flask content check` and those each area adds."""
+"""Flask commands: `flask content check`, `flask search build` and those each area adds."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .content.check import check_content
 
@@ -14,6 +16,7 @@ from .content.check import check_content
 def register_cli(app: Flask) -> None:
     """Attach the project's command groups to `app.cli`."""
     app.cli.add_command(content_group)
+    app.cli.add_command(search_group)
 
 
 @click.group("content", help="Check the Local Offer content files.")
@@ -38,4 +41,34 @@ def content_check(today: dt.datetime | None, strict: bool) -> None:
     warnings = len(problems) - len([p for p in problems if p.severity == "error"])
     click.echo(f"{len(problems) - warnings} error(s), {warnings} warning(s)")
     if errors:
+        raise SystemExit(1)
+
+
+search_group = AppGroup("search", help="Build and check the search index.")
+
+
+@search_group.command("build")
+def search_build() -> None:
+    """Index every service, guidance page, fixed page and glossary term, then swap the index in."""
+    from .search import build_index
+
+    store = current_app.extensions["content"]
+    index_dir = Path(current_app.config["SEARCH_INDEX_DIR"])
+
+    def progress(items: list) -> Iterator:
+        with click.progressbar(items, label="Indexing the Local Offer") as bar:
+            yield from bar
+
+    info = build_index(store, index_dir, progress=progress)
+    click.echo(f"Indexed {info.documents} documents into {info.path} (content {info.fingerprint})")
+
+
+@search_group.command("status")
+def search_status() -> None:
+    """Say whether the index exists and matches the content; exit 1 if it is missing or stale."""
+    from .search import index_status
+
+    status = index_status(current_app.extensions["search"], current_app.extensions["content"].fingerprint)
+    click.echo(status.message)
+    if status.state != "ok":
         raise SystemExit(1)

@@ -14,11 +14,12 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
-    from . import public
+    from . import public, search
     from .security import register_security
 
     register_security(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(search.bp)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 
