@@ -75,11 +75,12 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The portal with the test config and its own SQLite file, served for the whole session."""
+def live_server(tmp_path_factory: pytest.TempPathFactory, search_index_dir: Path) -> Iterator[LiveServer]:
+    """The portal with the test config, its own SQLite file and a fresh search index, for the whole session."""
 
     class BrowserConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'portal.db'}"
+        SEARCH_INDEX_DIR = search_index_dir
 
     app = create_app(BrowserConfig)
     with app.app_context():

@@ -61,11 +61,27 @@ def abbreviation_to_glossary(j: Journey) -> None:
     j.follow(footer_link, "content page", h1="Accessibility statement")
 
 
+def search_with_a_misspelling_and_a_facet(j: Journey) -> None:
+    """A misspelt search from the home page, the suggested spelling, then only free services."""
+    j.start("/", "home")
+    j.fill(j.main.get_by_label("Search the Local Offer"), "speach therapy")
+    j.submit(j.main.get_by_role("button", name="Search"), "search results")
+    j.follow(j.page.locator("#suggestion a"), "search results", h1="Search results for “speech therapy”")
+    before = j.page.locator("#results > li").count()
+    j.check(j.page.get_by_label("Free services only"))
+    j.submit(j.page.get_by_role("button", name="Apply filters"), "search results")
+    costs = j.page.locator("#results .council-result-facts").all_inner_texts()
+    assert costs and all("Free" in text for text in costs), costs
+    assert j.page.get_by_label("Free services only").is_checked()
+    assert j.page.locator("#results > li").count() <= before
+
+
 JOURNEYS: list[Callable[[Journey], None]] = [
     home_category_service,
     guidance_previous_next,
     lost_then_services,
     abbreviation_to_glossary,
+    search_with_a_misspelling_and_a_facet,
 ]
 
 
