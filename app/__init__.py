@@ -60,10 +60,14 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.jinja_env.globals.update(undefined=Undefined(name="undefined"), null=Undefined(name="null"))
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+
+    from .web.auth import init_login
+
+    init_login(app)
 
     from govuk_frontend_wtf.main import WTFormsHelpers
 

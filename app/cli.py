@@ -7,16 +7,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from .content.check import check_content
+from .extensions import db
+from .models.staff import Role, User, normalise_email, record_event
 
 
 def register_cli(app: Flask) -> None:
     """Attach the project's command groups to `app.cli`."""
     app.cli.add_command(content_group)
     app.cli.add_command(search_group)
+    app.cli.add_command(users_group)
+    from .surveys.commands import surveys_group
+
+    app.cli.add_command(surveys_group)
 
 
 @click.group("content", help="Check the Local Offer content files.")
@@ -72,3 +80,70 @@ def search_status() -> None:
     click.echo(status.message)
     if status.state != "ok":
         raise SystemExit(1)
+
+
+@click.group("users", cls=AppGroup, help="Manage staff accounts (there is no self-registration).")
+def users_group() -> None:
+    pass
+
+
+def _set_password_link(token: str, base_url: str) -> str:
+    with current_app.test_request_context(base_url=base_url):
+        return url_for("auth.set_password", token=token, _external=True)
+
+
+BASE_URL_OPTION = click.option(
+    "--base-url",
+    envvar="PUBLIC_BASE_URL",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="The portal's address, used to build the link (or set PUBLIC_BASE_URL).",
+)
+
+
+@users_group.command("create")
+@click.option("--email", required=True, help="The member of staff's work email address.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="What they may do.")
+@BASE_URL_OPTION
+def users_create(email: str, role: str, base_url: str) -> None:
+    """Add a staff account and print a one-time link to set its password."""
+    email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="--email") from None
+    if User.by_email(email):
+        raise click.ClickException(f"There is already an account for {email}. Use `flask users link` for a new link.")
+    user = User(email=email, role=role, active=True)
+    token = user.issue_set_password_token()
+    db.session.add(user)
+    db.session.flush()
+    record_event("user_created", target_type="user", target_id=user.id, role=role)
+    db.session.commit()
+    click.echo(f"Created {role} account {email}.")
+    click.echo("Give them this link to set a password (it works once, for 72 hours):")
+    click.echo(_set_password_link(token, base_url))
+
+
+@users_group.command("link")
+@click.option("--email", required=True, help="The account's email address.")
+@BASE_URL_OPTION
+def users_link(email: str, base_url: str) -> None:
+    """Print a new one-time set-password link for an account (and unlock it)."""
+    user = User.by_email(email)
+    if user is None or not user.active:
+        raise click.ClickException("No active account has that email address.")
+    token = user.issue_set_password_token()
+    user.locked_until = None
+    user.failed_attempts = 0
+    record_event("password_link_issued", target_type="user", target_id=user.id)
+    db.session.commit()
+    click.echo(_set_password_link(token, base_url))
+
+
+@users_group.command("list")
+def users_list() -> None:
+    """List staff accounts with their role and whether they are active."""
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        state = "active" if user.active else "deactivated"
+        click.echo(f"{user.email}\t{user.role}\t{state}")

@@ -30,6 +30,17 @@ def app() -> Iterator[Flask]:
 
 
 @pytest.fixture()
+def clean_db(app: Flask) -> Iterator[None]:
+    """Delete every row the test wrote, so database tests do not see each other's data."""
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

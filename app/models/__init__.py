@@ -1,3 +1,5 @@
 """Database models, one module per area; importing this package registers them all."""
 
 from __future__ import annotations
+
+from . import moderation, staff, surveys  # noqa: F401

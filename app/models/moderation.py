@@ -1,0 +1,57 @@
+"""Free-text comments waiting for (or given) a moderation decision.
+
+Comments come from survey answers, page feedback or comments sent on paper or by
+phone. An officer marks each one vexatious, about one person's case (neither is
+ever published or quoted) or approved for quoting; quotes are shown only after
+personal details are redacted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .staff import User, utcnow
+
+COMMENT_SOURCES = ("survey", "page_feedback", "paper")
+COMMENT_STATUSES = ("pending", "approved", "vexatious", "individual_case")
+#: The statuses an officer can choose.
+DECISIONS = ("approved", "vexatious", "individual_case")
+
+
+class Comment(db.Model):
+    """One free-text comment and its moderation status."""
+
+    __tablename__ = "moderation_comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    source_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    decided_by: Mapped[User | None] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} {self.source} {self.status}>"
+
+    @property
+    def quotable(self) -> bool:
+        """Only approved comments may be quoted (after redaction)."""
+        return self.status == "approved"
+
+    def decide(self, decision: str, user: User, now: dt.datetime | None = None) -> None:
+        """Record an officer's decision."""
+        if decision not in DECISIONS:
+            raise ValueError(f"unknown decision {decision!r}")
+        self.status = decision
+        self.decided_by_id = user.id
+        self.decided_at = now or utcnow()

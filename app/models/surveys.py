@@ -1,0 +1,157 @@
+"""Survey invitations, answers in progress, stored responses and page feedback.
+
+Answers are anonymous: a response is never linked to the invitation it came from, and
+both sides keep only the day (not the time) it was completed, so the two cannot be
+matched up. Tokens and codes are stored only as SHA-256 digests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC without tzinfo (how every timestamp is stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class InvitationStatus(enum.StrEnum):
+    """Where an invitation has got to. `expired` is worked out from the expiry, never stored."""
+
+    CREATED = "created"
+    SENT = "sent"
+    OPENED = "opened"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+
+
+class SurveyInvitation(db.Model):
+    """A single-use invitation to answer a survey about one finalised plan."""
+
+    __tablename__ = "survey_invitation"
+    __table_args__ = (UniqueConstraint("survey_id", "plan_reference", name="uq_survey_invitation_plan"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[str] = mapped_column(String(40))
+    #: The council's pseudonymous case number, never a name.
+    plan_reference: Mapped[str] = mapped_column(String(40))
+    finalised_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    email: Mapped[str | None] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default=InvitationStatus.CREATED.value)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    opened_on: Mapped[dt.date | None] = mapped_column(Date)
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: Bumped each time the link and code are reissued.
+    issue_count: Mapped[int] = mapped_column(Integer, default=1)
+
+    def __repr__(self) -> str:
+        return f"<SurveyInvitation {self.id} {self.survey_id} {self.status}>"
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return self.status != InvitationStatus.COMPLETED and (now or utcnow()) >= self.expires_at
+
+    def effective_status(self, now: dt.datetime | None = None) -> InvitationStatus:
+        """The stored status, or `expired` once the expiry has passed (unless completed)."""
+        return InvitationStatus.EXPIRED if self.is_expired(now) else InvitationStatus(self.status)
+
+
+class SurveyDraft(db.Model):
+    """Answers in progress, held between pages; deleted when the response is stored.
+
+    The browser's session holds a random key; only its digest is stored here.
+    """
+
+    __tablename__ = "survey_draft"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    survey_id: Mapped[str] = mapped_column(String(40))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitation.id", ondelete="CASCADE"))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    seen: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class SurveyResponse(db.Model):
+    """One submitted, anonymous response."""
+
+    __tablename__ = "survey_response"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The 8-character reference shown on the confirmation page.
+    reference: Mapped[str] = mapped_column(String(8), unique=True)
+    #: Digest of the draft key: the same answers can never be stored twice.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    survey_id: Mapped[str] = mapped_column(String(40), index=True)
+    survey_version: Mapped[str] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(8))
+    #: "invitation" or "open".
+    channel: Mapped[str] = mapped_column(String(12))
+    submitted_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+    answers: Mapped[list[SurveyAnswer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="SurveyAnswer.id"
+    )
+
+    def as_dict(self) -> dict[str, str | list[str]]:
+        """Question id -> answer (a list for multiple choice)."""
+        found: dict[str, str | list[str]] = {}
+        for answer in self.answers:
+            if answer.multiple:
+                chosen = found.setdefault(answer.question_id, [])
+                assert isinstance(chosen, list)
+                chosen.append(answer.value)
+            else:
+                found[answer.question_id] = answer.value
+        return found
+
+
+class SurveyAnswer(db.Model):
+    """One answer in a response; a multiple-choice question gives one row per option chosen."""
+
+    __tablename__ = "survey_answer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(Text)
+    multiple: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The question's KPI key and kind when answered, so analysis needs no definition file.
+    kpi: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str | None] = mapped_column(String(20))
+
+    response: Mapped[SurveyResponse] = relationship(back_populates="answers")
+
+
+class PageFeedback(db.Model):
+    """'Was this page helpful?': no personal data, not even the time of day."""
+
+    __tablename__ = "page_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(String(300), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str | None] = mapped_column(Text)
+    submitted_on: Mapped[dt.date] = mapped_column(Date, index=True)

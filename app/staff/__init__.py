@@ -1,0 +1,1 @@
+"""Staff accounts: the password policy and the account rules that need no request."""

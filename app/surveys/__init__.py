@@ -1,0 +1,9 @@
+"""Surveys: definitions from `surveys/*.yaml`, forms built from them, invitations and responses.
+
+No web imports: the blueprints in `app/web/` call into this package.
+"""
+
+from .definitions import KINDS, KPI_KEYS, Page, Survey
+from .loader import SurveyError, SurveyProblem, check_surveys, load_surveys
+
+__all__ = ["KINDS", "KPI_KEYS", "Page", "Survey", "SurveyError", "SurveyProblem", "check_surveys", "load_surveys"]

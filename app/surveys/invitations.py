@@ -1,0 +1,360 @@
+"""Single-use survey invitations: reading the officers' CSV, issuing links and codes.
+
+Each invitation gets a random token (144 bits, for the link) and a short code (for
+typing in from a letter). Only their SHA-256 digests are stored, so the raw link and
+code exist only in the response that created them: the mail-merge file and letters are
+made straight away, and "reissue" makes a new link and code when a letter is lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
+
+#: Random bytes in a link token (at least 128 bits).
+TOKEN_BYTES = 18
+#: Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 10
+DEFAULT_EXPIRY_DAYS = 90
+MAX_ROWS = 5000
+#: Languages families can ask for: code -> English name (the most common in England after English).
+LANGUAGES = {
+    "en": "English",
+    "pl": "Polish",
+    "ro": "Romanian",
+    "pa": "Panjabi",
+    "ur": "Urdu",
+    "pt": "Portuguese",
+    "es": "Spanish",
+    "ar": "Arabic",
+    "bn": "Bengali",
+    "gu": "Gujarati",
+    "it": "Italian",
+}
+_LANGUAGE_NAMES = {name.lower(): code for code, name in LANGUAGES.items()} | {"punjabi": "pa"}
+#: A case number: letters, digits, "-", "/" or "_", with at least one digit (so never a name).
+PLAN_REFERENCE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/_-]{2,39}$")
+COLUMNS = ("plan_reference", "finalised_date", "language", "email")
+REQUIRED_COLUMNS = ("plan_reference", "finalised_date")
+MAIL_MERGE_COLUMNS = ("reference", "link", "code", "expiry", "language", "email")
+
+
+def digest(value: str) -> str:
+    """SHA-256 hex digest: how tokens and codes are stored."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def new_code() -> str:
+    """A 10-character code, shown as two groups of five."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def normalise_code(typed: str) -> str | None:
+    """The code as stored, from what someone typed (spaces, dashes and case ignored), or None."""
+    code = re.sub(r"[\s\-]", "", typed or "").upper()
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return code
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """One good row of an uploaded CSV."""
+
+    line: int
+    plan_reference: str
+    finalised_on: dt.date
+    language: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that could not be used, by line number in the file."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("Line %(line)d: %(message)s", line=self.line, message=self.message)
+
+
+@dataclass
+class IssuedInvitation:
+    """An invitation with its raw link token and code: only ever held in memory."""
+
+    invitation: SurveyInvitation
+    token: str
+    code: str
+
+
+@dataclass
+class UploadResult:
+    """What happened to each row of an upload."""
+
+    created: list[IssuedInvitation] = field(default_factory=list)
+    already_invited: list[tuple[int, SurveyInvitation]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def decode_upload(data: bytes) -> str | None:
+    """The text of an uploaded file: UTF-8 (with or without BOM), or Windows-1252 as Excel saves it."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def parse_csv(text: str, today: dt.date) -> tuple[list[InvitationRow], list[RowProblem]]:
+    """Good rows and problems (by line number); a bad row never stops the good ones."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return [], [RowProblem(1, _("The file is empty. The first line must name the columns."))]
+    names = [h.strip().lower().replace(" ", "_") for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        return [], [
+            RowProblem(
+                1,
+                _(
+                    "The first line must name the columns %(columns)s. Missing: %(missing)s.",
+                    columns=", ".join(COLUMNS),
+                    missing=", ".join(missing),
+                ),
+            )
+        ]
+    rows: list[InvitationRow] = []
+    problems: list[RowProblem] = []
+    first_line: dict[str, int] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) + len(problems) >= MAX_ROWS:
+                problems.append(RowProblem(line, _("Only %(max)d rows can be uploaded at once.", max=MAX_ROWS)))
+                break
+            values = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(names)}
+            row, problem = _parse_row(line, values, today)
+            if problem:
+                problems.append(problem)
+                continue
+            assert row is not None
+            key = row.plan_reference.upper()
+            if key in first_line:
+                problems.append(
+                    RowProblem(line, _("This plan reference is also on line %(line)d.", line=first_line[key]))
+                )
+                continue
+            first_line[key] = line
+            rows.append(row)
+    except csv.Error:
+        problems.append(RowProblem(reader.line_num, _("This line could not be read as CSV.")))
+    return rows, problems
+
+
+def _parse_row(line: int, values: dict[str, str], today: dt.date) -> tuple[InvitationRow | None, RowProblem | None]:
+    reference = values.get("plan_reference", "")
+    if not reference:
+        return None, RowProblem(line, _("Enter a plan reference."))
+    if not PLAN_REFERENCE_RE.match(reference):
+        return None, RowProblem(
+            line,
+            _(
+                "The plan reference must be a case number such as KB-2026-00123 "
+                "(letters, numbers and dashes, with at least one number), never a name."
+            ),
+        )
+    raw_date = values.get("finalised_date", "")
+    finalised = _parse_date(raw_date)
+    if not raw_date:
+        return None, RowProblem(line, _("Enter the date the plan was finalised."))
+    if finalised is None:
+        return None, RowProblem(line, _("The finalised date must be a real date, like 2026-03-31 or 31/03/2026."))
+    if finalised > today:
+        return None, RowProblem(line, _("The finalised date must be today or in the past."))
+    raw_language = values.get("language", "").strip()
+    language = raw_language.lower() if raw_language.lower() in LANGUAGES else _LANGUAGE_NAMES.get(raw_language.lower())
+    if raw_language and language is None:
+        return None, RowProblem(
+            line, _("The language must be one of %(codes)s (or left blank for English).", codes=", ".join(LANGUAGES))
+        )
+    email = values.get("email", "") or None
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            return None, RowProblem(line, _("The email address must be a real address, like name@example.com."))
+    return InvitationRow(line, reference, finalised, language or "en", email), None
+
+
+def _issue(invitation: SurveyInvitation) -> IssuedInvitation:
+    token, code = new_token(), new_code()
+    invitation.token_hash = digest(token)
+    invitation.code_hash = digest(code)
+    return IssuedInvitation(invitation, token, code)
+
+
+def create_invitations(
+    survey_id: str,
+    rows: Iterable[InvitationRow],
+    now: dt.datetime | None = None,
+    days: int = DEFAULT_EXPIRY_DAYS,
+    before_commit: Callable[[UploadResult], None] | None = None,
+) -> UploadResult:
+    """Invite every row not already invited to this survey, in one transaction.
+
+    A plan reference invited before (by an earlier or a simultaneous upload) is reported,
+    never duplicated. `before_commit` can add to the same transaction (an audit event).
+    """
+    now = now or utcnow()
+    rows = list(rows)
+    for _attempt in range(3):
+        result = UploadResult()
+        references = [row.plan_reference for row in rows]
+        existing = {
+            inv.plan_reference.upper(): inv
+            for inv in db.session.scalars(
+                select(SurveyInvitation).where(
+                    SurveyInvitation.survey_id == survey_id, SurveyInvitation.plan_reference.in_(references)
+                )
+            )
+        }
+        for row in rows:
+            found = existing.get(row.plan_reference.upper())
+            if found:
+                result.already_invited.append((row.line, found))
+                continue
+            invitation = SurveyInvitation(
+                survey_id=survey_id,
+                plan_reference=row.plan_reference,
+                finalised_on=row.finalised_on,
+                language=row.language,
+                email=row.email,
+                status=InvitationStatus.CREATED.value,
+                expires_at=now + dt.timedelta(days=days),
+                created_at=now,
+            )
+            result.created.append(_issue(invitation))
+            db.session.add(invitation)
+        if before_commit is not None:
+            before_commit(result)
+        try:
+            db.session.commit()
+            return result
+        except IntegrityError:
+            # Another upload added one of these plans at the same moment: look again.
+            db.session.rollback()
+    raise RuntimeError("could not store the invitations after three attempts")
+
+
+def reissue(invitation: SurveyInvitation, now: dt.datetime | None = None, days: int = DEFAULT_EXPIRY_DAYS):
+    """A new link and code (the old ones stop working) and a fresh expiry; the caller commits."""
+    if invitation.status == InvitationStatus.COMPLETED:
+        raise ValueError("a completed invitation cannot be reissued")
+    issued = _issue(invitation)
+    invitation.expires_at = (now or utcnow()) + dt.timedelta(days=days)
+    invitation.issue_count = (invitation.issue_count or 1) + 1
+    db.session.flush()
+    return issued
+
+
+def find_by_token(token: str) -> SurveyInvitation | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.token_hash == digest(token)))
+
+
+def find_by_code(typed: str) -> SurveyInvitation | None:
+    code = normalise_code(typed)
+    if code is None:
+        return None
+    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.code_hash == digest(code)))
+
+
+def mark_opened(invitation: SurveyInvitation, today: dt.date) -> None:
+    """Record the first time the link or code was used."""
+    db.session.execute(
+        update(SurveyInvitation)
+        .where(
+            SurveyInvitation.id == invitation.id,
+            SurveyInvitation.status.in_([InvitationStatus.CREATED.value, InvitationStatus.SENT.value]),
+        )
+        .values(status=InvitationStatus.OPENED.value, opened_on=today)
+    )
+    db.session.commit()
+
+
+def mark_sent(ids: Iterable[int], now: dt.datetime | None = None) -> int:
+    """Mark invitations that have not yet gone out as sent; returns how many changed. The caller commits."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    result = db.session.execute(
+        update(SurveyInvitation)
+        .where(SurveyInvitation.id.in_(ids), SurveyInvitation.status == InvitationStatus.CREATED.value)
+        .values(status=InvitationStatus.SENT.value, sent_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def _cell(value: str) -> str:
+    """Stop a spreadsheet treating a cell as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def mail_merge_csv(issued: Iterable[IssuedInvitation], link_for: Callable[[str], str]) -> str:
+    """The mail-merge file: reference, link, code, expiry, language, email."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(MAIL_MERGE_COLUMNS)
+    for item in issued:
+        inv = item.invitation
+        writer.writerow(
+            [
+                _cell(inv.plan_reference),
+                link_for(item.token),
+                format_code(item.code),
+                inv.expires_at.date().isoformat(),
+                inv.language,
+                _cell(inv.email or ""),
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,233 @@
+"""Answers between pages (drafts) and storing a response, once, in one transaction.
+
+A person's browser session holds a random draft key; the draft row holds the answers.
+Submitting stores the response with the digest of that key as a unique
+`submission_key`, marks the invitation completed with a conditional UPDATE, queues each
+free-text answer for moderation and deletes the draft, all in one transaction. A double
+click, a resubmission or two browsers using the same link therefore store exactly one
+response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..models.moderation import Comment
+from ..models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyInvitation, SurveyResponse, utcnow
+from .definitions import FreeTextQuestion, MultipleChoiceQuestion, Survey
+from .invitations import digest
+
+#: Letters and digits for confirmation references, without look-alikes.
+REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+REFERENCE_LENGTH = 8
+#: Drafts untouched for this long are deleted by `flask surveys purge-drafts`.
+DRAFT_LIFETIME = dt.timedelta(days=30)
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE_RE = re.compile(r"(?<!\w)(\+44\s?|0)(\d[\s-]?){9,10}(?!\w)")
+
+
+def scrub(text: str) -> str:
+    """Remove email addresses and phone numbers someone typed in by mistake."""
+    text = _EMAIL_RE.sub("[email removed]", text)
+    return _PHONE_RE.sub("[phone number removed]", text)
+
+
+def new_draft_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def load_draft(key: str | None) -> SurveyDraft | None:
+    if not key:
+        return None
+    return db.session.scalar(select(SurveyDraft).where(SurveyDraft.key_hash == digest(key)))
+
+
+def draft_answers(key: str | None) -> tuple[dict, set[str]]:
+    """The answers and pages seen so far for a draft key (empty when there is none)."""
+    draft = load_draft(key)
+    if draft is None:
+        return {}, set()
+    return dict(draft.answers or {}), set(draft.seen or [])
+
+
+def save_page(key: str, survey: Survey, page_id: str, values: Mapping[str, str | list[str] | None]) -> None:
+    """Store one page's answers in the draft, creating the draft on the first page."""
+    draft = load_draft(key)
+    if draft is None:
+        draft = SurveyDraft(key_hash=digest(key), survey_id=survey.id, answers={}, seen=[])
+        db.session.add(draft)
+    page = survey.page(page_id)
+    assert page is not None
+    answers = dict(draft.answers or {})
+    for question in page.questions:
+        value = values.get(question.id)
+        if value in (None, "", []):
+            answers.pop(question.id, None)
+        else:
+            answers[question.id] = value
+    draft.answers = answers
+    draft.seen = sorted({*(draft.seen or []), page_id})
+    draft.updated_at = utcnow()
+    db.session.commit()
+
+
+def purge_drafts(now: dt.datetime | None = None) -> int:
+    """Delete drafts nobody has touched for DRAFT_LIFETIME."""
+    cutoff = (now or utcnow()) - DRAFT_LIFETIME
+    result = db.session.execute(delete(SurveyDraft).where(SurveyDraft.updated_at < cutoff))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+class Outcome(enum.Enum):
+    """What happened when someone pressed Submit."""
+
+    STORED = "stored"
+    ALREADY_STORED = "already-stored"  # the same answers came in twice: show the first reference
+    INVITATION_USED = "invitation-used"
+    INVITATION_EXPIRED = "invitation-expired"
+    NO_ANSWERS = "no-answers"  # nothing to submit (draft gone or never started)
+    INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    outcome: Outcome
+    reference: str | None = None
+    page_id: str | None = None  # for INCOMPLETE: where to go back to
+
+
+def valid_answers(survey: Survey, answers: Mapping) -> dict[str, str | list[str]]:
+    """The answers that are shown and allowed by the definition (unknown values dropped)."""
+    kept: dict[str, str | list[str]] = {}
+    for question_id, value in survey.clean(answers).items():
+        question = survey.question(question_id)
+        assert question is not None
+        if isinstance(question, FreeTextQuestion):
+            if isinstance(value, str):
+                kept[question_id] = scrub(value.strip())[: question.max_length]
+        elif isinstance(question, MultipleChoiceQuestion):
+            allowed = question.option_values()
+            chosen = [v for v in allowed if v in value] if isinstance(value, list) else []
+            if chosen:
+                kept[question_id] = chosen
+        elif isinstance(value, str) and value in question.option_values():
+            kept[question_id] = value
+    return kept
+
+
+def _existing(key_hash: str) -> SurveyResponse | None:
+    return db.session.scalar(select(SurveyResponse).where(SurveyResponse.submission_key == key_hash))
+
+
+def submit(
+    survey: Survey,
+    key: str | None,
+    locale: str,
+    invitation_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> SubmitResult:
+    """Store the draft as a response, exactly once, in one transaction."""
+    now = now or utcnow()
+    if not key:
+        return SubmitResult(Outcome.NO_ANSWERS)
+    key_hash = digest(key)
+    for _attempt in range(3):
+        found = _existing(key_hash)
+        if found is not None:
+            return SubmitResult(Outcome.ALREADY_STORED, found.reference)
+        draft = load_draft(key)
+        if draft is None or draft.survey_id != survey.id:
+            return SubmitResult(Outcome.NO_ANSWERS)
+        stored = dict(draft.answers or {})
+        missing = survey.first_unanswered(stored, set(draft.seen or []))
+        if missing is not None:
+            return SubmitResult(Outcome.INCOMPLETE, page_id=missing.id)
+        answers = valid_answers(survey, stored)
+        reference = new_reference()
+        try:
+            if invitation_id is not None:
+                # The conditional UPDATE is the first write: on PostgreSQL it locks the row, so a
+                # second submission waits, then matches nothing; SQLite serialises writers.
+                changed = db.session.execute(
+                    update(SurveyInvitation)
+                    .where(
+                        SurveyInvitation.id == invitation_id,
+                        SurveyInvitation.survey_id == survey.id,
+                        SurveyInvitation.status != InvitationStatus.COMPLETED.value,
+                        SurveyInvitation.expires_at > now,
+                    )
+                    .values(status=InvitationStatus.COMPLETED.value, completed_on=now.date())
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if changed != 1:
+                    db.session.rollback()
+                    found = _existing(key_hash)
+                    if found is not None:
+                        return SubmitResult(Outcome.ALREADY_STORED, found.reference)
+                    invitation = db.session.get(SurveyInvitation, invitation_id)
+                    if invitation is not None and invitation.status != InvitationStatus.COMPLETED.value:
+                        return SubmitResult(Outcome.INVITATION_EXPIRED)
+                    return SubmitResult(Outcome.INVITATION_USED)
+            response = SurveyResponse(
+                reference=reference,
+                submission_key=key_hash,
+                survey_id=survey.id,
+                survey_version=survey.version,
+                locale=locale,
+                channel="invitation" if invitation_id is not None else "open",
+                submitted_on=now.date(),
+            )
+            for question in survey.questions():
+                value = answers.get(question.id)
+                values = value if isinstance(value, list) else [value] if value else []
+                for item in values:
+                    response.answers.append(
+                        SurveyAnswer(
+                            question_id=question.id,
+                            value=item,
+                            multiple=isinstance(question, MultipleChoiceQuestion),
+                            kpi=question.kpi,
+                            kind=question.kind,
+                        )
+                    )
+                    if isinstance(question, FreeTextQuestion):
+                        # Every free-text answer waits for an officer's decision before it can be quoted.
+                        db.session.add(
+                            Comment(
+                                source="survey",
+                                source_ref=reference,
+                                question_id=question.id,
+                                text=item,
+                                locale=locale,
+                            )
+                        )
+            db.session.add(response)
+            db.session.flush()
+            db.session.execute(
+                delete(SurveyDraft).where(SurveyDraft.key_hash == key_hash).execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            return SubmitResult(Outcome.STORED, reference)
+        except (IntegrityError, StaleDataError):
+            # The same draft was submitted at the same moment, or (rarely) the reference was taken.
+            db.session.rollback()
+    found = _existing(key_hash)
+    if found is not None:
+        return SubmitResult(Outcome.ALREADY_STORED, found.reference)
+    raise RuntimeError("could not store the response after three attempts")

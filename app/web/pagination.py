@@ -1,0 +1,53 @@
+"""One way to paginate a query and describe it for GOV.UK's pagination component."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, url_for
+from flask_babel import _
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+
+from ..extensions import db
+
+
+def page_number() -> int:
+    """The ?page= number, 1 when missing or not a positive whole number."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def paginate(query: Select, per_page: int = 20) -> Pagination:
+    """One page of `query`; a page past the end gives an empty page, not an error."""
+    return db.paginate(query, page=page_number(), per_page=per_page, error_out=False, max_per_page=per_page)
+
+
+def govuk_pagination(pagination: Pagination, endpoint: str, **args: Any) -> dict | None:
+    """Params for govukPagination, keeping `args` (such as filters) in every link; None for a single page."""
+    if pagination.pages <= 1:
+        return None
+    args = {key: value for key, value in args.items() if value not in (None, "")}
+
+    def href(number: int) -> str:
+        return url_for(endpoint, **args, page=number) if number > 1 else url_for(endpoint, **args)
+
+    items: list[dict] = []
+    for number in pagination.iter_pages(left_edge=1, left_current=1, right_current=2, right_edge=1):
+        if number is None:
+            items.append({"ellipsis": True})
+        else:
+            items.append(
+                {
+                    "number": number,
+                    "href": href(number),
+                    "current": number == pagination.page,
+                    "visuallyHiddenText": _("Page %(number)d", number=number),
+                }
+            )
+    params: dict = {"items": items, "landmarkLabel": _("Pages")}
+    if pagination.has_prev:
+        params["previous"] = {"href": href(pagination.page - 1), "text": _("Previous")}
+    if pagination.has_next:
+        params["next"] = {"href": href(pagination.page + 1), "text": _("Next")}
+    return params

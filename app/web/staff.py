@@ -1,0 +1,342 @@
+"""The staff area: the dashboard of tools, user management and the audit log (admins),
+and the moderation queue for free-text comments (officers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
+from sqlalchemy import func, select
+from wtforms import RadioField, SelectChoice, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from ..extensions import db
+from ..models.moderation import COMMENT_SOURCES, DECISIONS, Comment
+from ..models.staff import AuditEvent, Role, User, normalise_email, record_event, utcnow
+from .auth import current_staff, role_required
+from .pagination import govuk_pagination, paginate
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+ROLE_LABELS = {
+    Role.SENDIASS.value: _l("SENDIASS staff"),
+    Role.OFFICER.value: _l("Local Offer officer"),
+    Role.ADMIN.value: _l("Administrator"),
+}
+ROLE_HINTS = {
+    Role.SENDIASS.value: _l("Publishes updates and “You said, we did” entries."),
+    Role.OFFICER.value: _l("Everything SENDIASS staff can do, plus invitations, dashboards, exports and moderation."),
+    Role.ADMIN.value: _l("Everything an officer can do, plus managing staff accounts and reading the audit log."),
+}
+
+
+@dataclass(frozen=True)
+class StaffTool:
+    """A link on the staff dashboard, shown to staff whose role includes `role`."""
+
+    endpoint: str
+    label: object
+    description: object
+    role: Role
+
+
+#: The dashboard's tools, in order. Other areas add theirs with `add_tool()`.
+TOOLS: list[StaffTool] = []
+
+
+def add_tool(endpoint: str, label: object, description: object, role: Role) -> None:
+    """Offer a tool on the staff dashboard (skipped if its endpoint is not registered)."""
+    if all(tool.endpoint != endpoint for tool in TOOLS):
+        TOOLS.append(StaffTool(endpoint, label, description, role))
+
+
+add_tool(
+    "staff.moderation",
+    _l("Moderate comments"),
+    _l("Decide which free-text comments can be quoted."),
+    Role.OFFICER,
+)
+add_tool("staff.users", _l("Staff accounts"), _l("Add staff, change roles and deactivate accounts."), Role.ADMIN)
+add_tool("staff.audit", _l("Audit log"), _l("Who signed in, published, exported or moderated, and when."), Role.ADMIN)
+
+
+@bp.app_context_processor
+def _staff_globals() -> dict:
+    return {"ROLE_LABELS": ROLE_LABELS, "role_items": _role_items}
+
+
+def _role_items() -> list[dict]:
+    """Hints for the role radios, in the order of ROLE_LABELS."""
+    return [{"hint": {"text": ROLE_HINTS[key]}} for key in ROLE_LABELS]
+
+
+@bp.route("/")
+@role_required(Role.SENDIASS)
+def dashboard():
+    from flask import current_app
+
+    user = current_staff()
+    tools = [t for t in TOOLS if user.can(t.role) and t.endpoint in current_app.view_functions]
+    pending = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.status == "pending"))
+    return render_template("staff/dashboard.html", tools=tools, pending=pending if user.can(Role.OFFICER) else None)
+
+
+# Users --------------------------------------------------------------------------
+def _role_choices() -> list[SelectChoice]:
+    return [SelectChoice(key, label) for key, label in ROLE_LABELS.items()]
+
+
+class NewUserForm(FlaskForm):
+    email = StringField(
+        _l("Email address"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter an email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Email(message=_l("Enter an email address in the correct format, like name@example.com")),
+        ],
+    )
+    role = RadioField(
+        _l("Role"),
+        widget=GovRadioInput(),
+        choices=_role_choices(),
+        validators=[InputRequired(message=_l("Select a role"))],
+    )
+    submit = SubmitField(_l("Add account"), widget=GovSubmitInput())
+
+    def validate_email(self, field: StringField) -> None:
+        if User.by_email(field.data or ""):
+            raise ValidationError(_l("There is already an account with this email address"))
+
+
+class RoleForm(FlaskForm):
+    role = RadioField(
+        _l("Role"),
+        widget=GovRadioInput(),
+        choices=_role_choices(),
+        validators=[InputRequired(message=_l("Select a role"))],
+    )
+    submit = SubmitField(_l("Save role"), widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A form that is only a button (and its CSRF token)."""
+
+    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users():
+    everyone = db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
+    return render_template("staff/users.html", users=everyone, now=utcnow())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        user = User(email=normalise_email(form.email.data), role=form.role.data, active=True)
+        token = user.issue_set_password_token()
+        db.session.add(user)
+        db.session.flush()
+        record_event("user_created", user=current_staff(), target_type="user", target_id=user.id, role=user.role)
+        db.session.commit()
+        link = url_for("auth.set_password", token=token, _external=True)
+        return render_template("staff/user_link.html", account=user, link=link, created=True)
+    return render_template("staff/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user(user_id: int):
+    account = _user_or_404(user_id)
+    me = current_staff()
+    form = RoleForm(role=account.role)
+    if form.validate_on_submit():
+        if account.id == me.id and form.role.data != account.role:
+            form.role.errors.append(_("You cannot change your own role. Ask another administrator"))
+        else:
+            old = account.role
+            if form.role.data != old:
+                account.role = form.role.data
+                record_event(
+                    "user_role_changed",
+                    user=me,
+                    target_type="user",
+                    target_id=account.id,
+                    old_role=old,
+                    new_role=account.role,
+                )
+                db.session.commit()
+                flash(_("Role changed for %(email)s.", email=account.email), "success")
+            return redirect(url_for("staff.users"))
+    return render_template("staff/user.html", form=form, account=account, action_form=ConfirmForm(), now=utcnow())
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@role_required(Role.ADMIN)
+def deactivate_user(user_id: int):
+    account = _user_or_404(user_id)
+    me = current_staff()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if account.id == me.id:
+        flash(_("You cannot deactivate your own account."), "info")
+        return redirect(url_for("staff.user", user_id=account.id))
+    account.active = False
+    account.set_password_token_hash = None
+    record_event("user_deactivated", user=me, target_type="user", target_id=account.id)
+    db.session.commit()
+    flash(_("%(email)s can no longer sign in.", email=account.email), "success")
+    return redirect(url_for("staff.users"))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@role_required(Role.ADMIN)
+def reactivate_user(user_id: int):
+    account = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    account.active = True
+    account.failed_attempts = 0
+    account.locked_until = None
+    record_event("user_reactivated", user=current_staff(), target_type="user", target_id=account.id)
+    db.session.commit()
+    flash(_("%(email)s can sign in again.", email=account.email), "success")
+    return redirect(url_for("staff.user", user_id=account.id))
+
+
+@bp.route("/users/<int:user_id>/password-link", methods=["POST"])
+@role_required(Role.ADMIN)
+def password_link(user_id: int):
+    account = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit() or not account.active:
+        abort(400)
+    token = account.issue_set_password_token()
+    record_event("password_link_issued", user=current_staff(), target_type="user", target_id=account.id)
+    db.session.commit()
+    link = url_for("auth.set_password", token=token, _external=True)
+    return render_template("staff/user_link.html", account=account, link=link, created=False)
+
+
+# Audit log ----------------------------------------------------------------------
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit():
+    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    chosen = request.args.get("action", "")
+    if chosen and chosen not in actions:
+        chosen = ""
+    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if chosen:
+        query = query.where(AuditEvent.action == chosen)
+    page = paginate(query, per_page=50)
+    return render_template(
+        "staff/audit.html",
+        events=page.items,
+        page=page,
+        actions=actions,
+        chosen=chosen,
+        pagination=govuk_pagination(page, "staff.audit", action=chosen),
+    )
+
+
+# Moderation ---------------------------------------------------------------------
+DECISION_LABELS = {
+    "approved": _l("Approve for quoting"),
+    "vexatious": _l("Vexatious: never publish or quote"),
+    "individual_case": _l("About one person's case: never publish or quote"),
+}
+DECISION_HINTS = {
+    "approved": _l("It can be quoted in reports after personal details are removed."),
+    "vexatious": _l("Abusive, offensive or not a genuine comment."),
+    "individual_case": _l("Pass it to the right team instead if it needs action."),
+}
+STATUS_LABELS = {
+    "pending": _l("Waiting for a decision"),
+    "approved": _l("Approved for quoting"),
+    "vexatious": _l("Vexatious"),
+    "individual_case": _l("About one person's case"),
+}
+SOURCE_LABELS = {
+    "survey": _l("Survey answer"),
+    "page_feedback": _l("Page feedback"),
+    "paper": _l("Paper or phone comment"),
+}
+assert set(DECISION_LABELS) == set(DECISIONS) and set(SOURCE_LABELS) == set(COMMENT_SOURCES)
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("What should happen to this comment?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(key, label) for key, label in DECISION_LABELS.items()],
+        validators=[InputRequired(message=_l("Select what should happen to this comment"))],
+    )
+    submit = SubmitField(_l("Save decision"), widget=GovSubmitInput())
+
+
+@bp.route("/moderation")
+@role_required(Role.OFFICER)
+def moderation():
+    status = request.args.get("status", "pending")
+    if status not in STATUS_LABELS:
+        status = "pending"
+    order = Comment.created_at.asc() if status == "pending" else Comment.decided_at.desc()
+    page = paginate(select(Comment).where(Comment.status == status).order_by(order, Comment.id), per_page=20)
+    counts = dict(db.session.execute(select(Comment.status, func.count()).group_by(Comment.status)).all())
+    return render_template(
+        "staff/moderation.html",
+        comments=page.items,
+        page=page,
+        status=status,
+        counts=counts,
+        STATUS_LABELS=STATUS_LABELS,
+        SOURCE_LABELS=SOURCE_LABELS,
+        pagination=govuk_pagination(page, "staff.moderation", status=status),
+    )
+
+
+@bp.route("/moderation/<int:comment_id>", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def moderate(comment_id: int):
+    comment = db.session.get(Comment, comment_id) or abort(404)
+    form = DecisionForm(decision=None if comment.status == "pending" else comment.status)
+    if form.validate_on_submit():
+        me = current_staff()
+        previous = comment.status
+        comment.decide(form.decision.data, me)
+        record_event(
+            "comment_moderated",
+            user=me,
+            target_type="comment",
+            target_id=comment.id,
+            decision=comment.status,
+            state=previous,
+        )
+        db.session.commit()
+        flash(_("Decision saved."), "success")
+        following = db.session.scalar(
+            select(Comment).where(Comment.status == "pending").order_by(Comment.created_at, Comment.id).limit(1)
+        )
+        if following is not None:
+            return redirect(url_for("staff.moderate", comment_id=following.id))
+        return redirect(url_for("staff.moderation"))
+    return render_template(
+        "staff/moderate.html",
+        form=form,
+        comment=comment,
+        STATUS_LABELS=STATUS_LABELS,
+        SOURCE_LABELS=SOURCE_LABELS,
+        decision_items=[{"hint": {"text": DECISION_HINTS[key]}} for key in DECISION_LABELS],
+    )

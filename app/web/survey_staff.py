@@ -1,0 +1,292 @@
+"""Officers' survey pages: response rates, invitation uploads, letters, marking invitations sent.
+
+Raw links and codes exist only in the response that creates them (upload or reissue),
+so those pages are never cached.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import _, force_locale, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovFileInput, GovRadioInput
+from sqlalchemy import func, select
+from wtforms import HiddenField, RadioField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from ..extensions import db
+from ..models.staff import Role, record_event
+from ..models.surveys import InvitationStatus, PageFeedback, SurveyInvitation, SurveyResponse, utcnow
+from ..surveys import Survey, invitations
+from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
+from .auth import current_staff, role_required
+from .pagination import govuk_pagination, paginate
+from .staff import add_tool
+
+bp = Blueprint("survey_staff", __name__, url_prefix="/staff/surveys")
+
+STATUS_LABELS = {
+    InvitationStatus.CREATED.value: _l("Not sent yet"),
+    InvitationStatus.SENT.value: _l("Sent"),
+    InvitationStatus.OPENED.value: _l("Opened"),
+    InvitationStatus.COMPLETED.value: _l("Completed"),
+    InvitationStatus.EXPIRED.value: _l("Expired"),
+}
+STATUS_TAGS = {
+    InvitationStatus.CREATED.value: "govuk-tag--grey",
+    InvitationStatus.SENT.value: "govuk-tag--blue",
+    InvitationStatus.OPENED.value: "govuk-tag--yellow",
+    InvitationStatus.COMPLETED.value: "govuk-tag--green",
+    InvitationStatus.EXPIRED.value: "govuk-tag--red",
+}
+
+add_tool(
+    "survey_staff.overview",
+    _l("Surveys and invitations"),
+    _l("Upload finalised plans, print letters and see response rates."),
+    Role.OFFICER,
+)
+
+
+def _surveys() -> dict[str, Survey]:
+    return current_app.extensions["surveys"]
+
+
+def _invitation_surveys() -> list[Survey]:
+    return [s for s in _surveys().values() if not s.open]
+
+
+def _no_store(response):
+    """Pages holding raw links and codes must not be kept by the browser or any proxy."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _link(token: str) -> str:
+    return url_for("surveys.invitation_link", token=token, _external=True)
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"INVITATION_STATUS_LABELS": STATUS_LABELS, "INVITATION_STATUS_TAGS": STATUS_TAGS}
+
+
+@bp.route("/")
+@role_required(Role.OFFICER)
+def overview():
+    """Invitations and response rates per survey per month, against the 100% target."""
+    now = utcnow()
+    responses = dict(
+        db.session.execute(select(SurveyResponse.survey_id, func.count()).group_by(SurveyResponse.survey_id)).all()
+    )
+    helpful = dict(db.session.execute(select(PageFeedback.helpful, func.count()).group_by(PageFeedback.helpful)).all())
+    return render_template(
+        "surveys/staff/overview.html",
+        surveys=_surveys(),
+        rates=response_rates(now),
+        responses=responses,
+        helpful=helpful,
+        target=TARGET_SENT_PERCENT,
+    )
+
+
+class UploadForm(FlaskForm):
+    survey = RadioField(
+        _l("Which survey are these families invited to?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select which survey to invite families to"))],
+    )
+    file = FileField(
+        _l("Upload a CSV file of finalised plans"),
+        description=_l(
+            "Columns: plan_reference, finalised_date, language, email. Use case numbers, never names. "
+            "Language and email can be left blank."
+        ),
+        widget=GovFileInput(),
+        validators=[FileRequired(_l("Select a CSV file of finalised plans"))],
+    )
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def upload():
+    """Upload finalised plans; the response holds the mail-merge file and the letters."""
+    form = UploadForm()
+    form.survey.choices = [SelectChoice(s.id, s.text(s.title, "en")) for s in _invitation_surveys()]
+    if form.validate_on_submit():
+        text = invitations.decode_upload(form.file.data.read())
+        if text is None:
+            form.file.errors.append(_l("The selected file must be a CSV file"))
+        else:
+            now = utcnow()
+            rows, problems = invitations.parse_csv(text, now.date())
+            if not rows and problems:
+                form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
+                return render_template("surveys/staff/upload.html", form=form, problems=problems)
+            survey_id, me = form.survey.data, current_staff()
+            result = invitations.create_invitations(
+                survey_id,
+                rows,
+                now,
+                current_app.config["SURVEY_INVITATION_DAYS"],
+                before_commit=lambda done: record_event(
+                    "survey_invitations_uploaded",
+                    user=me,
+                    target_type="survey",
+                    target_id=survey_id,
+                    survey=survey_id,
+                    rows=len(rows) + len(problems),
+                    count=len(done.created),
+                ),
+            )
+            result.problems = problems
+            mail_merge = invitations.mail_merge_csv(result.created, _link)
+            return _no_store(
+                render_template(
+                    "surveys/staff/upload_result.html",
+                    survey=_surveys()[form.survey.data],
+                    result=result,
+                    letters=_letters(result.created),
+                    mail_merge_href="data:text/csv;charset=utf-8," + quote(mail_merge),
+                    mark_sent=MarkSentForm(ids=",".join(str(item.invitation.id) for item in result.created)),
+                )
+            )
+    return render_template("surveys/staff/upload.html", form=form, problems=[])
+
+
+def _letters(issued: list[invitations.IssuedInvitation]) -> list[dict]:
+    """What each printed letter needs, in the family's language where we have it."""
+    letters = []
+    for item in issued:
+        survey = _surveys()[item.invitation.survey_id]
+        language = item.invitation.language
+        locale = language if language in current_app.config["LANGUAGES"] else "en"
+        with force_locale(locale):
+            body = render_template(
+                "surveys/staff/_letter.html",
+                survey=survey,
+                invitation=item.invitation,
+                link=_link(item.token),
+                code=invitations.format_code(item.code),
+                code_url=url_for("surveys.enter_code", _external=True),
+                letter_locale=locale,
+            )
+        letters.append({"invitation": item.invitation, "html": body})
+    return letters
+
+
+class MarkSentForm(FlaskForm):
+    ids = HiddenField()
+
+
+class MarkSelectedForm(FlaskForm):
+    invitation = SelectMultipleField(
+        _l("Select the invitations you have sent"),
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(_l("Select at least one invitation you have sent"))],
+    )
+
+
+def _mark_sent(ids: list[int]) -> None:
+    changed = invitations.mark_sent(ids)
+    record_event("survey_invitations_sent", user=current_staff(), target_type="survey_invitation", count=changed)
+    db.session.commit()
+    flash(ngettext("%(num)d invitation marked as sent.", "%(num)d invitations marked as sent.", changed), "success")
+
+
+@bp.route("/invitations/mark-sent", methods=["POST"])
+@role_required(Role.OFFICER)
+def mark_sent():
+    """Mark every invitation from an upload as sent."""
+    form = MarkSentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = [int(part) for part in (form.ids.data or "").split(",") if part.strip().isdigit()]
+    _mark_sent(ids)
+    return redirect(url_for(".invitations_list", status=InvitationStatus.SENT.value))
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def invitations_list():
+    """Every invitation, filtered by survey and status; unsent ones can be marked sent."""
+    survey_id = request.args.get("survey", "")
+    status = request.args.get("status", "")
+    now = utcnow()
+    query = select(SurveyInvitation).order_by(SurveyInvitation.finalised_on.desc(), SurveyInvitation.id.desc())
+    if survey_id in _surveys():
+        query = query.where(SurveyInvitation.survey_id == survey_id)
+    if status == InvitationStatus.EXPIRED.value:
+        query = query.where(
+            SurveyInvitation.status != InvitationStatus.COMPLETED.value, SurveyInvitation.expires_at <= now
+        )
+    elif status in STATUS_LABELS:
+        query = query.where(SurveyInvitation.status == status)
+        if status != InvitationStatus.COMPLETED.value:
+            query = query.where(SurveyInvitation.expires_at > now)
+    page = paginate(query, per_page=50)
+    unsent = [inv for inv in page.items if inv.effective_status(now) == InvitationStatus.CREATED]
+    form = MarkSelectedForm()
+    form.invitation.choices = [
+        SelectChoice(
+            str(inv.id),
+            _("%(reference)s, finalised %(date)s", reference=inv.plan_reference, date=inv.finalised_on.isoformat()),
+        )
+        for inv in unsent
+    ]
+    if form.validate_on_submit():
+        allowed = {str(inv.id) for inv in unsent}
+        _mark_sent([int(value) for value in form.invitation.data if value in allowed])
+        return redirect(url_for(".invitations_list", survey=survey_id, status=status))
+    return render_template(
+        "surveys/staff/invitations.html",
+        invitations=page.items,
+        pagination=govuk_pagination(page, "survey_staff.invitations_list", survey=survey_id, status=status),
+        total=page.total,
+        survey_id=survey_id,
+        status=status,
+        surveys=_surveys(),
+        form=form if unsent else None,
+        now=now,
+    )
+
+
+@bp.route("/invitations/<int:invitation_id>")
+@role_required(Role.OFFICER)
+def invitation(invitation_id: int):
+    """One invitation's history, and a way to reissue its link and code."""
+    found = db.session.get(SurveyInvitation, invitation_id) or abort(404)
+    return render_template(
+        "surveys/staff/invitation.html", invitation=found, survey=_surveys().get(found.survey_id), form=FlaskForm()
+    )
+
+
+@bp.route("/invitations/<int:invitation_id>/reissue", methods=["POST"])
+@role_required(Role.OFFICER)
+def reissue(invitation_id: int):
+    """A new link and code (the old ones stop working), shown once as a printable letter."""
+    found = db.session.get(SurveyInvitation, invitation_id) or abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if found.status == InvitationStatus.COMPLETED or found.survey_id not in _surveys():
+        flash(_("This invitation has already been answered, so it cannot be reissued."), "important")
+        return redirect(url_for(".invitation", invitation_id=found.id))
+    issued = invitations.reissue(found, days=current_app.config["SURVEY_INVITATION_DAYS"])
+    record_event(
+        "survey_invitation_reissued", user=current_staff(), target_type="survey_invitation", target_id=found.id
+    )
+    db.session.commit()
+    return _no_store(
+        render_template(
+            "surveys/staff/letter.html",
+            invitation=found,
+            letters=_letters([issued]),
+            mail_merge_href="data:text/csv;charset=utf-8," + quote(invitations.mail_merge_csv([issued], _link)),
+        )
+    )

@@ -1,0 +1,367 @@
+"""Answering surveys (invitation links, typed-in codes, open surveys) and page feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
+
+from ..extensions import db, limiter
+from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
+from ..surveys import Survey, invitations, load_surveys, responses
+from ..surveys.forms import HoneypotMixin, OpenSubmitForm, SubmitForm, answers_from, page_form
+from ..surveys.page_feedback import MAX_TEXT, record_page_feedback
+
+bp = Blueprint("surveys", __name__)
+
+#: The public pages that ask "Was this page helpful?".
+FEEDBACK_ENDPOINTS = frozenset({"public.service", "public.guidance", "public.page", "public.category"})
+
+
+@bp.record_once
+def _load_definitions(state) -> None:
+    """Read surveys/ once at start-up; a broken definition stops the portal starting."""
+    app = state.app
+    app.extensions["surveys"] = load_surveys(Path(app.config["SURVEYS_DIR"]))
+
+
+def _rate_limit() -> str:
+    return current_app.config["SURVEY_RATE_LIMIT"]
+
+
+def surveys() -> dict[str, Survey]:
+    return current_app.extensions["surveys"]
+
+
+def _survey_or_404(survey_id: str) -> Survey:
+    return surveys().get(survey_id) or abort(404)
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _today() -> dt.date:
+    return utcnow().date()
+
+
+# Session state ----------------------------------------------------------------------
+# session["surveys"][survey_id] = {"key": draft key, "inv": invitation id or None}
+
+
+def _state(survey_id: str) -> dict | None:
+    return (session.get("surveys") or {}).get(survey_id)
+
+
+def _set_state(survey_id: str, state: dict | None) -> None:
+    states = dict(session.get("surveys") or {})
+    if state is None:
+        states.pop(survey_id, None)
+    else:
+        states[survey_id] = state
+    session["surveys"] = states
+
+
+def _begin(survey: Survey, invitation_id: int | None = None) -> dict:
+    """Start (or continue) answering: a draft key, and the invitation being answered."""
+    state = _state(survey.id)
+    if state is None or state.get("inv") != invitation_id:
+        state = {"key": responses.new_draft_key(), "inv": invitation_id}
+        _set_state(survey.id, state)
+    return state
+
+
+def _invitation_problem(invitation: SurveyInvitation | None):
+    """A kind page when an invitation cannot be used, or None when it can."""
+    if invitation is None:
+        return render_template("surveys/problem.html", problem="not-found"), 404
+    if invitation.status == InvitationStatus.COMPLETED:
+        return render_template("surveys/problem.html", problem="used"), 200
+    if invitation.is_expired():
+        return render_template("surveys/problem.html", problem="expired"), 410
+    if invitation.survey_id not in surveys():
+        return render_template("surveys/problem.html", problem="not-found"), 404
+    return None
+
+
+def _open_invitation(invitation: SurveyInvitation | None):
+    problem = _invitation_problem(invitation)
+    if problem:
+        return problem
+    assert invitation is not None
+    invitations.mark_opened(invitation, _today())
+    _begin(surveys()[invitation.survey_id], invitation.id)
+    return redirect(url_for("surveys.start", survey_id=invitation.survey_id))
+
+
+def _current_invitation(survey: Survey, state: dict | None):
+    """For invitation surveys: None when answering may go on, else the page to show instead."""
+    if survey.open:
+        return None
+    if not state or not state.get("inv"):
+        return redirect(url_for("surveys.start", survey_id=survey.id))
+    return _invitation_problem(db.session.get(SurveyInvitation, state["inv"]))
+
+
+# Invitation links and codes ----------------------------------------------------------
+
+
+@bp.route("/s/<token>")
+def invitation_link(token: str):
+    """The link in an invitation email or letter."""
+    return _open_invitation(invitations.find_by_token(token))
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Enter your survey code"),
+        description=_l("It is in your letter or email and looks like ACDEF-GHJKM."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the code from your letter or email"))],
+    )
+
+
+@bp.route("/survey", methods=["GET", "POST"])
+@limiter.limit(_rate_limit, methods=["POST"])
+def enter_code():
+    """Type in the code from a letter (for people who cannot use the link)."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        if invitations.normalise_code(form.code.data) is None:
+            form.code.errors.append(_l("Enter the code exactly as it is in your letter, like ACDEF-GHJKM"))
+        else:
+            invitation = invitations.find_by_code(form.code.data)
+            if invitation is None:
+                form.code.errors.append(_l("We could not find that code. Check it and try again"))
+            else:
+                return _open_invitation(invitation)
+    open_surveys = [s for s in surveys().values() if s.open]
+    return render_template("surveys/enter_code.html", form=form, open_surveys=open_surveys)
+
+
+# Answering -----------------------------------------------------------------------------
+
+
+@bp.route("/survey/<survey_id>")
+def start(survey_id: str):
+    """What the survey is, why we ask, how long it takes and how answers are used."""
+    survey = _survey_or_404(survey_id)
+    state = _state(survey.id)
+    if not survey.open:
+        if not state or not state.get("inv"):
+            return render_template("surveys/start.html", survey=survey, can_start=False)
+        problem = _invitation_problem(db.session.get(SurveyInvitation, state["inv"]))
+        if problem:
+            return problem
+    first = survey.shown_pages({})[0]
+    return render_template(
+        "surveys/start.html",
+        survey=survey,
+        can_start=True,
+        first=url_for(".question", survey_id=survey.id, page_id=first.id),
+    )
+
+
+@bp.route("/survey/<survey_id>/questions/<page_id>", methods=["GET", "POST"])
+def question(survey_id: str, page_id: str):
+    """One page of questions."""
+    survey = _survey_or_404(survey_id)
+    page = survey.page(page_id) or abort(404)
+    state = _state(survey.id)
+    blocked = _current_invitation(survey, state)
+    if blocked is not None:
+        return blocked
+    state = state or _begin(survey)
+    answers, seen = responses.draft_answers(state["key"])
+    changing = request.args.get("change") == "1"
+    if not survey.shown_questions(page, answers):
+        return redirect(_next_url(survey, answers, seen, changing))
+
+    form = page_form(survey, page, answers, _locale(), formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        if getattr(form, "is_spam", lambda: False)():
+            return redirect(url_for(".start", survey_id=survey.id))
+        values = answers_from(form, form.questions)
+        responses.save_page(state["key"], survey, page.id, values)
+        answers = {**answers, **values}
+        seen = {*seen, page.id}
+        if changing:
+            return redirect(_next_url(survey, answers, seen, changing=True))
+        following = survey.next_page(page.id, answers)
+        if following is None:
+            return redirect(url_for(".check", survey_id=survey.id))
+        return redirect(url_for(".question", survey_id=survey.id, page_id=following.id))
+
+    previous = survey.previous_page(page.id, answers)
+    if changing:
+        back = url_for(".check", survey_id=survey.id)
+    elif previous:
+        back = url_for(".question", survey_id=survey.id, page_id=previous.id)
+    else:
+        back = url_for(".start", survey_id=survey.id)
+    return render_template("surveys/question.html", survey=survey, page=page, form=form, back=back)
+
+
+def _next_url(survey: Survey, answers: dict, seen: set[str], changing: bool) -> str:
+    """Where to go when a page is done or not shown: the first gap, else check your answers."""
+    gap = survey.first_unanswered(answers, seen)
+    if gap is None:
+        return url_for(".check", survey_id=survey.id)
+    return url_for(".question", survey_id=survey.id, page_id=gap.id, **({"change": "1"} if changing else {}))
+
+
+@bp.route("/survey/<survey_id>/check", methods=["GET", "POST"])
+@limiter.limit(_rate_limit, methods=["POST"])
+def check(survey_id: str):
+    """Check your answers, then send them."""
+    survey = _survey_or_404(survey_id)
+    state = _state(survey.id)
+    blocked = _current_invitation(survey, state)
+    if blocked is not None:
+        return blocked
+    form = OpenSubmitForm() if survey.open else SubmitForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if survey.open and form.is_spam():
+            _set_state(survey.id, None)
+            return render_template("surveys/done.html", survey=survey, reference=None)
+        result = responses.submit(survey, (state or {}).get("key"), _locale(), (state or {}).get("inv"))
+        outcome = result.outcome
+        if outcome in (responses.Outcome.STORED, responses.Outcome.ALREADY_STORED):
+            _set_state(survey.id, None)
+            session["survey_done"] = {"survey": survey.id, "reference": result.reference}
+            return redirect(url_for(".done", survey_id=survey.id))
+        if outcome is responses.Outcome.INVITATION_USED:
+            _set_state(survey.id, None)
+            return render_template("surveys/problem.html", problem="used"), 200
+        if outcome is responses.Outcome.INVITATION_EXPIRED:
+            _set_state(survey.id, None)
+            return render_template("surveys/problem.html", problem="expired"), 410
+        if outcome is responses.Outcome.INCOMPLETE:
+            return redirect(url_for(".question", survey_id=survey.id, page_id=result.page_id))
+        return redirect(url_for(".start", survey_id=survey.id))
+
+    answers, seen = responses.draft_answers((state or {}).get("key"))
+    gap = survey.first_unanswered(answers, seen)
+    if gap is not None:
+        if not seen:
+            return redirect(url_for(".start", survey_id=survey.id))
+        return redirect(url_for(".question", survey_id=survey.id, page_id=gap.id))
+    rows = []
+    locale = _locale()
+    for page in survey.shown_pages(answers):
+        for item in survey.shown_questions(page, answers):
+            rows.append(
+                {
+                    "label": survey.text(item.label, locale),
+                    "lines": item.display_lines(answers.get(item.id), locale),
+                    "href": url_for(".question", survey_id=survey.id, page_id=page.id, change="1") + f"#{item.id}",
+                }
+            )
+    return render_template("surveys/check.html", survey=survey, rows=rows, form=form)
+
+
+@bp.route("/survey/<survey_id>/done")
+def done(survey_id: str):
+    """Thank you, with the response's reference."""
+    survey = _survey_or_404(survey_id)
+    finished = session.get("survey_done") or {}
+    if finished.get("survey") != survey.id:
+        return redirect(url_for(".start", survey_id=survey.id))
+    return render_template("surveys/done.html", survey=survey, reference=finished.get("reference"))
+
+
+# "Was this page helpful?" ---------------------------------------------------------------
+
+
+class PageFeedbackForm(HoneypotMixin, FlaskForm):
+    """Yes or no, and what the person was looking for."""
+
+    path = HiddenField()
+    helpful = RadioField(
+        _l("Was this page helpful?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Select yes if this page was helpful, or no if it was not")),
+            AnyOf(["yes", "no"], message=_l("Select yes if this page was helpful, or no if it was not")),
+        ],
+    )
+    text = TextAreaField(
+        _l("What were you looking for? (optional)"),
+        description=_l("Do not include personal details, like your name, email address or phone number."),
+        widget=GovCharacterCount(),
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_TEXT, message=_l("Enter what you were looking for in %(max)d characters or fewer", max=MAX_TEXT)
+            ),
+        ],
+    )
+
+
+def _safe_path(path: str | None) -> str | None:
+    """The path if it is one of this site's pages that asks for feedback, else None."""
+    if not path or not path.startswith("/") or path.startswith("//") or len(path) > 300:
+        return None
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc:
+        return None
+    try:
+        endpoint, _args = current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except (NotFound, MethodNotAllowed, RequestRedirect):
+        return None
+    return parts.path if endpoint in FEEDBACK_ENDPOINTS else None
+
+
+@bp.app_context_processor
+def _page_feedback_component() -> dict:
+    def page_feedback_form() -> PageFeedbackForm:
+        form = PageFeedbackForm(formdata=None)
+        form.path.data = request.path
+        return form
+
+    def page_feedback_thanks() -> bool:
+        """True once, on the page someone has just given feedback on."""
+        if session.get("page_feedback_thanks") == request.path:
+            session.pop("page_feedback_thanks")
+            return True
+        return False
+
+    return {"page_feedback_form": page_feedback_form, "page_feedback_thanks": page_feedback_thanks}
+
+
+@bp.route("/page-feedback", methods=["POST"])
+@limiter.limit(_rate_limit)
+def page_feedback():
+    """Store 'Was this page helpful?' and go back to the page with a thank-you."""
+    form = PageFeedbackForm()
+    path = _safe_path(form.path.data)
+    if path is None:
+        abort(400)
+    if form.validate_on_submit():
+        if not form.is_spam():
+            record_page_feedback(path, _locale(), form.helpful.data == "yes", form.text.data, _today())
+        session["page_feedback_thanks"] = path
+        return redirect(path + "#page-feedback")
+    return render_template("surveys/page_feedback.html", form=form, back=path), 400
