@@ -285,3 +285,5 @@ def test_sign_in_is_rate_limited(app):
             for table in reversed(db.metadata.sorted_tables):
                 db.session.execute(table.delete())
             db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
