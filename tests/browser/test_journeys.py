@@ -7,15 +7,21 @@ the function and add it to JOURNEYS.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
 
 from app.content import CATEGORIES
 
+from ..staff_helpers import PASSWORD, make_user
+from ..survey_helpers import invite
 from .journey import MODES, Journey, Mode
 
 pytestmark = pytest.mark.browser
+
+#: Plan references for invitations made by the survey journey, one per run.
+REFERENCES = itertools.count(90001)
 
 
 def home_category_service(j: Journey) -> None:
@@ -76,12 +82,61 @@ def search_with_a_misspelling_and_a_facet(j: Journey) -> None:
     assert j.page.locator("#results > li").count() <= before
 
 
+def survey_from_an_invitation(j: Journey) -> None:
+    """The plan-finalisation survey from a letter's link: a missed answer, its correction, then every page."""
+    with j.app.app_context():
+        _id, token, _code = invite(f"KB-2026-{next(REFERENCES):05d}")
+    j.start(f"/s/{token}", "survey start")
+    j.follow(j.main.locator("a.govuk-button--start"), "survey question")
+    first_question = j.page.locator("h1").inner_text()
+    j.submit(j.main.get_by_role("button", name="Continue"), "survey question with an error")
+    assert j.page.title().startswith("Error:")
+    summary = j.page.locator(".govuk-error-summary")
+    assert summary.is_visible() and summary.locator("a").count() >= 1
+    assert j.page.locator("h1").inner_text() == first_question
+    for _ in range(20):
+        if j.page.locator("h1").inner_text() == "Check your answers before sending them":
+            break
+        answer_the_page(j)
+        j.submit(j.main.get_by_role("button", name="Continue"), "survey question")
+    else:
+        raise AssertionError("the survey never reached its check page")
+    j.submit(j.main.get_by_role("button", name="Send answers"), "survey sent")
+
+
+def answer_the_page(j: Journey) -> None:
+    """Choose the first option of every question on the page and write a line in every text box."""
+    form = j.main.locator("form").first
+    seen: set[str] = set()
+    for radio in form.locator('input[type="radio"]').all():
+        name = radio.get_attribute("name") or ""
+        if name not in seen:
+            seen.add(name)
+            j.check(radio)
+    for box in form.locator("textarea").all():
+        j.fill(box, "The caseworker kept us informed.")
+
+
+def staff_sign_in(j: Journey) -> None:
+    """A SENDIASS officer signs in: a missed password first, then the right one."""
+    with j.app.app_context():
+        user = make_user("sendiass")
+    j.start("/sign-in", "sign in")
+    j.fill(j.main.get_by_label("Email address"), user.email)
+    j.submit(j.main.get_by_role("button", name="Sign in"), "sign in with an error")
+    assert "Enter your password" in j.page.locator(".govuk-error-summary").inner_text()
+    j.fill(j.main.get_by_label("Password", exact=True), PASSWORD)
+    j.submit(j.main.get_by_role("button", name="Sign in"), "staff area", h1="Staff area")
+
+
 JOURNEYS: list[Callable[[Journey], None]] = [
     home_category_service,
     guidance_previous_next,
     lost_then_services,
     abbreviation_to_glossary,
     search_with_a_misspelling_and_a_facet,
+    survey_from_an_invitation,
+    staff_sign_in,
 ]
 
 
