@@ -25,9 +25,6 @@ from playwright.sync_api import ConsoleMessage, Locator, Page
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
-#: GOV.UK Frontend's focus colour, rgb() as computed styles report it.
-FOCUS_YELLOW = "rgb(255, 221, 0)"
-
 #: How many Tab presses a keyboard user is assumed to tolerate to reach one control.
 MAX_TABS = 120
 
@@ -166,19 +163,23 @@ class Journey:
     def tab_to(self, target: Locator) -> None:
         """Press Tab until the target has focus, checking that every stop shows its focus."""
         target = target.first
+        self._tab_until(lambda: target.evaluate("el => el === document.activeElement"), self._describe(target))
+
+    def _tab_until(self, arrived, what: str) -> None:
         for _ in range(MAX_TABS):
             self.page.keyboard.press("Tab")
             self._focus_check()
-            if target.evaluate("el => el === document.activeElement"):
+            if arrived():
                 return
-        raise JourneyError(f"{self._describe(target)} not reached in {MAX_TABS} Tab presses on {self.page.url}")
+        raise JourneyError(f"{what} not reached in {MAX_TABS} Tab presses on {self.page.url}")
 
     def _arrow_to(self, radio: Locator) -> None:
-        """Tab into the radio group, then arrow down to the radio."""
+        """Tab into the radio group (wherever its focus lands), then arrow down to the radio."""
         name = radio.get_attribute("name")
-        group = self.page.locator(f'input[type="radio"][name="{name}"]')
-        self.tab_to(group)
-        for _ in range(group.count()):
+        in_group = "name => document.activeElement.type === 'radio' && document.activeElement.name === name"
+        self._tab_until(lambda: self.page.evaluate(in_group, name), f"the {name!r} radios")
+        count = self.page.locator(f'input[type="radio"][name="{name}"]').count()
+        for _ in range(count):
             if radio.evaluate("el => el === document.activeElement"):
                 return
             self.page.keyboard.press("ArrowDown")
@@ -190,11 +191,10 @@ class Journey:
         focus = self.page.evaluate(_FOCUS_STATE)
         if focus is None:
             return
-        visible = focus["outline"] or focus["shadow"] or focus["background"] == FOCUS_YELLOW
         self._expect(
-            visible,
+            focus["visible"],
             f"no visible focus on <{focus['tag']}> {focus['text']!r} at {self.page.url}: "
-            f"outline {focus['outlineRaw']}, box-shadow {focus['shadowRaw']}, background {focus['background']}",
+            f"outline {focus['outline']}, box-shadow {focus['shadow']}, background {focus['background']}",
         )
         self._expect(focus["onScreen"], f"focused <{focus['tag']}> {focus['text']!r} is off screen on {self.page.url}")
 
@@ -298,17 +298,22 @@ _OVERFLOW = """() => {
 _FOCUS_STATE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
-  const style = getComputedStyle(el);
+  const yellow = 'rgb(255, 221, 0)';
   const transparent = c => c === 'transparent' || /rgba\\(.*,\\s*0\\)$/.test(c);
+  const shows = style => (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+                          && !transparent(style.outlineColor))
+                         || style.backgroundColor === yellow || style.boxShadow.includes(yellow);
+  // GOV.UK radios and checkboxes hide the input and draw its focus ring on the label's ::before.
+  const drawn = (el.type === 'radio' || el.type === 'checkbox') && el.labels && el.labels[0]
+    ? getComputedStyle(el.labels[0], '::before') : getComputedStyle(el);
   const rect = el.getBoundingClientRect();
   return {
     tag: el.tagName.toLowerCase(),
     text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 60),
-    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !transparent(style.outlineColor),
-    outlineRaw: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
-    shadow: style.boxShadow !== 'none',
-    shadowRaw: style.boxShadow,
-    background: style.backgroundColor,
+    visible: shows(drawn),
+    outline: `${drawn.outlineStyle} ${drawn.outlineWidth} ${drawn.outlineColor}`,
+    shadow: drawn.boxShadow,
+    background: drawn.backgroundColor,
     onScreen: rect.bottom > 0 && rect.top < window.innerHeight && rect.right > 0 && rect.left < window.innerWidth,
   };
 }"""
