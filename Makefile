@@ -10,7 +10,7 @@ PORT      ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-APT_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+APT_PACKAGES ?= chromium openjdk-17-jre-headless libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 STATIC     := app/static
 
@@ -48,7 +48,7 @@ translations: venv ## Extract messages, update every .po catalogue, then compile
 
 .PHONY: compile-translations
 compile-translations: venv ## Compile the committed .po catalogues into .mo files
-	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel compile -q -d translations; fi
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel -q compile -d translations; fi
 
 .PHONY: db
 db: venv ## Create or upgrade the database to the latest migration
@@ -95,6 +95,13 @@ ci-deps: ## Install the system packages CI needs (Debian; run as root)
 	  missing=""; for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	  if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	else echo "Not root or not Debian: install $(APT_PACKAGES) yourself"; fi
+
+.PHONY: browser-deps
+browser-deps: ## Install Debian's Chromium for the browser tests (run as root; skipped when present)
+	@if [ -x /usr/bin/chromium ]; then echo "Chromium is installed: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "Not root or not Debian: install Chromium at /usr/bin/chromium yourself"; exit 1; fi
 
 .PHONY: clean
 clean: ## Remove built files (keeps the database)
