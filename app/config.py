@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sqlalchemy.pool import NullPool
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 #: Locales the interface is offered in, each named in itself.
@@ -93,6 +95,11 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    # Many short-lived apps are built in tests: on a server database, close each connection
+    # when it is released rather than pooling it (an in-memory SQLite keeps its own pool).
+    SQLALCHEMY_ENGINE_OPTIONS = (
+        {"poolclass": NullPool} if not SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {"pool_pre_ping": True}
+    )
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
