@@ -10,7 +10,7 @@ PORT      ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-APT_PACKAGES ?= nodejs npm
+APT_PACKAGES ?= chromium openjdk-17-jre-headless libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 STATIC     := app/static
 
@@ -40,18 +40,30 @@ assets: node_modules/.installed ## Install GOV.UK Frontend and build the CSS int
 	npx --no-install sass --no-source-map --style=compressed --load-path=node_modules app/assets_src/app.scss $(STATIC)/css/app.css
 
 .PHONY: translations
-translations: venv ## Compile the committed .po catalogues into .mo files
-	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel compile -q -d translations; fi
+translations: venv ## Extract messages, update every .po catalogue, then compile them
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching; fi
+	$(MAKE) compile-translations
+
+.PHONY: compile-translations
+compile-translations: venv ## Compile the committed .po catalogues into .mo files
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel -q compile -d translations; fi
 
 .PHONY: db
 db: venv ## Create or upgrade the database to the latest migration
 	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) db upgrade
 
+.PHONY: search-index
+search-index: venv ## Build the search index from content/ (skipped when it already matches the content)
+	@PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) search status 2>/dev/null || PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) search build
+
 .PHONY: setup
-setup: venv assets translations ## Everything the portal needs before it can serve or be tested
+setup: venv assets compile-translations search-index ## Everything the portal needs before it can serve or be tested
 
 .PHONY: run
 run: setup db ## Set up and serve the portal with demo content on http://127.0.0.1:$(PORT)
+	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) demo seed
 	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 .PHONY: lint
@@ -78,10 +90,18 @@ surveys-check: venv ## Report every problem in surveys/ with file and question
 
 .PHONY: ci-deps
 ci-deps: ## Install the system packages CI needs (Debian; run as root)
-	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	@if [ -z "$(strip $(APT_PACKAGES))" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  missing=""; for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	  if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	else echo "Not root or not Debian: install $(APT_PACKAGES) yourself"; fi
+
+.PHONY: browser-deps
+browser-deps: ## Install Debian's Chromium for the browser tests (run as root; skipped when present)
+	@if [ -x /usr/bin/chromium ]; then echo "Chromium is installed: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "Not root or not Debian: install Chromium at /usr/bin/chromium yourself"; exit 1; fi
 
 .PHONY: clean
 clean: ## Remove built files (keeps the database)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, g, request
-from flask_babel import get_locale
+from flask import Flask, g
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 from jinja2.utils import missing
 
 from .config import RTL_LANGUAGES, Config, config_from_env
 from .content import load_store
 from .extensions import babel, csrf, db, limiter, migrate
+from .i18n import current_language, html_lang, select_locale
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
 
     from .web.auth import init_login
@@ -74,6 +74,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     WTFormsHelpers(app)
 
     app.extensions["content"] = load_store(Path(app.config["CONTENT_DIR"]))
+    from .search import init_search
+
+    init_search(app)  # logs when the search index is missing or older than the content
 
     from . import models  # noqa: F401  (register models with SQLAlchemy)
     from .cli import register_cli
@@ -84,10 +87,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     @app.context_processor
     def _layout_globals() -> dict:
-        locale = str(get_locale() or "en")
+        language = current_language()
         return {
-            "current_locale": locale,
-            "text_direction": "rtl" if locale in RTL_LANGUAGES else "ltr",
+            "current_locale": language,
+            "html_lang": html_lang(),
+            "text_direction": "rtl" if language in RTL_LANGUAGES else "ltr",
             "languages": app.config["LANGUAGES"],
         }
 
@@ -106,18 +110,3 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         return response
 
     return app
-
-
-def _select_locale() -> str:
-    """?lang= first, then the language cookie, then the browser's Accept-Language."""
-    from flask import current_app
-
-    languages = current_app.config["LANGUAGES"]
-    asked = request.args.get("lang", "")
-    if asked in languages:
-        g.chosen_language = asked
-        return asked
-    remembered = request.cookies.get(current_app.config["LANGUAGE_COOKIE"], "")
-    if remembered in languages:
-        return remembered
-    return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]

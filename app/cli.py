@@ -1,8 +1,9 @@
-"""Flask commands: `flask content check` and those each area adds."""
+"""Flask commands: `flask content check`, `flask search build` and those each area adds."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -18,11 +19,17 @@ from .models.staff import Role, User, normalise_email, record_event
 
 def register_cli(app: Flask) -> None:
     """Attach the project's command groups to `app.cli`."""
+    from .demo import demo_group
+    from .feedback.cli import feedback_group
+
     app.cli.add_command(content_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(search_group)
     from .surveys.commands import surveys_group
 
     app.cli.add_command(surveys_group)
+    app.cli.add_command(feedback_group)
+    app.cli.add_command(demo_group)
 
 
 @click.group("content", help="Check the Local Offer content files.")
@@ -115,3 +122,33 @@ def users_list() -> None:
     for user in db.session.scalars(select(User).order_by(User.email)):
         state = "active" if user.active else "deactivated"
         click.echo(f"{user.email}\t{user.role}\t{state}")
+
+
+search_group = AppGroup("search", help="Build and check the search index.")
+
+
+@search_group.command("build")
+def search_build() -> None:
+    """Index every service, guidance page, fixed page and glossary term, then swap the index in."""
+    from .search import build_index
+
+    store = current_app.extensions["content"]
+    index_dir = Path(current_app.config["SEARCH_INDEX_DIR"])
+
+    def progress(items: list) -> Iterator:
+        with click.progressbar(items, label="Indexing the Local Offer") as bar:
+            yield from bar
+
+    info = build_index(store, index_dir, progress=progress)
+    click.echo(f"Indexed {info.documents} documents into {info.path} (content {info.fingerprint})")
+
+
+@search_group.command("status")
+def search_status() -> None:
+    """Say whether the index exists and matches the content; exit 1 if it is missing or stale."""
+    from .search import index_status
+
+    status = index_status(current_app.extensions["search"], current_app.extensions["content"].fingerprint)
+    click.echo(status.message)
+    if status.state != "ok":
+        raise SystemExit(1)

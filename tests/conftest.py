@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -102,3 +103,30 @@ def get_page(client: FlaskClient):
         return check_page_structure(response)
 
     return fetch
+
+
+@pytest.fixture(scope="session")
+def search_index_dir(tmp_path_factory) -> Path:
+    """A search index built from content/ into a temporary folder, once per run."""
+    from app.content import load_store
+    from app.search import build_index
+
+    index_dir = tmp_path_factory.mktemp("search_index")
+    build_index(load_store(Path(TestConfig.CONTENT_DIR)), index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def search_app(search_index_dir: Path) -> Iterator[Flask]:
+    """An app whose search reads the fresh index in `search_index_dir` (not search_index/)."""
+
+    class SearchTestConfig(TestConfig):
+        SEARCH_INDEX_DIR = search_index_dir
+
+    application = create_app(SearchTestConfig)
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()

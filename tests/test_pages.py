@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -36,6 +37,9 @@ def test_home_to_category_to_service(get_page):
     service = get_page(service_links[0])
     rows = {dt.get_text(strip=True) for dt in service.select(".govuk-summary-list__key")}
     assert {"Who it is for", "Ages", "Cost", "How to get it", "Contact", "Area", "Last checked"} <= rows
+    checked = service.soup.find("dt", string=lambda s: s and "Last checked" in s).find_next("dd").get_text(strip=True)
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", checked), f"British date expected, got {checked!r}"
+    assert service.soup.html["lang"] == "en-GB"
 
 
 def test_unknown_pages_are_friendly_404s(get_page):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from werkzeug.routing import Rule
@@ -106,7 +107,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_route(app, clie
             response = client.open(path, method=method)
             assert response.status_code == 302, f"{method} {path}: {response.status_code}"
             location = response.headers["Location"]
-            assert location.startswith("/sign-in?next="), f"{method} {path} -> {location}"
+            expected = f"/sign-in?next={path}" if method == "GET" else "/sign-in"
+            assert unquote(location) == expected, f"{method} {path} -> {location}"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -125,8 +127,10 @@ def test_each_role_reaches_exactly_what_it_should(app, client, sample_ids, monke
             if allowed:
                 assert status not in (403, 500), f"{role} {method} {path}: {status}"
                 assert not response.headers.get("Location", "").startswith("/sign-in"), f"{role} {method} {path}"
-                if method == "GET" and status == 200:
-                    check_page_structure(response)
+                if method == "GET" and status == 200 and response.mimetype == "text/html":
+                    page = check_page_structure(response)
+                    for fieldset in page.select("main fieldset"):
+                        assert fieldset.find("legend"), f"{path}: a fieldset without a legend"
                 reached.add(rule.endpoint)
             else:
                 assert status == 403, f"{role} {method} {path} should be refused, got {status}"

@@ -26,7 +26,7 @@ ENTRY = {
     "theme": "travel",
     "we_asked": "Our 2025 Local Offer survey asked what was hard to find.",
     "we_asked_url": "https://kelderbridge.example/consultations/local-offer-2025",
-    "you_said": "38% of families said the **transport pages** were hard to follow.",
+    "you_said": "38% of families said the **transport pages** were hard to follow, like [EHCP](/glossary#ehcp) ones.",
     "we_did": "We rewrote the pages with families and added a step-by-step guide.",
     "status": "in-progress",
     "progress": "60",
@@ -99,6 +99,7 @@ def test_a_draft_is_not_public_until_published(app, client, staff, get_page):
     assert item["link"] == item["id"] == f"http://localhost/you-said-we-did/{entry_id}"
     assert item["category"] == "Travel and transport"
     assert "<strong>transport pages</strong>" in item["content"]
+    assert 'href="/' not in item["content"]  # links are absolute in feeds
     with app.app_context():
         assert [e.action for e in audit_actions()] == ["entry_created", "entry_published"]
         assert all(e.user_id == staff.id and e.target_id == str(entry_id) for e in audit_actions())

@@ -89,7 +89,8 @@ def check_store(store: ContentStore, content_dir: Path, today: dt.date, site_pat
     known = set(site_paths) | {doc.url for doc in store.documents()} | CONTENT_PATHS
     anchors = {term.anchor for term in store.glossary}
     defined = {name for term in store.glossary for name in term.names}
-    for doc in store.documents():
+    translated = [doc for kinds in store.translations.values() for docs in kinds.values() for doc in docs.values()]
+    for doc in [*store.documents(), *translated]:
         rel = str(doc.path.relative_to(root))
         text = doc.path.read_text(encoding="utf-8")
         for href, line in _links(text):

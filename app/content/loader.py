@@ -16,6 +16,7 @@ from .schema import META_MODELS, GlossaryEntry
 from .store import ContentStore, Document, GlossaryTerm
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
 KINDS = tuple(META_MODELS)
 GLOSSARY_FILE = "glossary.yaml"
 
@@ -89,7 +90,7 @@ def _validation_problems(rel: str, error: ValidationError, key_lines: dict[str, 
 
 
 def _read_document(kind: str, path: Path, root: Path, renderer: Renderer) -> tuple[Document | None, list[Problem]]:
-    rel = str(path.relative_to(root.parent))
+    rel = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
     slug = path.stem
     if not SLUG_RE.match(slug):
         return None, [Problem(rel, 1, f"file name {path.name!r} must be lowercase words joined by '-'")]
@@ -186,12 +187,49 @@ def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]
             problems += found
             if doc:
                 documents[kind][doc.slug] = doc
+    translations, translation_problems = _read_translations(content_dir, renderer, documents)
+    problems += translation_problems
     if problems:
         return None, sorted(problems)
     store = ContentStore.build(
-        documents["services"], documents["guidance"], documents["pages"], glossary, content_fingerprint(content_dir)
+        documents["services"],
+        documents["guidance"],
+        documents["pages"],
+        glossary,
+        content_fingerprint(content_dir),
+        translations,
     )
     return store, []
+
+
+def _read_translations(
+    content_dir: Path, renderer: Renderer, english: dict[str, dict[str, Document]]
+) -> tuple[dict[str, dict[str, dict[str, Document]]], list[Problem]]:
+    """Translated pages in content/<locale>/<kind>/<slug>.md, each of an English page."""
+    translations: dict[str, dict[str, dict[str, Document]]] = {}
+    problems: list[Problem] = []
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and LOCALE_RE.match(p.name)):
+        locale = folder.name
+        translations[locale] = {kind: {} for kind in KINDS}
+        for kind in KINDS:
+            for path in sorted((folder / kind).glob("*.md")):
+                doc, found = _read_document(kind, path, content_dir, renderer)
+                problems += found
+                if doc is None:
+                    continue
+                original = english[kind].get(doc.slug)
+                rel = str(path.relative_to(content_dir.parent))
+                if original is None:
+                    message = f"translates {kind}/{doc.slug}.md, which does not exist in English"
+                    problems.append(Problem(rel, 1, message))
+                elif kind == "guidance" and (doc.meta.section, doc.meta.order) != (
+                    original.meta.section,
+                    original.meta.order,
+                ):
+                    problems.append(Problem(rel, 1, "section and order must match the English page"))
+                else:
+                    translations[locale][kind][doc.slug] = doc
+    return translations, problems
 
 
 def load_store(content_dir: Path) -> ContentStore:

@@ -71,6 +71,8 @@ class ContentStore:
     pages: Mapping[str, Document]
     glossary: tuple[GlossaryTerm, ...]
     fingerprint: str
+    #: locale -> kind -> slug -> translated Document (English lives in the fields above)
+    translations: Mapping[str, Mapping[str, Mapping[str, Document]]] = field(default_factory=dict)
     _guidance_order: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
@@ -81,6 +83,7 @@ class ContentStore:
         pages: dict[str, Document],
         glossary: list[GlossaryTerm],
         fingerprint: str,
+        translations: dict[str, dict[str, dict[str, Document]]] | None = None,
     ) -> ContentStore:
         section_rank = {key: rank for rank, key in enumerate(SECTIONS)}
         order = sorted(guidance, key=lambda s: (section_rank[guidance[s].meta.section], guidance[s].meta.order, s))
@@ -90,6 +93,12 @@ class ContentStore:
             pages=MappingProxyType(pages),
             glossary=tuple(sorted(glossary, key=lambda t: (t.abbreviation or t.term).lower())),
             fingerprint=fingerprint,
+            translations=MappingProxyType(
+                {
+                    locale: MappingProxyType({kind: MappingProxyType(docs) for kind, docs in kinds.items()})
+                    for locale, kinds in (translations or {}).items()
+                }
+            ),
             _guidance_order=tuple(order),
         )
 
@@ -117,6 +126,14 @@ class ContentStore:
             if any(name.lower() == wanted for name in term.names):
                 return term
         return None
+
+    def localised(self, doc: Document, locale: str) -> Document | None:
+        """The translation of `doc` into `locale`, or None when there is none."""
+        return self.translations.get(locale, {}).get(doc.kind, {}).get(doc.slug)
+
+    def in_locale(self, doc: Document, locale: str) -> Document:
+        """The translation of `doc` when there is one, else the English."""
+        return self.localised(doc, locale) or doc
 
     def documents(self) -> list[Document]:
         return [*self.services.values(), *self.guidance.values(), *self.pages.values()]

@@ -14,9 +14,12 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
-    from . import auth, public, staff, survey_staff, surveys, updates, yswd
+    from . import auth, feedback, public, search, staff, survey_staff, surveys, updates, yswd
+    from .security import register_security
 
+    register_security(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(yswd.bp)
@@ -25,6 +28,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(updates.staff_bp)
     app.register_blueprint(surveys.bp)
     app.register_blueprint(survey_staff.bp)
+    app.register_blueprint(feedback.bp)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -89,7 +89,10 @@ def role_required(role: Role | str) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                return login_manager.unauthorized()
+                if request.method == "GET":
+                    return login_manager.unauthorized()  # back here after signing in
+                flash(str(login_manager.login_message), login_manager.login_message_category)
+                return redirect(url_for("auth.sign_in"))
             if not current_user.can(needed):
                 abort(403)
             return view(*args, **kwargs)
@@ -118,7 +121,8 @@ def _expire_idle_sessions():
         session.clear()
         if request.path.startswith("/staff/"):
             flash(_("You were signed out after %(num)d minutes without activity.", num=idle // 60), "info")
-            return redirect(url_for("auth.sign_in", next=_safe_next(request.full_path)))
+            next_url = _safe_next(request.full_path) if request.method == "GET" else None
+            return redirect(url_for("auth.sign_in", next=next_url) if next_url else url_for("auth.sign_in"))
         return None
     session["last_seen"] = now
     return None

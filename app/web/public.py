@@ -8,8 +8,9 @@ from itertools import groupby
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore
+from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document
 from ..content.schema import CATEGORY_DESCRIPTIONS
+from ..i18n import current_language
 from ..yswd.publishing import latest_posts
 
 bp = Blueprint("public", __name__)
@@ -49,6 +50,15 @@ def store() -> ContentStore:
     return current_app.extensions["content"]
 
 
+def localise(doc: Document) -> tuple[Document, bool]:
+    """The page in the reader's language, and whether it had to fall back to English."""
+    locale = current_language()
+    if locale == "en":
+        return doc, False
+    translated = store().localised(doc, locale)
+    return (translated, False) if translated else (doc, True)
+
+
 @bp.app_context_processor
 def _labels() -> dict:
     return {
@@ -85,23 +95,27 @@ def category(key: str):
 
 @bp.route("/services/<slug>")
 def service(slug: str):
-    doc = store().services.get(slug) or abort(404)
-    return render_template("public/service.html", doc=doc, meta=doc.meta, overdue=doc.is_past_review(dt.date.today()))
+    doc, untranslated = localise(store().services.get(slug) or abort(404))
+    overdue = doc.is_past_review(dt.date.today())
+    return render_template("public/service.html", doc=doc, meta=doc.meta, overdue=overdue, untranslated=untranslated)
 
 
 @bp.route("/guidance")
 def guidance_index():
     content = store()
-    return render_template("public/guidance_index.html", sections={key: content.guidance_in(key) for key in SECTIONS})
+    locale = current_language()
+    sections = {key: [content.in_locale(doc, locale) for doc in content.guidance_in(key)] for key in SECTIONS}
+    return render_template("public/guidance_index.html", sections=sections)
 
 
 @bp.route("/guidance/<slug>")
 def guidance(slug: str):
     content = store()
-    doc = content.guidance.get(slug) or abort(404)
-    previous, following = content.neighbours(slug)
-    related = [d for d in (content.lookup(s) for s in doc.meta.related) if d]
-    step = content.guidance_in(doc.meta.section)
+    locale = current_language()
+    doc, untranslated = localise(content.guidance.get(slug) or abort(404))
+    previous, following = (content.in_locale(d, locale) if d else None for d in content.neighbours(slug))
+    related = [content.in_locale(d, locale) for d in (content.lookup(s) for s in doc.meta.related) if d]
+    step = [content.in_locale(d, locale) for d in content.guidance_in(doc.meta.section)]
     return render_template(
         "public/guidance.html",
         doc=doc,
@@ -110,6 +124,7 @@ def guidance(slug: str):
         following=following,
         related=related,
         step=step,
+        untranslated=untranslated,
     )
 
 
@@ -122,8 +137,8 @@ def glossary():
 
 @bp.route("/pages/<slug>")
 def page(slug: str):
-    doc = store().pages.get(slug) or abort(404)
-    return render_template("public/page.html", doc=doc)
+    doc, untranslated = localise(store().pages.get(slug) or abort(404))
+    return render_template("public/page.html", doc=doc, untranslated=untranslated)
 
 
 @bp.route("/sitemap.xml")

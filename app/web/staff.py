@@ -81,6 +81,7 @@ def dashboard():
 
     user = current_staff()
     tools = [t for t in TOOLS if user.can(t.role) and t.endpoint in current_app.view_functions]
+    tools.sort(key=lambda tool: tool.role.rank)  # everyday tools first, administration last
     pending = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.status == "pending"))
     return render_template("staff/dashboard.html", tools=tools, pending=pending if user.can(Role.OFFICER) else None)
 

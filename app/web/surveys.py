@@ -16,7 +16,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
@@ -27,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from ..extensions import db, limiter
+from ..i18n import current_language
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
 from ..surveys import Survey, invitations, load_surveys, responses
 from ..surveys.forms import HoneypotMixin, OpenSubmitForm, SubmitForm, answers_from, page_form
@@ -62,7 +62,7 @@ def _survey_or_404(survey_id: str) -> Survey:
 
 
 def _locale() -> str:
-    return str(get_locale() or "en")
+    return current_language()
 
 
 def _today() -> dt.date:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _, get_locale
+from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
@@ -18,6 +18,7 @@ from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..extensions import db
+from ..i18n import html_lang
 from ..models.staff import Role, utcnow
 from ..models.yswd import NewsPost
 from ..yswd import publishing
@@ -86,8 +87,9 @@ def feed():
         subtitle=_("Events, service changes and consultations for families of children with SEND in Kelderbridge."),
         self_url=url_for("updates.feed", _external=True),
         page_url=url_for("updates.index", _external=True),
+        site_url=url_for("public.home", _external=True),
         author=_("Kelderbridge Borough Council"),
-        language=str(get_locale() or "en"),
+        language=html_lang(),
         items=items,
         generated=utcnow(),
     )

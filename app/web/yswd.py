@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import _, get_locale
+from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
@@ -16,6 +16,7 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..extensions import db
+from ..i18n import html_lang
 from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
 from ..yswd import publishing
@@ -122,8 +123,9 @@ def feed():
         subtitle=_("What families told us about SEND services in Kelderbridge, and what we did about it."),
         self_url=url_for("yswd.feed", _external=True),
         page_url=url_for("yswd.index", _external=True),
+        site_url=url_for("public.home", _external=True),
         author=_("Kelderbridge Borough Council"),
-        language=str(get_locale() or "en"),
+        language=html_lang(),
         items=items,
         generated=utcnow(),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,14 @@ class FeedItem:
     summary: str | None = None
 
 
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def absolute_links(html: str, site_url: str) -> str:
+    """Make root-relative links (such as glossary links) absolute, as feed readers need."""
+    return _ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{site_url.rstrip('/')}/", html)
+
+
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
@@ -32,12 +41,15 @@ def atom_feed(
     subtitle: str,
     self_url: str,
     page_url: str,
+    site_url: str,
     author: str,
     language: str,
     items: Sequence[FeedItem],
     generated: dt.datetime,
 ) -> bytes:
     """The feed as UTF-8 Atom XML. Its id is the page's URL; each entry's id is its page's URL.
+
+    Root-relative links in the content are made absolute with `site_url`.
 
     `updated` is the latest item's update time (or `generated` when there are none), so
     the feed does not change when nothing in it has.
@@ -60,7 +72,7 @@ def atom_feed(
         entry.updated(_utc(max(item.updated, item.published)))
         if item.summary:
             entry.summary(item.summary)
-        entry.content(item.content_html, type="html")
+        entry.content(absolute_links(item.content_html, site_url), type="html")
         if item.category:
             entry.category(term=item.category)
     return feed.atom_str(pretty=True)

@@ -1,0 +1,148 @@
+"""Families' journeys in a real browser, by mouse and by keyboard, on desktop, at 320 px and at 200% zoom.
+
+Each journey is a function of a Journey; every journey runs in every mode, and every page it
+reaches is checked (heading, script errors and CSP, reflow, axe-core). To add a journey, write
+the function and add it to JOURNEYS.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import pytest
+
+from app.content import CATEGORIES
+
+from ..staff_helpers import PASSWORD, make_user
+from ..survey_helpers import invite
+from .journey import MODES, Journey, Mode
+
+pytestmark = pytest.mark.browser
+
+#: Plan references for invitations made by the survey journey, one per run.
+REFERENCES = itertools.count(90001)
+
+
+def home_category_service(j: Journey) -> None:
+    """From the home page to a category of services, then to one service."""
+    store = j.app.extensions["content"]
+    service = store.services_in("health")[0]
+    j.start("/", "home", h1="Find SEND help and services in Kelderbridge")
+    j.follow(
+        j.main.get_by_role("link", name=str(CATEGORIES["health"]), exact=True), "category", h1="Health and therapies"
+    )
+    j.follow(j.main.get_by_role("link", name=service.title, exact=True), "service", h1=service.title)
+    back = j.page.locator(".govuk-breadcrumbs").get_by_role("link", name="Health and therapies")
+    j.follow(back, "category", h1="Health and therapies")
+
+
+def guidance_previous_next(j: Journey) -> None:
+    """From the menu to the guidance list, into the first guide, Next twice, then Previous."""
+    store = j.app.extensions["content"]
+    first = next(iter(store.guidance.values()))
+    _, second = store.neighbours(first.slug)
+    _, third = store.neighbours(second.slug)
+    j.start("/", "home")
+    j.open_menu()
+    j.follow(j.page.locator(".govuk-service-navigation").get_by_role("link", name="Guidance"), "guidance list")
+    j.follow(j.main.get_by_role("link", name=first.title, exact=True), "guidance", h1=first.title)
+    j.follow(j.page.locator(".govuk-pagination__next a"), "guidance", h1=second.title)
+    j.follow(j.page.locator(".govuk-pagination__next a"), "guidance", h1=third.title)
+    j.follow(j.page.locator(".govuk-pagination__prev a"), "guidance", h1=second.title)
+
+
+def lost_then_services(j: Journey) -> None:
+    """A mistyped address, the friendly page-not-found, then every service, then a type of service."""
+    j.start("/servces", "page not found", h1="Page not found", status=404)
+    j.follow(j.main.get_by_role("link", name="browse all services"), "services list", h1="All services")
+    j.follow(j.main.get_by_role("link", name=str(CATEGORIES["travel"]), exact=True), "category")
+
+
+def abbreviation_to_glossary(j: Journey) -> None:
+    """An abbreviation in guidance explained in the glossary, then the accessibility statement from the footer."""
+    j.start("/guidance/asking-for-an-ehc-needs-assessment", "guidance")
+    j.follow(j.main.locator('a[href="/glossary#ehc"]'), "glossary", h1="Glossary: SEND words explained")
+    footer_link = j.page.locator("footer").get_by_role("link", name="Accessibility statement")
+    j.follow(footer_link, "content page", h1="Accessibility statement")
+
+
+def search_with_a_misspelling_and_a_facet(j: Journey) -> None:
+    """A misspelt search from the home page, the suggested spelling, then only free services."""
+    j.start("/", "home")
+    j.fill(j.main.get_by_label("Search the Local Offer"), "speach therapy")
+    j.submit(j.main.get_by_role("button", name="Search"), "search results")
+    j.follow(j.page.locator("#suggestion a"), "search results", h1="Search results for “speech therapy”")
+    before = j.page.locator("#results > li").count()
+    j.check(j.page.get_by_label("Free services only"))
+    j.submit(j.page.get_by_role("button", name="Apply filters"), "search results")
+    costs = j.page.locator("#results .council-result-facts").all_inner_texts()
+    assert costs and all("Free" in text for text in costs), costs
+    assert j.page.get_by_label("Free services only").is_checked()
+    assert j.page.locator("#results > li").count() <= before
+
+
+def survey_from_an_invitation(j: Journey) -> None:
+    """The plan-finalisation survey from a letter's link: a missed answer, its correction, then every page."""
+    with j.app.app_context():
+        _id, token, _code = invite(f"KB-2026-{next(REFERENCES):05d}")
+    j.start(f"/s/{token}", "survey start")
+    j.follow(j.main.locator("a.govuk-button--start"), "survey question")
+    first_question = j.page.locator("h1").inner_text()
+    j.submit(j.main.get_by_role("button", name="Continue"), "survey question with an error")
+    assert j.page.title().startswith("Error:")
+    summary = j.page.locator(".govuk-error-summary")
+    assert summary.is_visible() and summary.locator("a").count() >= 1
+    assert j.page.locator("h1").inner_text() == first_question
+    for _ in range(20):
+        if j.page.locator("h1").inner_text() == "Check your answers before sending them":
+            break
+        answer_the_page(j)
+        j.submit(j.main.get_by_role("button", name="Continue"), "survey question")
+    else:
+        raise AssertionError("the survey never reached its check page")
+    j.submit(j.main.get_by_role("button", name="Send answers"), "survey sent")
+
+
+def answer_the_page(j: Journey) -> None:
+    """Choose the first option of every question on the page and write a line in every text box."""
+    form = j.main.locator("form").first
+    seen: set[str] = set()
+    for radio in form.locator('input[type="radio"]').all():
+        name = radio.get_attribute("name") or ""
+        if name not in seen:
+            seen.add(name)
+            j.check(radio)
+    for box in form.locator("textarea").all():
+        j.fill(box, "The caseworker kept us informed.")
+
+
+def staff_sign_in(j: Journey) -> None:
+    """A SENDIASS officer signs in: a missed password first, then the right one."""
+    with j.app.app_context():
+        user = make_user("sendiass")
+    j.start("/sign-in", "sign in")
+    j.fill(j.main.get_by_label("Email address"), user.email)
+    j.submit(j.main.get_by_role("button", name="Sign in"), "sign in with an error")
+    assert "Enter your password" in j.page.locator(".govuk-error-summary").inner_text()
+    j.fill(j.main.get_by_label("Password", exact=True), PASSWORD)
+    j.submit(j.main.get_by_role("button", name="Sign in"), "staff area", h1="Staff area")
+
+
+JOURNEYS: list[Callable[[Journey], None]] = [
+    home_category_service,
+    guidance_previous_next,
+    lost_then_services,
+    abbreviation_to_glossary,
+    search_with_a_misspelling_and_a_facet,
+    survey_from_an_invitation,
+    staff_sign_in,
+]
+
+
+@pytest.mark.parametrize("mode", MODES, ids=[mode.name for mode in MODES])
+@pytest.mark.parametrize("walk", JOURNEYS, ids=[walk.__name__ for walk in JOURNEYS])
+def test_journey(journey, walk: Callable[[Journey], None], mode: Mode):
+    j = journey(mode)
+    walk(j)
+    assert j.visited, "the journey reached no page"

@@ -1,0 +1,71 @@
+"""The app factory: fail-fast configuration, friendly error pages, language choice."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from app import create_app
+from app.config import Config, DevelopmentConfig, TestConfig, config_from_env
+
+from .conftest import check_page_structure
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    class Production(Config):
+        SECRET_KEY = None
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
+        create_app(Production)
+
+
+def test_development_has_a_key_and_plain_http_cookies():
+    assert DevelopmentConfig.SECRET_KEY
+    assert DevelopmentConfig.SESSION_COOKIE_SECURE is False
+    assert Config.SESSION_COOKIE_SECURE is True
+    assert Config.SESSION_COOKIE_HTTPONLY is True
+    assert Config.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_portal_env_picks_the_config(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    assert config_from_env() is DevelopmentConfig
+    monkeypatch.setenv("PORTAL_ENV", "staging")
+    with pytest.raises(RuntimeError, match="PORTAL_ENV must be one of"):
+        config_from_env()
+
+
+def test_database_defaults_to_sqlite_under_instance(monkeypatch):
+    import app.config as config_module
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    reloaded = importlib.reload(config_module)
+    try:
+        expected = f"sqlite:///{reloaded.BASE_DIR / 'instance' / 'portal.db'}"
+        assert expected == reloaded.Config.SQLALCHEMY_DATABASE_URI
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config_module)
+
+
+def test_an_unexpected_error_shows_the_friendly_500_page():
+    app = create_app(TestConfig)
+
+    @app.route("/boom")
+    def boom():
+        raise ValueError("kaboom")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = check_page_structure(response)
+    assert page.h1 == "Sorry, there is a problem with the service"
+    assert "kaboom" not in response.get_data(as_text=True)
+
+
+def test_language_comes_from_query_then_cookie_then_browser(client):
+    response = client.get("/?lang=en")
+    assert "lang=en" in response.headers.get("Set-Cookie", "")
+    page = check_page_structure(client.get("/", headers={"Accept-Language": "fr"}))
+    assert page.soup.html["lang"] == "en-GB"
+    assert page.soup.html["dir"] == "ltr"
