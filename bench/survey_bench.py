@@ -57,22 +57,35 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.csrf = ""
 
+    #: One connection per client thread, kept alive between requests where the server allows it.
+    _local = threading.local()
+
+    def _connection(self) -> http.client.HTTPConnection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        return connection
+
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = self._connection()
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, rest = value.partition("=")
-                    self.cookies[key] = rest.split(";", 1)[0]
-            return response.status, response.getheader("Location") or "", text
-        finally:
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            connection.close()  # the server closed a kept-alive connection: one retry on a new one
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        if response.will_close:
             connection.close()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        return response.status, response.getheader("Location") or "", text
 
     def post(self, path: str, form: str) -> tuple[int, str, str]:
         body = f"csrf_token={self.csrf}" + (f"&{form}" if form else "")
