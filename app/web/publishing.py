@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,7 +24,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from ..content.loader import abbreviation_map
 from ..content.render import Renderer
-from ..models.staff import utcnow
+from ..extensions import db
+from ..models.staff import Role, utcnow
+from ..yswd import publishing as workflow
+from .auth import current_staff, role_required
 
 MARKDOWN_HINT = _l(
     "You can use markdown: a blank line between paragraphs, * for a bullet list, **bold**, [link text](https://…)."
@@ -224,3 +228,58 @@ class UpdateForm(FlaskForm):
     def validate_happened_on(self, field: GovDateField) -> None:
         if field.data and field.data > dt.date.today() + dt.timedelta(days=1):
             raise ValidationError(_("Date of the update must be today or in the past"))
+
+
+def add_publishing_routes(
+    bp: Blueprint,
+    *,
+    noun: str,
+    load: Callable[[int], Any],
+    invalid_publish: Callable[[Any, PublishForm], Any],
+    show: str,
+) -> None:
+    """Add the staff publishing actions for one kind of item to `bp`.
+
+    For noun "post" these are POST /<int:post_id>/publish, /archive and /draft, named
+    publish_post, archive_post and draft_post. `load` gives the item for an id (or aborts
+    with 404), `invalid_publish(item, form)` is the response when the publish form does
+    not validate, and each action redirects to the endpoint `show` for the item.
+    """
+    id_arg = f"{noun}_id"
+
+    def back_to(item: Any) -> Any:
+        return redirect(url_for(show, **{id_arg: item.id}))
+
+    @role_required(Role.SENDIASS)
+    def publish(**view_args: int) -> Any:
+        item = load(view_args[id_arg])
+        form = PublishForm()
+        if not form.validate_on_submit():
+            return invalid_publish(item, form)
+        verb = workflow.publish(item, current_staff(), form.scheduled_for())
+        db.session.commit()
+        flash(_("Published.") if verb == "published" else _("Scheduled."), "success")
+        return back_to(item)
+
+    def confirmed_action(change: Callable[[Any, Any], None], message: Callable[[], str]) -> Callable[..., Any]:
+        """A button-only POST: check its CSRF token, make the change, say so."""
+
+        @role_required(Role.SENDIASS)
+        def view(**view_args: int) -> Any:
+            item = load(view_args[id_arg])
+            if not ConfirmForm().validate_on_submit():
+                abort(400)
+            change(item, current_staff())
+            db.session.commit()
+            flash(message(), "success")
+            return back_to(item)
+
+        return view
+
+    archive = confirmed_action(
+        workflow.archive, lambda: _("Archived. It is no longer on the public pages or in the feed.")
+    )
+    draft = confirmed_action(workflow.back_to_draft, lambda: _("Moved back to draft."))
+
+    for action, view in (("publish", publish), ("archive", archive), ("draft", draft)):
+        bp.add_url_rule(f"/<int:{id_arg}>/{action}", f"{action}_{noun}", view, methods=["POST"])

@@ -26,7 +26,7 @@ from ..yswd.feeds import FeedItem, atom_feed
 from ..yswd.themes import NEWS_KINDS
 from .auth import current_staff, role_required
 from .pagination import govuk_pagination, paginate
-from .publishing import MARKDOWN_HINT, ConfirmForm, PublishForm, markdown_renderer, strip
+from .publishing import MARKDOWN_HINT, ConfirmForm, PublishForm, add_publishing_routes, markdown_renderer, strip
 from .staff import add_tool
 
 bp = Blueprint("updates", __name__, url_prefix="/updates")
@@ -204,38 +204,10 @@ def _post_page(item: NewsPost, form: FlaskForm, publish_form: PublishForm):
     )
 
 
-@staff_bp.route("/<int:post_id>/publish", methods=["POST"])
-@role_required(Role.SENDIASS)
-def publish_post(post_id: int):
-    item = _post_or_404(post_id)
-    form = PublishForm()
-    if not form.validate_on_submit():
-        return _post_page(item, PostForm(obj=item, formdata=None), form)
-    verb = publishing.publish(item, current_staff(), form.scheduled_for())
-    db.session.commit()
-    flash(_("Published.") if verb == "published" else _("Scheduled."), "success")
-    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
-
-
-@staff_bp.route("/<int:post_id>/archive", methods=["POST"])
-@role_required(Role.SENDIASS)
-def archive_post(post_id: int):
-    item = _post_or_404(post_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    publishing.archive(item, current_staff())
-    db.session.commit()
-    flash(_("Archived. It is no longer on the public pages or in the feed."), "success")
-    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
-
-
-@staff_bp.route("/<int:post_id>/draft", methods=["POST"])
-@role_required(Role.SENDIASS)
-def draft_post(post_id: int):
-    item = _post_or_404(post_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    publishing.back_to_draft(item, current_staff())
-    db.session.commit()
-    flash(_("Moved back to draft."), "success")
-    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+add_publishing_routes(
+    staff_bp,
+    noun="post",
+    load=_post_or_404,
+    invalid_publish=lambda item, form: _post_page(item, PostForm(obj=item, formdata=None), form),
+    show="updates_staff.edit_post",
+)

@@ -31,6 +31,7 @@ from .publishing import (
     PublishForm,
     UpdateForm,
     WholeNumberField,
+    add_publishing_routes,
     date_items,
     markdown_renderer,
     strip,
@@ -318,41 +319,13 @@ def staff_entry(entry_id: int):
     return _staff_entry_page(_entry_or_404(entry_id))
 
 
-@staff_bp.route("/<int:entry_id>/publish", methods=["POST"])
-@role_required(Role.SENDIASS)
-def publish_entry(entry_id: int):
-    item = _entry_or_404(entry_id)
-    form = PublishForm()
-    if not form.validate_on_submit():
-        return _staff_entry_page(item, publish_form=form)
-    verb = publishing.publish(item, current_staff(), form.scheduled_for())
-    db.session.commit()
-    flash(_("Published.") if verb == "published" else _("Scheduled."), "success")
-    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
-
-
-@staff_bp.route("/<int:entry_id>/archive", methods=["POST"])
-@role_required(Role.SENDIASS)
-def archive_entry(entry_id: int):
-    item = _entry_or_404(entry_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    publishing.archive(item, current_staff())
-    db.session.commit()
-    flash(_("Archived. It is no longer on the public pages or in the feed."), "success")
-    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
-
-
-@staff_bp.route("/<int:entry_id>/draft", methods=["POST"])
-@role_required(Role.SENDIASS)
-def draft_entry(entry_id: int):
-    item = _entry_or_404(entry_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    publishing.back_to_draft(item, current_staff())
-    db.session.commit()
-    flash(_("Moved back to draft."), "success")
-    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
+add_publishing_routes(
+    staff_bp,
+    noun="entry",
+    load=_entry_or_404,
+    invalid_publish=lambda item, form: _staff_entry_page(item, publish_form=form),
+    show="yswd_staff.entry",
+)
 
 
 @staff_bp.route("/<int:entry_id>/updates", methods=["POST"])
