@@ -6,8 +6,12 @@ Accept-Language. English is formatted as British English (dates like 14 Septembe
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import current_app, g, request
 from flask_babel import get_locale
+
+from .config import RTL_LANGUAGES
 
 #: Babel locale used for each interface language where it differs from the code.
 BABEL_LOCALES = {"en": "en_GB"}
@@ -42,3 +46,23 @@ def current_language() -> str:
 def html_lang() -> str:
     """The BCP 47 tag for <html lang>, e.g. en-GB, pl, ur."""
     return str(get_locale() or "en").replace("_", "-")
+
+
+def language_links() -> list[dict[str, str | bool]]:
+    """One entry per interface language for the switcher: its own name, and this page in it.
+
+    The link keeps the current path and query string (a search, a filter, a page number)
+    and only replaces `lang`.
+    """
+    current = current_language()
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    links: list[dict[str, str | bool]] = []
+    for code, name in current_app.config["LANGUAGES"].items():
+        query = urlencode([*kept, ("lang", code)])
+        links.append({"code": code, "name": name, "href": f"{request.path}?{query}", "current": code == current})
+    return links
+
+
+def text_direction(language: str | None = None) -> str:
+    """ "rtl" for languages written right to left (Urdu), else "ltr"."""
+    return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
