@@ -12,7 +12,7 @@ from jinja2.utils import missing
 from .config import RTL_LANGUAGES, Config, config_from_env
 from .content import load_store
 from .extensions import babel, csrf, db, limiter, migrate
-from .i18n import current_language, html_lang, select_locale
+from .i18n import current_language, html_lang, language_links, number, percent, select_locale
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
             "html_lang": html_lang(),
             "text_direction": "rtl" if language in RTL_LANGUAGES else "ltr",
             "languages": app.config["LANGUAGES"],
+            "language_links": language_links,
+            "percent": percent,
+            "number": number,
         }
 
     @app.after_request

@@ -14,7 +14,13 @@ from sqlalchemy.pool import NullPool
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 #: Locales the interface is offered in, each named in itself.
-LANGUAGES: dict[str, str] = {"en": "English"}
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "pl": "Polski",
+    "ur": "اردو",
+    "ro": "Română",
+    "pa": "ਪੰਜਾਬੀ",
+}
 #: Locales written right to left.
 RTL_LANGUAGES = frozenset({"ur", "ar"})
 

@@ -6,8 +6,12 @@ Accept-Language. English is formatted as British English (dates like 14 Septembe
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import current_app, g, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, format_percent, get_locale
+
+from .config import RTL_LANGUAGES
 
 #: Babel locale used for each interface language where it differs from the code.
 BABEL_LOCALES = {"en": "en_GB"}
@@ -42,3 +46,36 @@ def current_language() -> str:
 def html_lang() -> str:
     """The BCP 47 tag for <html lang>, e.g. en-GB, pl, ur."""
     return str(get_locale() or "en").replace("_", "-")
+
+
+def language_links() -> list[dict[str, str | bool]]:
+    """One entry per interface language for the switcher: its own name, and this page in it.
+
+    The link keeps the current path and query string (a search, a filter, a page number)
+    and only replaces `lang`.
+    """
+    current = current_language()
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    links: list[dict[str, str | bool]] = []
+    for code, name in current_app.config["LANGUAGES"].items():
+        query = urlencode([*kept, ("lang", code)])
+        links.append({"code": code, "name": name, "href": f"{request.path}?{query}", "current": code == current})
+    return links
+
+
+def text_direction(language: str | None = None) -> str:
+    """ "rtl" for languages written right to left (Urdu), else "ltr"."""
+    return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
+
+
+def percent(value: float | int | None, decimals: int = 0) -> str:
+    """A percentage given as 0 to 100, formatted for the reader's locale ("57%", "57 %", "٪57")."""
+    if value is None:
+        return ""
+    pattern = "#,##0%" if decimals == 0 else "#,##0." + "0" * decimals + "%"
+    return format_percent(value / 100, pattern)
+
+
+def number(value: float | int | None) -> str:
+    """A number formatted for the reader's locale (thousands separators, decimal comma)."""
+    return "" if value is None else format_decimal(value)

@@ -52,13 +52,14 @@ def _config(content_dir: Path, index_dir: Path) -> type[TestConfig]:
 
 def test_every_service_guidance_page_fixed_page_and_glossary_term_is_indexed(store, search_index_dir: Path):
     info = BuildInfo.read(current_build(search_index_dir))
-    expected = len(store.services) + len(store.guidance) + len(store.pages) + len(store.glossary)
+    translated = sum(len(docs) for kinds in store.translations.values() for docs in kinds.values())
+    expected = len(store.services) + len(store.guidance) + len(store.pages) + len(store.glossary) + translated
     assert info.documents == expected
     assert info.fingerprint == store.fingerprint
     kinds = {record["kind"] for record in records(store)}
     assert kinds == {"services", "guidance", "pages", "glossary"}
-    assert {record["lang"] for record in records(store)} == {"en"}
-    assert info.languages == ("en",)
+    assert {record["lang"] for record in records(store)} == {"en", *store.translations}
+    assert info.languages == ("en", *sorted(store.translations))
 
 
 def test_service_records_carry_the_facets(store):

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import yaml
-from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer, Token
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StemmingAnalyzer,
+    Token,
+)
+from whoosh.lang import stemmer_for_language
 from whoosh.lang.porter import stem
+from whoosh.support.charset import accent_map
 
 #: Longer "words" are not words a family types: they are ignored, never stemmed or corrected.
 MAX_TOKEN_LENGTH = 40
@@ -20,6 +32,37 @@ MAX_TOKEN_LENGTH = 40
 MAX_QUERY_WORDS = 24
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+#: Every script with combining marks that words are written in lies below this code point.
+_LAST_SCRIPT_CODE_POINT = 0x20000
+
+
+def _combining_marks() -> str:
+    """A regex character class body for every combining mark (Unicode Mn, Mc, Me).
+
+    Python's \\w leaves out combining marks, so without them a Gurmukhi word such as
+    ਪੰਜਾਬੀ falls apart at its vowel signs, and Urdu words at their diacritics.
+    """
+    ranges: list[tuple[int, int]] = []
+    for code in range(_LAST_SCRIPT_CODE_POINT):
+        if unicodedata.category(chr(code)) in {"Mn", "Mc", "Me"}:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+#: One word in any script: letters, digits and combining marks, with the zero-width
+#: (non-)joiners Urdu uses inside words; dotted abbreviations ("e.g") stay one word.
+WORD_CHARS = rf"[\w{_combining_marks()}\u200c\u200d]"
+WORD_PATTERN = rf"{WORD_CHARS}+(?:\.{WORD_CHARS}+)*"
+#: Languages whose words are stemmed (Whoosh's Snowball stemmers); others are matched as written.
+STEMMED_LANGUAGES = frozenset({"ro"})
+#: Letters typed in several ways, folded to one: Romanian s/t with a cedilla (old keyboards)
+#: to the comma forms, and the Arabic yeh, kaf and heh to the Urdu letters.
+_FOLD = str.maketrans({"ş": "ș", "ţ": "ț", "Ş": "ș", "Ţ": "ț", "ي": "ی", "ك": "ک", "ه": "ہ", "ى": "ی"})
 
 
 @lru_cache(maxsize=1)
@@ -33,10 +76,57 @@ def indexing_analyzer(synonyms: Synonyms) -> Analyzer:
     return text_analyzer() | SynonymFilter(synonyms)
 
 
+class FoldFilter(Filter):
+    """Fold letters that are typed in more than one way (see _FOLD) to one form."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FoldFilter)
+
+    def __hash__(self) -> int:
+        return hash(FoldFilter)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = token.text.translate(_FOLD)
+            yield token
+
+
+@cache
+def language_analyzer(lang: str) -> Analyzer:
+    """The analyser for text written in `lang` (not English: see text_analyzer).
+
+    Every language: words in any script, lowercased, variant letters folded. Romanian is
+    stemmed with Whoosh's Snowball stemmer, then (like Polish) its accents are removed so
+    that "educationale" finds "educaționale". Urdu and Panjabi words are matched as written.
+    """
+    analyzer: Analyzer = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | FoldFilter()
+    if lang in STEMMED_LANGUAGES:
+        analyzer = analyzer | StemFilter(stemfn=stemmer_for_language(lang), lang=lang, cachesize=50_000)
+    if lang in {"ro", "pl"}:
+        analyzer = analyzer | CharsetFilter(accent_map)
+    return analyzer
+
+
+def language_terms(text: str, lang: str) -> list[str]:
+    """The search terms of `text` as written in `lang` (English: the stemmed English terms)."""
+    if lang == "en":
+        return terms(text)
+    return [token.text for token in language_analyzer(lang)(text) if 1 <= len(token.text) <= MAX_TOKEN_LENGTH]
+
+
+@lru_cache(maxsize=50_000)
+def word_term(word: str, lang: str) -> str:
+    """One word as the analyser for `lang` makes it (for highlighting matches in a snippet)."""
+    if lang == "en":
+        return stem_word(word.lower())
+    found = language_terms(word, lang)
+    return found[0] if found else ""
+
+
 @lru_cache(maxsize=1)
 def word_analyzer() -> Analyzer:
     """Words as written, lowercased: the vocabulary that spelling suggestions come from."""
-    return RegexTokenizer() | LowercaseFilter()
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
 
 
 def clean_text(text: str, limit: int = 1000) -> str:

@@ -34,7 +34,7 @@ from whoosh.index import create_in
 
 from ..content import CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document, GlossaryTerm
 from .analysis import Synonyms, default_synonyms
-from .schema import DEFAULT_LANG, SCHEMA_VERSION, make_schema
+from .schema import DEFAULT_LANG, SCHEMA_VERSION, field_name, make_schema
 
 CURRENT_FILE = "CURRENT"
 BUILD_FILE = "build.json"
@@ -93,9 +93,14 @@ def normalise_name(text: str) -> str:
 
 
 def _english(label: Any) -> str:
-    """A (lazily translated) label in English: the index holds the English content."""
+    """A (lazily translated) label in English."""
+    return _in_language(label, DEFAULT_LANG)
+
+
+def _in_language(label: Any, lang: str) -> str:
+    """A (lazily translated) label in `lang`: each document's keywords are in its own language."""
     if has_app_context():
-        with force_locale(DEFAULT_LANG):
+        with force_locale(lang):
             return str(label)
     return str(label)
 
@@ -109,8 +114,12 @@ def spelling_words(record: Record) -> set[str]:
     return set(_SPELL_WORD.findall(text.lower()))
 
 
-def document_record(doc: Document) -> Record:
-    """The index record for a service, guidance page or fixed page."""
+def document_record(doc: Document, lang: str = DEFAULT_LANG) -> Record:
+    """The index record for a service, guidance page or fixed page written in `lang`.
+
+    A translation's text goes in its language's fields (`title_pl`, ...) and its id is
+    `<lang>/<kind>/<slug>`; `kind` and `slug` are those of its English twin.
+    """
     meta = doc.meta
     keywords: list[str] = []
     body = [doc.text]
@@ -137,19 +146,22 @@ def document_record(doc: Document) -> Record:
             },
         )
     elif doc.kind == "guidance":
-        keywords.append(_english(SECTIONS[meta.section]))
+        keywords.append(_in_language(SECTIONS[meta.section], lang))
         body += [f"{step.title} {step.text}" for step in meta.timeline]
         record["details"] = {"section": meta.section}
+    text = {
+        "title": doc.title,
+        "summary": doc.summary,
+        "keywords": " ".join(keywords),
+        "body": "\n".join(part for part in body if part),
+    }
     record.update(
-        id=f"{doc.kind}/{doc.slug}",
+        id=f"{doc.kind}/{doc.slug}" if lang == DEFAULT_LANG else f"{lang}/{doc.kind}/{doc.slug}",
         kind=doc.kind,
-        lang=DEFAULT_LANG,
+        lang=lang,
         slug=doc.slug,
         url=doc.url,
-        title=doc.title,
-        summary=doc.summary,
-        keywords=" ".join(keywords),
-        body="\n".join(part for part in body if part),
+        **{field_name(name, lang): value for name, value in text.items()},
     )
     return record
 
@@ -172,8 +184,23 @@ def glossary_record(term: GlossaryTerm) -> Record:
 
 
 def records(store: ContentStore) -> list[Record]:
-    """Every index record for the content store: services, guidance, pages, glossary."""
-    return [*(document_record(doc) for doc in store.documents()), *(glossary_record(t) for t in store.glossary)]
+    """Every index record for the content store: services, guidance, pages, glossary, then translations."""
+    translated = [
+        document_record(doc, lang)
+        for lang, kinds in sorted(store.translations.items())
+        for docs in kinds.values()
+        for doc in docs.values()
+    ]
+    return [
+        *(document_record(doc) for doc in store.documents()),
+        *(glossary_record(t) for t in store.glossary),
+        *translated,
+    ]
+
+
+def store_languages(store: ContentStore) -> tuple[str, ...]:
+    """English, then every language the store has translations in."""
+    return (DEFAULT_LANG, *sorted(lang for lang in store.translations if lang != DEFAULT_LANG))
 
 
 def build_index(
@@ -187,7 +214,14 @@ def build_index(
     `progress`, when given, wraps the list of records (e.g. in a progress bar) and yields them.
     """
     items = records(store)
-    return write_index(progress(items) if progress else items, index_dir, store.fingerprint, len(items), synonyms)
+    return write_index(
+        progress(items) if progress else items,
+        index_dir,
+        store.fingerprint,
+        len(items),
+        synonyms,
+        store_languages(store),
+    )
 
 
 def write_index(
@@ -196,8 +230,12 @@ def write_index(
     fingerprint: str,
     count: int | None = None,
     synonyms: Synonyms | None = None,
+    languages: tuple[str, ...] = (DEFAULT_LANG,),
 ) -> BuildInfo:
-    """Write `items` into a new build folder and swap it in; nothing changes if this fails."""
+    """Write `items` into a new build folder and swap it in; nothing changes if this fails.
+
+    `languages` are those the items are written in (English always): each has its fields.
+    """
     synonyms = synonyms or default_synonyms()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -207,14 +245,15 @@ def write_index(
     temp = index_dir / f"{TEMP_PREFIX}{name}"
     temp.mkdir()
     try:
-        index = create_in(str(temp), make_schema(synonyms))
+        index = create_in(str(temp), make_schema(synonyms, languages))
         writer = index.writer(limitmb=BUILD_MEMORY_MB)
         written = 0
         spelling: Counter[str] = Counter()
         try:
             for item in items:
                 writer.add_document(**item)
-                spelling.update(spelling_words(item))
+                if item.get("lang", DEFAULT_LANG) == DEFAULT_LANG:  # suggestions correct English words
+                    spelling.update(spelling_words(item))
                 written += 1
         except BaseException:
             writer.cancel()
@@ -227,6 +266,7 @@ def write_index(
             count if count is not None else written,
             stamp.isoformat(),
             synonyms.fingerprint,
+            languages=tuple(dict.fromkeys((DEFAULT_LANG, *languages))),
         )
         (temp / SPELLING_FILE).write_text(json.dumps(dict(sorted(spelling.items()))), encoding="utf-8")
         (temp / BUILD_FILE).write_text(info.to_json(), encoding="utf-8")

@@ -25,9 +25,19 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from ..content import AREAS, CATEGORIES, NEED_AREAS
-from .analysis import MAX_QUERY_WORDS, Synonyms, clean_text, default_synonyms, stem_word, terms, words
+from .analysis import (
+    MAX_QUERY_WORDS,
+    WORD_PATTERN,
+    Synonyms,
+    clean_text,
+    default_synonyms,
+    language_terms,
+    terms,
+    word_term,
+    words,
+)
 from .build import SPELLING_FILE, BuildInfo, current_build, normalise_name
-from .schema import FIELD_WEIGHTS, KINDS, SCHEMA_VERSION
+from .schema import DEFAULT_LANG, FIELD_WEIGHTS, KINDS, SCHEMA_VERSION, field_name, field_weights
 
 PER_PAGE = 10
 #: Most postings (document, score pairs) kept in memory across all cached terms (about 12 bytes each).
@@ -43,7 +53,7 @@ KIND_WEIGHTS = {"services": 1.0, "guidance": 1.0, "glossary": 0.35, "pages": 0.5
 CORRECTION_WEIGHT = 0.9
 SNIPPET_CHARS = 240
 SNIPPET_LEAD = 60
-_WORD = re.compile(r"\w+(?:\.?\w+)*")
+_WORD = re.compile(WORD_PATTERN)
 _AGE_IN_TEXT = re.compile(
     r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?)\s*-?\s*old\b|\baged?\s+(\d{1,2})\b|\b(\d{1,2})\s*yo\b", re.IGNORECASE
 )
@@ -168,6 +178,10 @@ class _Snapshot:
         self.self_referral: set[int] = set()
         self.names: dict[str, int] = {}
         self.browse_order: dict[int, tuple[int, str]] = {}
+        self.langs: dict[str, set[int]] = {}
+        self.translated: dict[str, set[str]] = {}  # lang -> "kind/slug" of every page translated into it
+        self._english_ids: dict[int, str] = {}
+        self._visible: dict[str, frozenset[int]] = {}
         self.weights: dict[int, float] = {}
         self.spelling: dict[str, int] = {}  # every word in the index -> how many documents use it
         self.by_initial: dict[str, list[str]] = {}
@@ -189,9 +203,16 @@ class _Snapshot:
             self.areas[key] |= borough
 
     def _remember(self, docnum: int, stored: dict[str, Any]) -> None:
+        lang = stored.get("lang") or DEFAULT_LANG
+        self.langs.setdefault(lang, set()).add(docnum)
+        twin = f"{stored['kind']}/{stored.get('slug', '')}"
+        if lang == DEFAULT_LANG:
+            self._english_ids[docnum] = twin
+        else:
+            self.translated.setdefault(lang, set()).add(twin)
         self.kinds.setdefault(stored["kind"], set()).add(docnum)
         kind_rank = KINDS.index(stored["kind"]) if stored["kind"] in KINDS else len(KINDS)
-        self.browse_order[docnum] = (kind_rank, str(stored.get("title", "")).lower())
+        self.browse_order[docnum] = (kind_rank, shown(stored, "title").lower())
         self.weights[docnum] = KIND_WEIGHTS.get(stored["kind"], 1.0)
         for name in stored.get("names") or ():
             self.names.setdefault(name, docnum)
@@ -208,6 +229,16 @@ class _Snapshot:
             self.free.add(docnum)
         if stored.get("self_referral"):
             self.self_referral.add(docnum)
+
+    def visible(self, lang: str) -> frozenset[int]:
+        """The documents a reader of `lang` is shown: those in `lang`, and English where no translation."""
+        cached = self._visible.get(lang)
+        if cached is None:
+            translated = self.translated.get(lang, set()) if lang != DEFAULT_LANG else set()
+            english = {docnum for docnum, twin in self._english_ids.items() if twin not in translated}
+            cached = frozenset(english | (self.langs.get(lang, set()) if lang != DEFAULT_LANG else set()))
+            self._visible[lang] = cached
+        return cached
 
     def closest(self, word: str, extra: Iterable[str] = ()) -> str | None:
         """The known word nearest to `word` (same first letter; fewest edits, then most used)."""
@@ -379,30 +410,36 @@ class SearchIndex:
 
     # Searching --------------------------------------------------------------------------
 
-    def search(self, text: str, filters: Filters | None = None, page: int = 1) -> SearchResults:
+    def search(
+        self, text: str, filters: Filters | None = None, page: int = 1, lang: str = DEFAULT_LANG
+    ) -> SearchResults:
         """Results for `text` (plain words) narrowed by `filters`, page `page` of 10.
 
+        `lang` is the reader's language: pages translated into it are searched in it (with
+        its analyser) in place of their English twins; other pages are searched in English.
         Raises SearchUnavailable when there is no index. Never raises for odd text.
         """
         filters = filters or Filters()
         snapshot = self._open()
         searcher = snapshot.searcher()
         cleaned = clean_text(text)
-        plan = self._plan(cleaned, snapshot, searcher.reader())
+        lang = lang if lang in snapshot.info.languages else DEFAULT_LANG
+        plan = self._plan(cleaned, snapshot, searcher.reader(), lang)
         if not plan.terms and not filters.active:
             return SearchResults(cleaned, filters, [], 0, 1, 1, {}, plan.suggestion, plan.definition(snapshot))
         groups = snapshot.passing(filters)
-        allowed = set.intersection(*groups.values()) if groups else None
+        groups["lang"] = set(snapshot.visible(lang))
+        allowed = set.intersection(*groups.values())
         if not plan.terms:  # filters only: browse everything they let through, in a fixed order
             matched: set[int] | dict[int, float] = snapshot.all_docs
-            ranked = [doc for doc in snapshot.browse_list if allowed is None or doc in allowed]
+            ranked = [doc for doc in snapshot.browse_list if doc in allowed]
             total = len(ranked)
             pages = max(1, -(-total // PER_PAGE))
             page = min(max(1, page), pages, MAX_PAGE)
             chosen = [(0.0, doc) for doc in ranked[(page - 1) * PER_PAGE : page * PER_PAGE]]
         else:
             matched = snapshot.score(searcher, plan.terms)
-            candidates = matched.items() if allowed is None else ((d, s) for d, s in matched.items() if d in allowed)
+            candidates = ((d, s) for d, s in matched.items() if d in allowed)
             weights = snapshot.weights
             weighted = [(score * weights[docnum], docnum) for docnum, score in candidates]
             total = len(weighted)
@@ -410,6 +447,8 @@ class SearchIndex:
             page = min(max(1, page), pages, MAX_PAGE)
             chosen = heapq.nlargest(page * PER_PAGE, weighted)[(page - 1) * PER_PAGE :]
         hits = [self._hit(searcher, docnum, score, plan.highlight_terms) for score, docnum in chosen]
+        groups.pop("lang")
+        matched = set(matched) & snapshot.visible(lang)
         return SearchResults(
             text=cleaned,
             filters=filters,
@@ -417,17 +456,24 @@ class SearchIndex:
             total=total,
             page=page,
             pages=pages,
-            facets=snapshot.counts(set(matched), filters, groups),
+            facets=snapshot.counts(matched, filters, groups),
             suggestion=plan.suggestion,
             definition=plan.definition(snapshot),
             age_hint=None if filters.age is not None else plan.age_hint,
-            terms=tuple(sorted(plan.highlight_terms)),
+            terms=tuple(sorted(term for _lang, term in plan.highlight_terms)),
         )
 
-    def _plan(self, text: str, snapshot: _Snapshot, reader: IndexReader) -> _Plan:
-        """Words -> corrected words -> concepts (synonym phrases) -> a Whoosh query."""
+    def _plan(self, text: str, snapshot: _Snapshot, reader: IndexReader, lang: str = DEFAULT_LANG) -> _Plan:
+        """Words -> corrected words -> concepts (synonym phrases) -> a Whoosh query.
+
+        In another language the words are also looked up, as that language's analyser makes
+        them, in that language's fields; spelling is only corrected in English.
+        """
         typed = words(text)[:MAX_QUERY_WORDS]
-        corrected = [self._correct(word, snapshot, reader) for word in typed]
+        if lang != DEFAULT_LANG:
+            corrected: list[str | None] = [None] * len(typed)
+        else:
+            corrected = [self._correct(word, snapshot, reader) for word in typed]
         suggestion = " ".join(c or w for w, c in zip(typed, corrected, strict=True)) if any(corrected) else None
         query_terms = terms(" ".join(c or w for w, c in zip(typed, corrected, strict=True)))
         concepts = self.synonyms.segment(query_terms)
@@ -437,7 +483,14 @@ class SearchIndex:
             highlight_terms.update(term for phrase in self.synonyms.alternatives(concept) for term in phrase)
             for key, boost in self._concept_terms(concept):
                 boosts[key] = max(boost, boosts.get(key, 0.0))
-        return _Plan(boosts, suggestion, text, frozenset(highlight_terms), _age_in(text))
+        highlight = {(DEFAULT_LANG, term) for term in highlight_terms}
+        if lang != DEFAULT_LANG:
+            own = language_terms(" ".join(typed), lang)
+            highlight |= {(lang, term) for term in own}
+            for term in own:
+                for name, boost in field_weights(lang).items():
+                    boosts[(name, term)] = max(boost, boosts.get((name, term), 0.0))
+        return _Plan(boosts, suggestion, text, frozenset(highlight), _age_in(text))
 
     def _concept_terms(self, concept: tuple[str, ...]) -> list[tuple[tuple[str, str], float]]:
         """A word or synonym phrase as (field, term) pairs with boosts: the word, and its groups' keys."""
@@ -463,16 +516,19 @@ class SearchIndex:
             snapshot.corrections[word] = correction
         return correction
 
-    def _hit(self, searcher: Searcher, docnum: int, score: float, highlight_terms: frozenset[str]) -> Hit:
+    def _hit(self, searcher: Searcher, docnum: int, score: float, highlight: frozenset[tuple[str, str]]) -> Hit:
         stored = searcher.stored_fields(docnum)
-        snippet = _snippet(stored.get("body", ""), highlight_terms, whole=False) or _snippet(
-            stored.get("summary", ""), highlight_terms, whole=True
+        lang = stored.get("lang") or DEFAULT_LANG
+        highlight_terms = frozenset(term for term_lang, term in highlight if term_lang == lang)
+        body, summary = shown(stored, "body"), shown(stored, "summary")
+        snippet = _snippet(body, highlight_terms, whole=False, lang=lang) or _snippet(
+            summary, highlight_terms, whole=True, lang=lang
         )
         return Hit(
             kind=stored["kind"],
             url=stored["url"],
-            title=stored["title"],
-            snippet=snippet or html.escape(stored.get("summary", ""), quote=False),
+            title=shown(stored, "title"),
+            snippet=snippet or html.escape(summary, quote=False),
             details=dict(stored.get("details") or {}),
             score=score,
         )
@@ -483,7 +539,7 @@ class _Plan:
     terms: dict[tuple[str, str], float]  # (field, term) -> weight; a document's score sums them
     suggestion: str | None
     text: str
-    highlight_terms: frozenset[str]
+    highlight_terms: frozenset[tuple[str, str]]  # (language, term) pairs to mark in snippets
     age_hint: int | None
 
     def definition(self, snapshot: _Snapshot) -> Definition | None:
@@ -504,7 +560,12 @@ def _age_in(text: str) -> int | None:
     return age if AGE_MIN <= age <= AGE_MAX else None
 
 
-def _snippet(text: str, highlight_terms: frozenset[str], whole: bool) -> str:
+def shown(stored: dict[str, Any], name: str) -> str:
+    """A stored text field of a result in the language it is written in."""
+    return str(stored.get(field_name(name, stored.get("lang") or DEFAULT_LANG), "") or "")
+
+
+def _snippet(text: str, highlight_terms: frozenset[str], whole: bool, lang: str = DEFAULT_LANG) -> str:
     """Escaped HTML: the passage of `text` with the most matched words, those words in <mark>.
 
     `whole` keeps all of a short text (a summary); otherwise about SNIPPET_CHARS characters
@@ -512,7 +573,7 @@ def _snippet(text: str, highlight_terms: frozenset[str], whole: bool) -> str:
     """
     if not text or not highlight_terms:
         return ""
-    matches = [m for m in _WORD.finditer(text) if stem_word(m.group().lower()) in highlight_terms]
+    matches = [m for m in _WORD.finditer(text) if word_term(m.group(), lang) in highlight_terms]
     if not matches:
         return ""
     if whole:
@@ -521,7 +582,7 @@ def _snippet(text: str, highlight_terms: frozenset[str], whole: bool) -> str:
         best, best_count = 0, 0
         for index, match in enumerate(matches):
             window_end = match.start() + SNIPPET_CHARS - SNIPPET_LEAD
-            distinct = {stem_word(m.group().lower()) for m in matches[index:] if m.end() <= window_end}
+            distinct = {word_term(m.group(), lang) for m in matches[index:] if m.end() <= window_end}
             if len(distinct) > best_count:
                 best, best_count = index, len(distinct)
         start = _word_start(text, max(0, matches[best].start() - SNIPPET_LEAD))

@@ -1,4 +1,7 @@
-"""Load and check `surveys/*.yaml`: every problem reported with its file and question."""
+"""Load and check `surveys/*.yaml` and their translations (`surveys/<locale>/*.yaml`).
+
+Every problem is reported with its file and question (or page, or key).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from .definitions import QUESTION_TYPES, Survey, condition_problems
+from .overlays import apply_overlay, orphan_overlays, overlay_paths, read_overlay
 
 
 class _Yaml12Loader(yaml.SafeLoader):
@@ -88,6 +92,7 @@ def read_survey(path: Path) -> tuple[Survey | None, list[SurveyProblem]]:
         return None, [SurveyProblem(name, "survey", f"cannot be read: {error}")]
     if not isinstance(raw, dict):
         return None, [SurveyProblem(name, "survey", "must be a YAML mapping")]
+    overlay_problems = apply_overlays(raw, path)
     try:
         survey = Survey.model_validate(raw)
     except ValidationError as error:
@@ -96,7 +101,21 @@ def read_survey(path: Path) -> tuple[Survey | None, list[SurveyProblem]]:
     problems = [SurveyProblem(name, f"question {qid}", message) for qid, message in condition_problems(survey)]
     if survey.id != path.stem:
         problems.append(SurveyProblem(name, "survey", f"id {survey.id!r} must match the file name {path.stem!r}"))
+    problems += overlay_problems
     return (None if problems else survey), problems
+
+
+def apply_overlays(raw: dict, path: Path) -> list[SurveyProblem]:
+    """Add the text of every translation (`<locale>/<id>.yaml` beside `path`) into `raw`."""
+    problems: list[SurveyProblem] = []
+    for locale, overlay_path in overlay_paths(path.parent, path.stem):
+        overlay, error = read_overlay(overlay_path, _Yaml12Loader)
+        if error:
+            problems.append(SurveyProblem(str(overlay_path), "survey", error))
+            continue
+        found = apply_overlay(raw, locale, overlay)
+        problems += [SurveyProblem(str(overlay_path), item.where, item.message) for item in found]
+    return problems
 
 
 def check_surveys(directory: Path) -> tuple[dict[str, Survey], list[SurveyProblem]]:
@@ -111,6 +130,8 @@ def check_surveys(directory: Path) -> tuple[dict[str, Survey], list[SurveyProble
         problems += found
         if survey:
             surveys[survey.id] = survey
+    for orphan in orphan_overlays(directory, {path.stem for path in files}):
+        problems.append(SurveyProblem(str(orphan), "survey", f"translates {orphan.stem!r}, which is not a survey here"))
     return surveys, problems
 
 

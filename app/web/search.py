@@ -17,6 +17,7 @@ from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
 from ..content import AREAS, CATEGORIES, NEED_AREAS
+from ..i18n import current_language
 from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
 from ..search.query import AGE_MAX, AGE_MIN, LOCAL_AREAS, MAX_PAGE
 
@@ -188,7 +189,7 @@ def search():
     filters = form.filters()
     index: SearchIndex = current_app.extensions["search"]
     try:
-        results = index.search(form.q.data or "", filters, _page(request.args.get("page")))
+        results = index.search(form.q.data or "", filters, _page(request.args.get("page")), lang=current_language())
     except SearchUnavailable as exc:
         current_app.logger.warning("Search page shown without results: %s", exc)
         return render_template("search/unavailable.html", form=None)
