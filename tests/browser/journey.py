@@ -139,6 +139,21 @@ class Journey:
             box.check()
         self._expect(box.is_checked(), f"{self._describe(box)} is not selected")
 
+    def select(self, field: Locator, label: str) -> None:
+        """Choose an option of a <select>: with the mouse, or Tab to it and arrow down to the option."""
+        if self.mode.keyboard:
+            self.tab_to(field)
+            for _ in range(60):
+                if field.evaluate("s => s.options[s.selectedIndex].text") == label:
+                    break
+                self.page.keyboard.press("ArrowDown")
+        else:
+            field.select_option(label=label)
+        self._expect(
+            field.evaluate("s => s.options[s.selectedIndex].text") == label,
+            f"{self._describe(field)}: {label!r} not chosen",
+        )
+
     def open_menu(self) -> None:
         """On a narrow screen, open the service navigation's menu (Space on its button)."""
         toggle = self.page.locator(".govuk-service-navigation__toggle")

@@ -117,16 +117,30 @@ def answer_the_page(j: Journey) -> None:
         j.fill(box, "The caseworker kept us informed.")
 
 
-def staff_sign_in(j: Journey) -> None:
-    """A SENDIASS officer signs in: a missed password first, then the right one."""
+def staff_publish_you_said_we_did(j: Journey) -> None:
+    """A SENDIASS officer signs in (a missed password first), writes an entry, publishes it; families see it."""
     with j.app.app_context():
         user = make_user("sendiass")
+    title = f"Quiet rooms for annual review meetings {next(REFERENCES)}"
     j.start("/sign-in", "sign in")
     j.fill(j.main.get_by_label("Email address"), user.email)
     j.submit(j.main.get_by_role("button", name="Sign in"), "sign in with an error")
     assert "Enter your password" in j.page.locator(".govuk-error-summary").inner_text()
     j.fill(j.main.get_by_label("Password", exact=True), PASSWORD)
     j.submit(j.main.get_by_role("button", name="Sign in"), "staff area", h1="Staff area")
+    j.follow(j.main.get_by_role("link", name="You said, we did", exact=True), "staff entries")
+    j.follow(j.main.get_by_role("button", name="Write a new entry"), "entry form", h1="Write a new entry")
+    j.fill(j.main.get_by_label("Title"), title)
+    j.select(j.main.get_by_label("Theme"), str(CATEGORIES["advice"]))
+    j.fill(j.main.get_by_label("We asked", exact=True), "The Local Offer survey, spring 2026.")
+    j.fill(j.main.get_by_label("You said", exact=True), "Meetings in busy offices made it hard to talk.")
+    j.fill(j.main.get_by_label("We did", exact=True), "Every family can now book a quiet room.")
+    j.check(j.main.get_by_label("Done", exact=True))
+    j.submit(j.main.get_by_role("button", name="Save"), "staff entry", h1=title)
+    j.check(j.main.get_by_label("Now", exact=True))
+    j.submit(j.main.get_by_role("button", name="Publish"), "staff entry", h1=title)
+    j.start("/you-said-we-did", "you said we did", h1="You said, we did")
+    j.follow(j.main.get_by_role("link", name=title), "entry", h1=title)
 
 
 JOURNEYS: list[Callable[[Journey], None]] = [
@@ -136,7 +150,7 @@ JOURNEYS: list[Callable[[Journey], None]] = [
     abbreviation_to_glossary,
     search_with_a_misspelling_and_a_facet,
     survey_from_an_invitation,
-    staff_sign_in,
+    staff_publish_you_said_we_did,
 ]
 
 
