@@ -97,6 +97,8 @@ def test_sitemap_lists_every_public_page(app, client):
     store = app.extensions["content"]
     for doc in store.documents():
         assert f"{doc.url}</loc>" in body
+    for path in ["/search", "/you-said-we-did", "/updates", "/survey/local-offer-feedback"]:
+        assert f"{path}</loc>" in body, path
     assert "Sitemap:" in client.get("/robots.txt").get_data(as_text=True)
 
 

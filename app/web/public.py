@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document
 from ..content.schema import CATEGORY_DESCRIPTIONS
+from ..extensions import db
 from ..i18n import current_language
-from ..yswd.publishing import latest_posts
+from ..yswd.publishing import entry_years, latest_posts, public_entries, public_posts
 
 bp = Blueprint("public", __name__)
 
@@ -148,6 +149,13 @@ def sitemap():
     urls += [url_for("public.guidance_index", _external=True), url_for("public.glossary", _external=True)]
     urls += [url_for("public.category", key=key, _external=True) for key in CATEGORIES]
     urls += [request.url_root.rstrip("/") + doc.url for doc in content.documents()]
+    urls += [url_for("search.search", _external=True), url_for("yswd.index", _external=True)]
+    urls += [url_for("yswd.entry", entry_id=entry.id, _external=True) for entry in db.session.scalars(public_entries())]
+    urls += [url_for("yswd.report", year=year, _external=True) for year in entry_years()]
+    urls += [url_for("updates.index", _external=True)]
+    urls += [url_for("updates.post", post_id=post.id, _external=True) for post in db.session.scalars(public_posts())]
+    open_surveys = [survey for survey in current_app.extensions["surveys"].values() if survey.open]
+    urls += [url_for("surveys.start", survey_id=survey.id, _external=True) for survey in open_surveys]
     body = render_template("public/sitemap.xml", urls=urls)
     return Response(body, mimetype="application/xml")
 
