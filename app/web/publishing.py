@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,8 +25,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from ..content.loader import abbreviation_map
 from ..content.render import Renderer
 from ..extensions import db
+from ..i18n import html_lang
 from ..models.staff import Role, utcnow
 from ..yswd import publishing as workflow
+from ..yswd.feeds import FeedItem, atom_feed
 from .auth import current_staff, role_required
 
 MARKDOWN_HINT = _l(
@@ -283,3 +285,19 @@ def add_publishing_routes(
 
     for action, view in (("publish", publish), ("archive", archive), ("draft", draft)):
         bp.add_url_rule(f"/<int:{id_arg}>/{action}", f"{action}_{noun}", view, methods=["POST"])
+
+
+def feed_response(title: str, subtitle: str, feed_endpoint: str, page_endpoint: str, items: list[FeedItem]) -> Response:
+    """An Atom feed of published items, in the reader's language, from the council."""
+    body = atom_feed(
+        title=title,
+        subtitle=subtitle,
+        self_url=url_for(feed_endpoint, _external=True),
+        page_url=url_for(page_endpoint, _external=True),
+        site_url=url_for("public.home", _external=True),
+        author=_("Kelderbridge Borough Council"),
+        language=html_lang(),
+        items=items,
+        generated=utcnow(),
+    )
+    return Response(body, mimetype="application/atom+xml")

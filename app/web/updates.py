@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,15 +18,22 @@ from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..extensions import db
-from ..i18n import html_lang
 from ..models.staff import Role, utcnow
 from ..models.yswd import NewsPost
 from ..yswd import publishing
-from ..yswd.feeds import FeedItem, atom_feed
+from ..yswd.feeds import FeedItem
 from ..yswd.themes import NEWS_KINDS
 from .auth import current_staff, role_required
 from .pagination import govuk_pagination, paginate
-from .publishing import MARKDOWN_HINT, ConfirmForm, PublishForm, add_publishing_routes, markdown_renderer, strip
+from .publishing import (
+    MARKDOWN_HINT,
+    ConfirmForm,
+    PublishForm,
+    add_publishing_routes,
+    feed_response,
+    markdown_renderer,
+    strip,
+)
 from .staff import add_tool
 
 bp = Blueprint("updates", __name__, url_prefix="/updates")
@@ -82,18 +89,13 @@ def feed():
         )
         for p in posts
     ]
-    body = atom_feed(
-        title=_("Updates – Kelderbridge SEND Local Offer"),
-        subtitle=_("Events, service changes and consultations for families of children with SEND in Kelderbridge."),
-        self_url=url_for("updates.feed", _external=True),
-        page_url=url_for("updates.index", _external=True),
-        site_url=url_for("public.home", _external=True),
-        author=_("Kelderbridge Borough Council"),
-        language=html_lang(),
-        items=items,
-        generated=utcnow(),
+    return feed_response(
+        _("Updates – Kelderbridge SEND Local Offer"),
+        _("Events, service changes and consultations for families of children with SEND in Kelderbridge."),
+        "updates.feed",
+        "updates.index",
+        items,
     )
-    return Response(body, mimetype="application/atom+xml")
 
 
 # Staff pages ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,11 +16,10 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..extensions import db
-from ..i18n import html_lang
 from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
 from ..yswd import publishing
-from ..yswd.feeds import FeedItem, atom_feed
+from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
 from ..yswd.themes import STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES, THEMES
 from .auth import current_staff, role_required
@@ -33,6 +32,7 @@ from .publishing import (
     WholeNumberField,
     add_publishing_routes,
     date_items,
+    feed_response,
     markdown_renderer,
     strip,
     web_link,
@@ -119,18 +119,13 @@ def feed():
         )
         for e in entries
     ]
-    body = atom_feed(
-        title=_("You said, we did – Kelderbridge SEND Local Offer"),
-        subtitle=_("What families told us about SEND services in Kelderbridge, and what we did about it."),
-        self_url=url_for("yswd.feed", _external=True),
-        page_url=url_for("yswd.index", _external=True),
-        site_url=url_for("public.home", _external=True),
-        author=_("Kelderbridge Borough Council"),
-        language=html_lang(),
-        items=items,
-        generated=utcnow(),
+    return feed_response(
+        _("You said, we did – Kelderbridge SEND Local Offer"),
+        _("What families told us about SEND services in Kelderbridge, and what we did about it."),
+        "yswd.feed",
+        "yswd.index",
+        items,
     )
-    return Response(body, mimetype="application/atom+xml")
 
 
 @bp.route("/report/<int:year>")
