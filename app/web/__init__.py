@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, render_template, request, send_from_directory, url_for
+from flask import Flask, render_template, request, send_from_directory, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -54,7 +54,6 @@ def register_web(app: Flask) -> None:
         app.logger.exception("Unhandled error on a request")
         return render_template("errors/500.html", error=None, code=500), 500
 
-    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals["navigation_items"] = navigation_items
     app.jinja_env.filters["extract_label"] = lambda key, labels: labels[key]
 
@@ -71,12 +70,10 @@ NAVIGATION = (
 
 def navigation_items() -> list[dict]:
     """Items for govukServiceNavigation, the current section marked active."""
-    items = []
-    for endpoint, label, prefixes in NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        items.append({"href": url_for(endpoint), "text": str(label), "active": request.path.startswith(prefixes)})
-    return items
+    return [
+        {"href": url_for(endpoint), "text": str(label), "active": request.path.startswith(prefixes)}
+        for endpoint, label, prefixes in NAVIGATION
+    ]
 
 
 def site_paths(app: Flask) -> set[str]:
