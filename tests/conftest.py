@@ -80,16 +80,22 @@ def _text(node) -> str:
 
 
 def check_page_structure(response) -> Page:
-    """Exactly one <h1>; <title> starts with it; <html lang> set."""
+    """Exactly one <h1>; <title> starts with it (after "Error: " in the page's language only
+    when the page shows an error summary); <html lang> set."""
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     page = Page(response, soup)
+    path = response.request.path
     h1s = soup.find_all("h1")
-    assert len(h1s) == 1, f"{response.request.path}: expected one <h1>, found {len(h1s)}"
+    assert len(h1s) == 1, f"{path}: expected one <h1>, found {len(h1s)}"
+    lang = soup.html.get("lang")
+    assert lang, f"{path}: <html> has no lang"
     title = page.title
-    assert title.startswith(page.h1) or title.startswith("Error: " + page.h1), (
-        f"{response.request.path}: <title> {title!r} does not start with the h1 {page.h1!r}"
-    )
-    assert soup.html.get("lang"), f"{response.request.path}: <html> has no lang"
+    prefix = ""
+    if soup.select_one(".govuk-error-summary") and not title.startswith(page.h1):
+        prefix = title.split(": ", 1)[0] + ": " if ": " in title else ""
+        if lang.startswith("en"):
+            assert prefix == "Error: ", f"{path}: an error page's <title> starts with 'Error: ', not {title!r}"
+    assert title.startswith(prefix + page.h1), f"{path}: <title> {title!r} does not start with the h1 {page.h1!r}"
     return page
 
 
