@@ -225,20 +225,34 @@ def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def server_cpu_seconds(master: int) -> float:
-    """User + system CPU time of gunicorn's workers so far (Linux /proc), to separate our cost from the load."""
-    total = 0.0
-    ticks = os.sysconf("SC_CLK_TCK")
+def _process_cpu(stat: str) -> tuple[str, int, float]:
+    """(command name, parent pid, user + system CPU seconds) from a /proc/<pid>/stat line."""
+    name = stat[stat.index("(") + 1 : stat.rindex(")")]
+    fields = stat.rsplit(")", 1)[1].split()
+    return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(master: int) -> dict[str, float]:
+    """CPU time so far of gunicorn's workers, the database server, this client, and the whole machine.
+
+    Read from Linux /proc, so the cost of each part can be told apart from other load.
+    """
+    totals = {"web": 0.0, "database": 0.0, "client": time.process_time(), "machine": 0.0}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            name, parent, seconds = _process_cpu((entry / "stat").read_text())
+        except (OSError, ValueError):
             continue
-        if int(fields[1]) == master:  # the parent pid
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+        if parent == master:
+            totals["web"] += seconds
+        elif name in {"postgres", "postmaster"}:
+            totals["database"] += seconds
+    with open("/proc/stat") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq, steal, *_ = (int(v) for v in stat.readline().split()[1:])
+    totals["machine"] = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    return totals
 
 
 def run_phase(clients: int, target, *args_per_client) -> float:
@@ -312,9 +326,10 @@ def main() -> int:
         def submit_client(browsers, result):
             submit_all(browsers, result, args.resend_every)
 
-        cpu_before = server_cpu_seconds(server.pid)
+        cpu_before = cpu_seconds(server.pid)
         seconds = run_phase(args.clients, submit_client, prepared, results)
-        server_cpu = server_cpu_seconds(server.pid) - cpu_before
+        cpu_after = cpu_seconds(server.pid)
+        cpu = {part: cpu_after[part] - cpu_before[part] for part in cpu_before}
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -330,10 +345,12 @@ def main() -> int:
         print(f"latency: median {statistics.median(latencies) * 1000:.0f} ms, 95th percentile {p95 * 1000:.0f} ms")
     sends = acknowledged + sum(r.resubmissions_recognised for r in results)
     if sends:
-        per_send = server_cpu / sends * 1000
+        per_send = {part: seconds / sends * 1000 for part, seconds in cpu.items()}
         print(
-            f"web server CPU: {per_send:.1f} ms per request sent, so about {1000 / per_send:.0f} per second "
-            f"per CPU core left to gunicorn (load average now {os.getloadavg()[0]:.1f})"
+            "CPU per request sent: "
+            + ", ".join(f"{part} {per_send[part]:.2f} ms" for part in ("web", "database", "client", "machine"))
+            + f"; {os.cpu_count()} cores, so at most about {os.cpu_count() * 1000 / per_send['machine']:.0f} "
+            f"requests a second on this machine (load average now {os.getloadavg()[0]:.1f})"
         )
     print(f"resubmissions recognised (no second response): {resent}")
     print(f"errors: {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))

@@ -1,9 +1,10 @@
 """Answers between pages (drafts) and storing a response, once, in one transaction.
 
 A person's browser session holds a random draft key; the draft row holds the answers.
-Submitting stores the response with the digest of that key as a unique
-`submission_key`, marks the invitation completed with a conditional UPDATE, queues each
-free-text answer for moderation and deletes the draft, all in one transaction. A double
+Submitting takes the draft (DELETE ... RETURNING, so a second submission of the same draft
+waits, then finds nothing), marks the invitation completed with a conditional UPDATE, and
+stores the response with the digest of the draft key as a unique `submission_key`, its
+answers and a moderation entry for each free-text answer, all in one transaction. A double
 click, a resubmission or two browsers using the same link therefore store exactly one
 response.
 """
@@ -135,6 +136,64 @@ def _existing(key_hash: str) -> SurveyResponse | None:
     return db.session.scalar(select(SurveyResponse).where(SurveyResponse.submission_key == key_hash))
 
 
+_DRAFTS = SurveyDraft.__table__
+_INVITATIONS = SurveyInvitation.__table__
+_RESPONSES = SurveyResponse.__table__
+_ANSWERS = SurveyAnswer.__table__
+_COMMENTS = Comment.__table__
+
+
+def _take_draft(key_hash: str):
+    """Delete the draft and return its (survey_id, answers, seen): the first write of a submission.
+
+    On PostgreSQL the DELETE locks the row, so a second submission of the same draft waits,
+    then finds nothing; SQLite serialises writers. Rolling back puts the draft back.
+    """
+    return (
+        db.session.connection()
+        .execute(
+            delete(_DRAFTS)
+            .where(_DRAFTS.c.key_hash == key_hash)
+            .returning(_DRAFTS.c.survey_id, _DRAFTS.c.answers, _DRAFTS.c.seen)
+        )
+        .first()
+    )
+
+
+def _rows_for(survey: Survey, answers: Mapping, response_id: int, reference: str, locale: str, now: dt.datetime):
+    """The answer rows, and a moderation comment for every free-text answer."""
+    rows, comments = [], []
+    for question in survey.questions():
+        value = answers.get(question.id)
+        for item in value if isinstance(value, list) else [value] if value else []:
+            rows.append(
+                {
+                    "response_id": response_id,
+                    "question_id": question.id,
+                    "value": item,
+                    "multiple": isinstance(question, MultipleChoiceQuestion),
+                    "kpi": question.kpi,
+                    "kind": question.kind,
+                }
+            )
+            if isinstance(question, FreeTextQuestion):
+                # Every free-text answer waits for an officer's decision before it can be quoted.
+                comments.append(
+                    {
+                        "source": "survey",
+                        "source_ref": reference,
+                        "question_id": question.id,
+                        "text": item,
+                        "locale": locale,
+                        "status": "pending",
+                        "created_at": now,
+                        "decided_by_id": None,
+                        "decided_at": None,
+                    }
+                )
+    return rows, comments
+
+
 def submit(
     survey: Survey,
     key: str | None,
@@ -142,41 +201,45 @@ def submit(
     invitation_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> SubmitResult:
-    """Store the draft as a response, exactly once, in one transaction."""
+    """Store the draft as a response, exactly once, in one transaction.
+
+    Five statements: take (delete) the draft, complete the invitation, insert the response,
+    its answers and its comments. Anything short of storing rolls back, keeping the draft.
+    """
     now = now or utcnow()
     if not key:
         return SubmitResult(Outcome.NO_ANSWERS)
     key_hash = digest(key)
     for _attempt in range(3):
-        # A draft is deleted in the transaction that stores its response, so while it exists
-        # nothing has been stored from it yet (a simultaneous store is caught by the unique key).
-        draft = load_draft(key)
-        if draft is None or draft.survey_id != survey.id:
-            # The same answers may have been stored a moment ago by a second click.
-            found = _existing(key_hash)
-            if found is not None:
-                return SubmitResult(Outcome.ALREADY_STORED, found.reference)
-            return SubmitResult(Outcome.NO_ANSWERS)
-        stored = dict(draft.answers or {})
-        missing = survey.first_unanswered(stored, set(draft.seen or []))
-        if missing is not None:
-            return SubmitResult(Outcome.INCOMPLETE, page_id=missing.id)
-        answers = valid_answers(survey, stored)
-        reference = new_reference()
         try:
+            draft = _take_draft(key_hash)
+            if draft is None or draft.survey_id != survey.id:
+                db.session.rollback()
+                # The same answers may have been stored a moment ago by a second click.
+                found = _existing(key_hash)
+                if found is not None:
+                    return SubmitResult(Outcome.ALREADY_STORED, found.reference)
+                return SubmitResult(Outcome.NO_ANSWERS)
+            stored = dict(draft.answers or {})
+            missing = survey.first_unanswered(stored, set(draft.seen or []))
+            if missing is not None:
+                db.session.rollback()
+                return SubmitResult(Outcome.INCOMPLETE, page_id=missing.id)
+            answers = valid_answers(survey, stored)
+            reference = new_reference()
+            connection = db.session.connection()
             if invitation_id is not None:
-                # The conditional UPDATE is the first write: on PostgreSQL it locks the row, so a
-                # second submission waits, then matches nothing; SQLite serialises writers.
-                changed = db.session.execute(
-                    update(SurveyInvitation)
+                # Conditional: a second browser using the same link waits for the first, then
+                # matches nothing.
+                changed = connection.execute(
+                    update(_INVITATIONS)
                     .where(
-                        SurveyInvitation.id == invitation_id,
-                        SurveyInvitation.survey_id == survey.id,
-                        SurveyInvitation.status != InvitationStatus.COMPLETED.value,
-                        SurveyInvitation.expires_at > now,
+                        _INVITATIONS.c.id == invitation_id,
+                        _INVITATIONS.c.survey_id == survey.id,
+                        _INVITATIONS.c.status != InvitationStatus.COMPLETED.value,
+                        _INVITATIONS.c.expires_at > now,
                     )
                     .values(status=InvitationStatus.COMPLETED.value, completed_on=now.date())
-                    .execution_options(synchronize_session=False)
                 ).rowcount
                 if changed != 1:
                     db.session.rollback()
@@ -187,8 +250,8 @@ def submit(
                     if invitation is not None and invitation.status != InvitationStatus.COMPLETED.value:
                         return SubmitResult(Outcome.INVITATION_EXPIRED)
                     return SubmitResult(Outcome.INVITATION_USED)
-            response_id = db.session.execute(
-                insert(SurveyResponse)
+            response_id = connection.execute(
+                insert(_RESPONSES)
                 .values(
                     reference=reference,
                     submission_key=key_hash,
@@ -198,42 +261,13 @@ def submit(
                     channel="invitation" if invitation_id is not None else "open",
                     submitted_on=now.date(),
                 )
-                .returning(SurveyResponse.id)
+                .returning(_RESPONSES.c.id)
             ).scalar_one()
-            rows, comments = [], []
-            for question in survey.questions():
-                value = answers.get(question.id)
-                for item in value if isinstance(value, list) else [value] if value else []:
-                    rows.append(
-                        {
-                            "response_id": response_id,
-                            "question_id": question.id,
-                            "value": item,
-                            "multiple": isinstance(question, MultipleChoiceQuestion),
-                            "kpi": question.kpi,
-                            "kind": question.kind,
-                        }
-                    )
-                    if isinstance(question, FreeTextQuestion):
-                        # Every free-text answer waits for an officer's decision before it can be quoted.
-                        comments.append(
-                            {
-                                "source": "survey",
-                                "source_ref": reference,
-                                "question_id": question.id,
-                                "text": item,
-                                "locale": locale,
-                                "status": "pending",
-                                "created_at": now,
-                            }
-                        )
+            rows, comments = _rows_for(survey, answers, response_id, reference, locale, now)
             if rows:
-                db.session.execute(insert(SurveyAnswer), rows)
+                connection.execute(insert(_ANSWERS), rows)
             if comments:
-                db.session.execute(insert(Comment), comments)
-            db.session.execute(
-                delete(SurveyDraft).where(SurveyDraft.key_hash == key_hash).execution_options(synchronize_session=False)
-            )
+                connection.execute(insert(_COMMENTS), comments)
             db.session.commit()
             return SubmitResult(Outcome.STORED, reference)
         except (IntegrityError, StaleDataError):
