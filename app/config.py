@@ -68,7 +68,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    #: No X-RateLimit-* headers on every response (each costs the store a round trip); a 429
+    #: page still says when to try again in Retry-After.
+    RATELIMIT_HEADERS_ENABLED = False
     #: A rate-limit storage failure (Redis unreachable, a race in the in-memory store under
     #: threaded workers) is logged and the request allowed, never turned into a 500.
     RATELIMIT_SWALLOW_ERRORS = True

@@ -41,6 +41,17 @@ def clean_db(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture()
+def limiter_switched_back_off() -> Iterator[None]:
+    """For a test that builds an app with rate limits on: the limiter is shared by every app,
+    so afterwards forget its counts and switch it off again for the tests that follow."""
+    yield
+    from app.extensions import limiter
+
+    limiter.reset()
+    limiter.enabled = False
+
+
+@pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

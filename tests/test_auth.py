@@ -10,7 +10,7 @@ import pytest
 
 from app import create_app
 from app.config import TestConfig
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models.staff import User, utcnow
 from app.staff.passwords import is_common, password_problems
 
@@ -256,7 +256,7 @@ def test_password_policy_as_plain_functions():
     ]
 
 
-def test_sign_in_is_rate_limited(app):
+def test_sign_in_is_rate_limited(app, limiter_switched_back_off):
     """Enabled only here: a separate app with rate limiting on."""
 
     class Limited(TestConfig):
@@ -279,8 +279,6 @@ def test_sign_in_is_rate_limited(app):
         page = check_page_structure(client.post("/sign-in", data={"csrf_token": token}))
         assert page.h1 == "Too many attempts"
     finally:
-        limiter.reset()
-        limiter.enabled = False
         with limited.app_context():
             for table in reversed(db.metadata.sorted_tables):
                 db.session.execute(table.delete())

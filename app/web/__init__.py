@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import time
 from pathlib import Path
 
 from flask import Flask, render_template, request, send_from_directory, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from ..extensions import limiter
 
 ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
@@ -45,7 +49,12 @@ def register_web(app: Flask) -> None:
     def http_error(error: HTTPException):
         code = error.code or 500
         template = f"errors/{code}.html" if code in ERROR_TEMPLATES else "errors/generic.html"
-        return render_template(template, error=error, code=code), code
+        response = app.make_response((render_template(template, error=error, code=code), code))
+        if code == 429:
+            retry_after = seconds_until_limit_resets()
+            if retry_after is not None:
+                response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -66,6 +75,19 @@ NAVIGATION = (
     ("yswd.index", _l("You said, we did"), ("/you-said-we-did",)),
     ("public.glossary", _l("Glossary"), ("/glossary",)),
 )
+
+
+def seconds_until_limit_resets() -> int | None:
+    """Whole seconds until the rate limit this request broke lets it through again.
+
+    Read only when a limit is broken: the X-RateLimit headers are not sent on every
+    response, since each costs the rate-limit store a round trip.
+    """
+    try:
+        current = limiter.current_limit
+        return max(1, math.ceil(current.window[0] - time.time())) if current is not None else None
+    except Exception:  # the store is unreachable: leave the header out rather than fail the page
+        return None
 
 
 def navigation_items() -> list[dict]:
