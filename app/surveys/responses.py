@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -136,28 +136,33 @@ def _existing(key_hash: str) -> SurveyResponse | None:
     return db.session.scalar(select(SurveyResponse).where(SurveyResponse.submission_key == key_hash))
 
 
+# The statements of a submission, built once: each run only binds its parameters.
 _DRAFTS = SurveyDraft.__table__
 _INVITATIONS = SurveyInvitation.__table__
 _RESPONSES = SurveyResponse.__table__
-_ANSWERS = SurveyAnswer.__table__
-_COMMENTS = Comment.__table__
 
-
-def _take_draft(key_hash: str):
-    """Delete the draft and return its (survey_id, answers, seen): the first write of a submission.
-
-    On PostgreSQL the DELETE locks the row, so a second submission of the same draft waits,
-    then finds nothing; SQLite serialises writers. Rolling back puts the draft back.
-    """
-    return (
-        db.session.connection()
-        .execute(
-            delete(_DRAFTS)
-            .where(_DRAFTS.c.key_hash == key_hash)
-            .returning(_DRAFTS.c.survey_id, _DRAFTS.c.answers, _DRAFTS.c.seen)
-        )
-        .first()
+#: Take the draft: on PostgreSQL the DELETE locks the row, so a second submission of the same
+#: draft waits, then finds nothing; SQLite serialises writers. Rolling back puts it back.
+_TAKE_DRAFT = (
+    delete(_DRAFTS)
+    .where(_DRAFTS.c.key_hash == bindparam("key_hash"))
+    .returning(_DRAFTS.c.survey_id, _DRAFTS.c.answers, _DRAFTS.c.seen)
+)
+#: Complete the invitation if it is still open: a second browser using the same link waits
+#: for the first, then matches nothing.
+_COMPLETE_INVITATION = (
+    update(_INVITATIONS)
+    .where(
+        _INVITATIONS.c.id == bindparam("b_invitation_id"),
+        _INVITATIONS.c.survey_id == bindparam("b_survey_id"),
+        _INVITATIONS.c.status != InvitationStatus.COMPLETED.value,
+        _INVITATIONS.c.expires_at > bindparam("b_now"),
     )
+    .values(status=InvitationStatus.COMPLETED.value, completed_on=bindparam("b_today"))
+)
+_INSERT_RESPONSE = insert(_RESPONSES).returning(_RESPONSES.c.id)
+_INSERT_ANSWERS = insert(SurveyAnswer.__table__)
+_INSERT_COMMENTS = insert(Comment.__table__)
 
 
 def _rows_for(survey: Survey, answers: Mapping, response_id: int, reference: str, locale: str, now: dt.datetime):
@@ -212,7 +217,8 @@ def submit(
     key_hash = digest(key)
     for _attempt in range(3):
         try:
-            draft = _take_draft(key_hash)
+            connection = db.session.connection()
+            draft = connection.execute(_TAKE_DRAFT, {"key_hash": key_hash}).first()
             if draft is None or draft.survey_id != survey.id:
                 db.session.rollback()
                 # The same answers may have been stored a moment ago by a second click.
@@ -227,19 +233,10 @@ def submit(
                 return SubmitResult(Outcome.INCOMPLETE, page_id=missing.id)
             answers = valid_answers(survey, stored)
             reference = new_reference()
-            connection = db.session.connection()
             if invitation_id is not None:
-                # Conditional: a second browser using the same link waits for the first, then
-                # matches nothing.
                 changed = connection.execute(
-                    update(_INVITATIONS)
-                    .where(
-                        _INVITATIONS.c.id == invitation_id,
-                        _INVITATIONS.c.survey_id == survey.id,
-                        _INVITATIONS.c.status != InvitationStatus.COMPLETED.value,
-                        _INVITATIONS.c.expires_at > now,
-                    )
-                    .values(status=InvitationStatus.COMPLETED.value, completed_on=now.date())
+                    _COMPLETE_INVITATION,
+                    {"b_invitation_id": invitation_id, "b_survey_id": survey.id, "b_now": now, "b_today": now.date()},
                 ).rowcount
                 if changed != 1:
                     db.session.rollback()
@@ -251,23 +248,22 @@ def submit(
                         return SubmitResult(Outcome.INVITATION_EXPIRED)
                     return SubmitResult(Outcome.INVITATION_USED)
             response_id = connection.execute(
-                insert(_RESPONSES)
-                .values(
-                    reference=reference,
-                    submission_key=key_hash,
-                    survey_id=survey.id,
-                    survey_version=survey.version,
-                    locale=locale,
-                    channel="invitation" if invitation_id is not None else "open",
-                    submitted_on=now.date(),
-                )
-                .returning(_RESPONSES.c.id)
+                _INSERT_RESPONSE,
+                {
+                    "reference": reference,
+                    "submission_key": key_hash,
+                    "survey_id": survey.id,
+                    "survey_version": survey.version,
+                    "locale": locale,
+                    "channel": "invitation" if invitation_id is not None else "open",
+                    "submitted_on": now.date(),
+                },
             ).scalar_one()
             rows, comments = _rows_for(survey, answers, response_id, reference, locale, now)
             if rows:
-                connection.execute(insert(_ANSWERS), rows)
+                connection.execute(_INSERT_ANSWERS, rows)
             if comments:
-                connection.execute(insert(_COMMENTS), comments)
+                connection.execute(_INSERT_COMMENTS, comments)
             db.session.commit()
             return SubmitResult(Outcome.STORED, reference)
         except (IntegrityError, StaleDataError):
