@@ -64,6 +64,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    if app.config["ENV_NAME"] == "production" and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
+        app.logger.warning(
+            "Rate-limit counters are kept in each process (RATELIMIT_STORAGE_URI=memory://): with several "
+            "gunicorn workers every limit is multiplied by their number. Set RATELIMIT_STORAGE_URI to redis://..."
+        )
 
     from .web.auth import init_login
 

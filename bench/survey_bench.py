@@ -232,27 +232,41 @@ def _process_cpu(stat: str) -> tuple[str, int, float]:
     return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(master: int) -> dict[str, float]:
-    """CPU time so far of gunicorn's workers, the database server, this client, and the whole machine.
+@dataclass
+class CpuSnapshot:
+    """CPU seconds used so far, read from Linux /proc, to tell each part's cost from other load."""
 
-    Read from Linux /proc, so the cost of each part can be told apart from other load.
-    """
-    totals = {"web": 0.0, "database": 0.0, "client": time.process_time(), "machine": 0.0}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            name, parent, seconds = _process_cpu((entry / "stat").read_text())
-        except (OSError, ValueError):
-            continue
-        if parent == master:
-            totals["web"] += seconds
-        elif name in {"postgres", "postmaster"}:
-            totals["database"] += seconds
-    with open("/proc/stat") as stat:
-        user, nice, system, _idle, _iowait, irq, softirq, steal, *_ = (int(v) for v in stat.readline().split()[1:])
-    totals["machine"] = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-    return totals
+    processes: dict[int, tuple[str, float]]  # pid -> ("web" or "database", seconds)
+    client: float
+    machine: float  # every core's busy time (user, system, interrupts), not time stolen by a hypervisor
+
+    @classmethod
+    def take(cls, master: int) -> CpuSnapshot:
+        processes: dict[int, tuple[str, float]] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                name, parent, seconds = _process_cpu((entry / "stat").read_text())
+            except (OSError, ValueError):
+                continue
+            if parent == master:
+                processes[int(entry.name)] = ("web", seconds)
+            elif name in {"postgres", "postmaster"}:
+                processes[int(entry.name)] = ("database", seconds)
+        with open("/proc/stat") as stat:
+            user, nice, system, _idle, _iowait, irq, softirq, *_ = (int(v) for v in stat.readline().split()[1:])
+        machine = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+        return cls(processes, time.process_time(), machine)
+
+    def since(self, earlier: CpuSnapshot) -> dict[str, float]:
+        """Seconds used by each part between two snapshots (processes that ended in between are not counted)."""
+        used = {"web": 0.0, "database": 0.0, "client": self.client - earlier.client}
+        for pid, (part, seconds) in self.processes.items():
+            before = earlier.processes.get(pid)
+            used[part] += seconds - (before[1] if before and before[0] == part else 0.0)
+        used["machine"] = self.machine - earlier.machine
+        return used
 
 
 def run_phase(clients: int, target, *args_per_client) -> float:
@@ -275,13 +289,13 @@ def main() -> int:
     )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--submissions", type=int, default=100, help="per client")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (2 or more)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gthread workers)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2 or more)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (more than 1: gthread workers)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--ratelimit-storage",
-        default="memory://",
-        help="RATELIMIT_STORAGE_URI for gunicorn, e.g. redis://127.0.0.1:6379/15",
+        default=os.environ.get("BENCH_RATELIMIT_STORAGE", "redis://127.0.0.1:6379/15"),
+        help="RATELIMIT_STORAGE_URI for gunicorn: Redis, as in production (memory:// counts per worker)",
     )
     parser.add_argument("--resend-every", type=int, default=10, help="send every Nth survey twice (0: never)")
     args = parser.parse_args()
@@ -300,7 +314,7 @@ def main() -> int:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "PORTAL_ENV": "development",
+        "PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "SURVEY_RATE_LIMIT": "1000000 per minute",
         "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
@@ -326,10 +340,9 @@ def main() -> int:
         def submit_client(browsers, result):
             submit_all(browsers, result, args.resend_every)
 
-        cpu_before = cpu_seconds(server.pid)
+        cpu_before = CpuSnapshot.take(server.pid)
         seconds = run_phase(args.clients, submit_client, prepared, results)
-        cpu_after = cpu_seconds(server.pid)
-        cpu = {part: cpu_after[part] - cpu_before[part] for part in cpu_before}
+        cpu = CpuSnapshot.take(server.pid).since(cpu_before)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -20,6 +20,21 @@ def test_production_refuses_to_start_without_a_secret_key():
         create_app(Production)
 
 
+def test_production_warns_when_rate_limits_are_counted_per_process(caplog):
+    class Production(Config):
+        SECRET_KEY = "a-secret-for-this-test"
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+        RATELIMIT_STORAGE_URI = "memory://"
+        RATELIMIT_ENABLED = False
+
+    create_app(Production)
+    assert "RATELIMIT_STORAGE_URI to redis://" in caplog.text
+
+    caplog.clear()
+    create_app(TestConfig)
+    assert "RATELIMIT_STORAGE_URI" not in caplog.text, "tests and development run in one process"
+
+
 def test_development_has_a_key_and_plain_http_cookies():
     assert DevelopmentConfig.SECRET_KEY
     assert DevelopmentConfig.SESSION_COOKIE_SECURE is False
