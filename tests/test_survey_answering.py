@@ -220,6 +220,23 @@ def test_the_same_draft_submitted_twice_gives_the_first_reference(app):
         assert count(SurveyResponse) == 1
 
 
+def test_a_reference_already_given_is_never_given_again(app, monkeypatch):
+    """References are random: when one comes up twice, the second response gets a new one."""
+    survey = app.extensions["surveys"][FEEDBACK]
+    drawn = iter(["ACDEFGHJ", "ACDEFGHJ", "KMNPQRTU"])
+    monkeypatch.setattr(responses, "new_reference", lambda: next(drawn))
+    with app.test_request_context():
+        keys = [responses.new_draft_key(), responses.new_draft_key()]
+        for key in keys:
+            for page_id, data in FEEDBACK_ALL:
+                responses.save_page(key, survey, page_id, data)
+        results = [responses.submit(survey, key, "en") for key in keys]
+    assert [r.outcome for r in results] == [responses.Outcome.STORED, responses.Outcome.STORED]
+    assert [r.reference for r in results] == ["ACDEFGHJ", "KMNPQRTU"]
+    assert sorted(r.reference for r in stored_responses()) == ["ACDEFGHJ", "KMNPQRTU"]
+    assert count(SurveyDraft) == 0, "the retry still took the draft"
+
+
 # Invitations ---------------------------------------------------------------------------
 
 

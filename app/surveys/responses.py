@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models.moderation import Comment
@@ -266,8 +265,8 @@ def submit(
                 connection.execute(_INSERT_COMMENTS, comments)
             db.session.commit()
             return SubmitResult(Outcome.STORED, reference)
-        except (IntegrityError, StaleDataError):
-            # The same draft was submitted at the same moment, or (rarely) the reference was taken.
+        except IntegrityError:
+            # The reference was taken (rarely), or the same answers were stored at the same moment.
             db.session.rollback()
     found = _existing(key_hash)
     if found is not None:
