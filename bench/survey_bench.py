@@ -261,6 +261,7 @@ class CpuSnapshot:
     client: float
     machine: float  # every core's busy time (user, system, interrupts)
     stolen: float  # time a hypervisor gave this machine's cores to someone else
+    disk_wait: float  # idle time with disk I/O outstanding (commits waiting for fsync, say)
 
     @classmethod
     def take(cls, master: int) -> CpuSnapshot:
@@ -277,9 +278,10 @@ class CpuSnapshot:
             elif name in {"postgres", "postmaster"}:
                 processes[int(entry.name)] = ("database", seconds)
         with open("/proc/stat") as stat:
-            user, nice, system, _idle, _iowait, irq, softirq, steal, *_ = (int(v) for v in stat.readline().split()[1:])
+            user, nice, system, _idle, iowait, irq, softirq, steal, *_ = (int(v) for v in stat.readline().split()[1:])
         ticks = os.sysconf("SC_CLK_TCK")
-        return cls(processes, time.process_time(), (user + nice + system + irq + softirq) / ticks, steal / ticks)
+        busy = (user + nice + system + irq + softirq) / ticks
+        return cls(processes, time.process_time(), busy, steal / ticks, iowait / ticks)
 
     def since(self, earlier: CpuSnapshot) -> dict[str, float]:
         """Seconds used by each part between two snapshots (processes that ended in between are not counted)."""
@@ -289,6 +291,7 @@ class CpuSnapshot:
             used[part] += seconds - (before[1] if before and before[0] == part else 0.0)
         used["machine"] = self.machine - earlier.machine
         used["stolen"] = self.stolen - earlier.stolen
+        used["disk_wait"] = self.disk_wait - earlier.disk_wait
         return used
 
 
@@ -392,7 +395,8 @@ def main() -> int:
         )
         print(
             f"cores busy: {cpu['machine'] / seconds:.2f} of {cores} on average; taken by the hypervisor: "
-            f"{cpu['stolen'] / seconds:.2f} of {cores}; load average now {os.getloadavg()[0]:.1f}"
+            f"{cpu['stolen'] / seconds:.2f} of {cores}; idle waiting for the disk: {cpu['disk_wait'] / seconds:.2f} "
+            f"of {cores}; load average now {os.getloadavg()[0]:.1f}"
         )
     print(f"resubmissions recognised (no second response): {resent}")
     print(f"errors: {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
