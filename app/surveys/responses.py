@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -164,38 +164,129 @@ _INSERT_ANSWERS = insert(SurveyAnswer.__table__)
 _INSERT_COMMENTS = insert(Comment.__table__)
 
 
-def _rows_for(survey: Survey, answers: Mapping, response_id: int, reference: str, locale: str, now: dt.datetime):
-    """The answer rows, and a moderation comment for every free-text answer."""
+@dataclass(frozen=True)
+class _Stored:
+    """What a submission writes besides the response row."""
+
+    answers: list[tuple[str, str, bool, str | None, str | None]]  # question, value, multiple, kpi, kind
+    comments: list[tuple[str, str]]  # question, free text waiting for moderation
+
+
+def _to_store(survey: Survey, answers: Mapping) -> _Stored:
+    """One answer row per value (per choice for multiple choice), a comment per free-text answer."""
     rows, comments = [], []
     for question in survey.questions():
         value = answers.get(question.id)
         for item in value if isinstance(value, list) else [value] if value else []:
-            rows.append(
-                {
-                    "response_id": response_id,
-                    "question_id": question.id,
-                    "value": item,
-                    "multiple": isinstance(question, MultipleChoiceQuestion),
-                    "kpi": question.kpi,
-                    "kind": question.kind,
-                }
-            )
+            rows.append((question.id, item, isinstance(question, MultipleChoiceQuestion), question.kpi, question.kind))
             if isinstance(question, FreeTextQuestion):
                 # Every free-text answer waits for an officer's decision before it can be quoted.
-                comments.append(
-                    {
-                        "source": "survey",
-                        "source_ref": reference,
-                        "question_id": question.id,
-                        "text": item,
-                        "locale": locale,
-                        "status": "pending",
-                        "created_at": now,
-                        "decided_by_id": None,
-                        "decided_at": None,
-                    }
-                )
-    return rows, comments
+                comments.append((question.id, item))
+    return _Stored(rows, comments)
+
+
+#: On PostgreSQL the rest of a submission is one statement: complete the invitation (if any),
+#: then insert the response, its answers and its comments, from arrays. No row back: the
+#: invitation was already used or has expired.
+_STORE_POSTGRESQL = text(
+    """
+    WITH invitation AS (
+        UPDATE survey_invitation SET status = 'completed', completed_on = :today
+        WHERE id = :invitation_id AND survey_id = :survey_id AND status <> 'completed' AND expires_at > :now
+        RETURNING id
+    ), response AS (
+        INSERT INTO survey_response (reference, submission_key, survey_id, survey_version, locale, channel,
+                                     submitted_on)
+        SELECT :reference, :submission_key, :survey_id, :survey_version, :locale, :channel, :today
+        WHERE CAST(:invitation_id AS integer) IS NULL OR EXISTS (SELECT 1 FROM invitation)
+        RETURNING id
+    ), answers AS (
+        INSERT INTO survey_answer (response_id, question_id, value, multiple, kpi, kind)
+        SELECT response.id, a.question_id, a.value, a.multiple, a.kpi, a.kind
+        FROM response, unnest(CAST(:a_question AS text[]), CAST(:a_value AS text[]),
+                              CAST(:a_multiple AS boolean[]), CAST(:a_kpi AS text[]), CAST(:a_kind AS text[]))
+             AS a(question_id, value, multiple, kpi, kind)
+    ), comments AS (
+        INSERT INTO moderation_comment (source, source_ref, question_id, text, locale, status, created_at)
+        SELECT 'survey', :reference, c.question_id, c.text, :locale, 'pending', :now
+        FROM response, unnest(CAST(:c_question AS text[]), CAST(:c_text AS text[])) AS c(question_id, text)
+    )
+    SELECT id FROM response
+    """
+)
+
+
+def _store(connection, survey: Survey, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
+    """Write the response and all that goes with it; False when the invitation can no longer be used."""
+    if connection.dialect.name == "postgresql":
+        answers = list(zip(*to_store.answers, strict=True)) or [(), (), (), (), ()]
+        comments = list(zip(*to_store.comments, strict=True)) or [(), ()]
+        row = connection.execute(
+            _STORE_POSTGRESQL,
+            {
+                **params,
+                "invitation_id": invitation_id,
+                "a_question": list(answers[0]),
+                "a_value": list(answers[1]),
+                "a_multiple": list(answers[2]),
+                "a_kpi": list(answers[3]),
+                "a_kind": list(answers[4]),
+                "c_question": list(comments[0]),
+                "c_text": list(comments[1]),
+            },
+        ).first()
+        return row is not None
+    if invitation_id is not None:
+        changed = connection.execute(
+            _COMPLETE_INVITATION,
+            {
+                "b_invitation_id": invitation_id,
+                "b_survey_id": survey.id,
+                "b_now": params["now"],
+                "b_today": params["today"],
+            },
+        ).rowcount
+        if changed != 1:
+            return False
+    response_id = connection.execute(
+        _INSERT_RESPONSE,
+        {
+            "reference": params["reference"],
+            "submission_key": params["submission_key"],
+            "survey_id": survey.id,
+            "survey_version": survey.version,
+            "locale": params["locale"],
+            "channel": params["channel"],
+            "submitted_on": params["today"],
+        },
+    ).scalar_one()
+    if to_store.answers:
+        connection.execute(
+            _INSERT_ANSWERS,
+            [
+                {"response_id": response_id, "question_id": q, "value": v, "multiple": m, "kpi": k, "kind": kind}
+                for q, v, m, k, kind in to_store.answers
+            ],
+        )
+    if to_store.comments:
+        connection.execute(
+            _INSERT_COMMENTS,
+            [
+                {
+                    "source": "survey",
+                    "source_ref": params["reference"],
+                    "question_id": q,
+                    "text": t,
+                    "locale": params["locale"],
+                    "status": "pending",
+                    "created_at": params["now"],
+                    "decided_by_id": None,
+                    "decided_at": None,
+                }
+                for q, t in to_store.comments
+            ],
+        )
+    return True
 
 
 def submit(
@@ -230,39 +321,27 @@ def submit(
             if missing is not None:
                 db.session.rollback()
                 return SubmitResult(Outcome.INCOMPLETE, page_id=missing.id)
-            answers = valid_answers(survey, stored)
+            to_store = _to_store(survey, valid_answers(survey, stored))
             reference = new_reference()
-            if invitation_id is not None:
-                changed = connection.execute(
-                    _COMPLETE_INVITATION,
-                    {"b_invitation_id": invitation_id, "b_survey_id": survey.id, "b_now": now, "b_today": now.date()},
-                ).rowcount
-                if changed != 1:
-                    db.session.rollback()
-                    found = _existing(key_hash)
-                    if found is not None:
-                        return SubmitResult(Outcome.ALREADY_STORED, found.reference)
-                    invitation = db.session.get(SurveyInvitation, invitation_id)
-                    if invitation is not None and invitation.status != InvitationStatus.COMPLETED.value:
-                        return SubmitResult(Outcome.INVITATION_EXPIRED)
-                    return SubmitResult(Outcome.INVITATION_USED)
-            response_id = connection.execute(
-                _INSERT_RESPONSE,
-                {
-                    "reference": reference,
-                    "submission_key": key_hash,
-                    "survey_id": survey.id,
-                    "survey_version": survey.version,
-                    "locale": locale,
-                    "channel": "invitation" if invitation_id is not None else "open",
-                    "submitted_on": now.date(),
-                },
-            ).scalar_one()
-            rows, comments = _rows_for(survey, answers, response_id, reference, locale, now)
-            if rows:
-                connection.execute(_INSERT_ANSWERS, rows)
-            if comments:
-                connection.execute(_INSERT_COMMENTS, comments)
+            params = {
+                "reference": reference,
+                "submission_key": key_hash,
+                "survey_id": survey.id,
+                "survey_version": survey.version,
+                "locale": locale,
+                "channel": "invitation" if invitation_id is not None else "open",
+                "now": now,
+                "today": now.date(),
+            }
+            if not _store(connection, survey, to_store, params, invitation_id):
+                db.session.rollback()
+                found = _existing(key_hash)
+                if found is not None:
+                    return SubmitResult(Outcome.ALREADY_STORED, found.reference)
+                invitation = db.session.get(SurveyInvitation, invitation_id)
+                if invitation is not None and invitation.status != InvitationStatus.COMPLETED.value:
+                    return SubmitResult(Outcome.INVITATION_EXPIRED)
+                return SubmitResult(Outcome.INVITATION_USED)
             db.session.commit()
             return SubmitResult(Outcome.STORED, reference)
         except IntegrityError:
