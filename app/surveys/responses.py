@@ -194,8 +194,8 @@ def _to_store(survey: Survey, answers: Mapping) -> _Stored:
 _STORE_POSTGRESQL = text(
     """
     WITH invitation AS (
-        UPDATE survey_invitation SET status = 'completed', completed_on = :today
-        WHERE id = :invitation_id AND survey_id = :survey_id AND status <> 'completed' AND expires_at > :now
+        UPDATE survey_invitation SET status = :completed, completed_on = :today
+        WHERE id = :invitation_id AND survey_id = :survey_id AND status <> :completed AND expires_at > :now
         RETURNING id
     ), response AS (
         INSERT INTO survey_response (reference, submission_key, survey_id, survey_version, locale, channel,
@@ -222,23 +222,36 @@ _STORE_POSTGRESQL = text(
 def _store(connection, survey: Survey, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
     """Write the response and all that goes with it; False when the invitation can no longer be used."""
     if connection.dialect.name == "postgresql":
-        answers = list(zip(*to_store.answers, strict=True)) or [(), (), (), (), ()]
-        comments = list(zip(*to_store.comments, strict=True)) or [(), ()]
-        row = connection.execute(
-            _STORE_POSTGRESQL,
-            {
-                **params,
-                "invitation_id": invitation_id,
-                "a_question": list(answers[0]),
-                "a_value": list(answers[1]),
-                "a_multiple": list(answers[2]),
-                "a_kpi": list(answers[3]),
-                "a_kind": list(answers[4]),
-                "c_question": list(comments[0]),
-                "c_text": list(comments[1]),
-            },
-        ).first()
-        return row is not None
+        return _store_in_one_statement(connection, to_store, params, invitation_id)
+    return _store_statement_by_statement(connection, survey, to_store, params, invitation_id)
+
+
+def _store_in_one_statement(connection, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
+    """PostgreSQL: the answers and comments go in as one array a column."""
+    answers = list(zip(*to_store.answers, strict=True)) or [(), (), (), (), ()]
+    comments = list(zip(*to_store.comments, strict=True)) or [(), ()]
+    row = connection.execute(
+        _STORE_POSTGRESQL,
+        {
+            **params,
+            "completed": InvitationStatus.COMPLETED.value,
+            "invitation_id": invitation_id,
+            "a_question": list(answers[0]),
+            "a_value": list(answers[1]),
+            "a_multiple": list(answers[2]),
+            "a_kpi": list(answers[3]),
+            "a_kind": list(answers[4]),
+            "c_question": list(comments[0]),
+            "c_text": list(comments[1]),
+        },
+    ).first()
+    return row is not None
+
+
+def _store_statement_by_statement(
+    connection, survey: Survey, to_store: _Stored, params: dict, invitation_id: int | None
+) -> bool:
+    """Other databases (SQLite): the invitation, the response, its answers, its comments."""
     if invitation_id is not None:
         changed = connection.execute(
             _COMPLETE_INVITATION,
