@@ -143,6 +143,24 @@ def staff_publish_you_said_we_did(j: Journey) -> None:
     j.follow(j.main.get_by_role("link", name=title), "entry", h1=title)
 
 
+def admin_reads_accounts_audit_and_invitations(j: Journey) -> None:
+    """An administrator reads the wide staff tables: staff accounts, the audit log, survey invitations."""
+    with j.app.app_context():
+        user = make_user("admin")
+        invite(f"KB-2026-{next(REFERENCES)}")
+    j.start("/sign-in", "sign in")
+    j.fill(j.main.get_by_label("Email address"), user.email)
+    j.fill(j.main.get_by_label("Password", exact=True), PASSWORD)
+    j.submit(j.main.get_by_role("button", name="Sign in"), "staff area", h1="Staff area")
+    staff_area = j.page.get_by_role("link", name="Staff area", exact=True)
+    j.follow(j.main.get_by_role("link", name="Staff accounts", exact=True), "staff accounts")
+    j.follow(staff_area, "staff area", h1="Staff area")
+    j.follow(j.main.get_by_role("link", name="Audit log", exact=True), "audit log")
+    j.follow(staff_area, "staff area", h1="Staff area")
+    j.follow(j.main.get_by_role("link", name="Surveys and invitations", exact=True), "surveys overview")
+    j.follow(j.main.get_by_role("link", name="See all invitations"), "invitations")
+
+
 JOURNEYS: list[Callable[[Journey], None]] = [
     home_category_service,
     guidance_previous_next,
@@ -151,6 +169,7 @@ JOURNEYS: list[Callable[[Journey], None]] = [
     search_with_a_misspelling_and_a_facet,
     survey_from_an_invitation,
     staff_publish_you_said_we_did,
+    admin_reads_accounts_audit_and_invitations,
 ]
 
 
