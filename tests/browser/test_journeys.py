@@ -144,7 +144,7 @@ def staff_publish_you_said_we_did(j: Journey) -> None:
 
 
 def admin_reads_accounts_audit_and_invitations(j: Journey) -> None:
-    """An administrator reads the wide staff tables: staff accounts, the audit log, survey invitations."""
+    """An administrator reads the wide staff tables: accounts, audit log, invitations, feedback dashboard."""
     with j.app.app_context():
         user = make_user("admin")
         invite(f"KB-2026-{next(REFERENCES)}")
@@ -159,6 +159,8 @@ def admin_reads_accounts_audit_and_invitations(j: Journey) -> None:
     j.follow(staff_area, "staff area", h1="Staff area")
     j.follow(j.main.get_by_role("link", name="Surveys and invitations", exact=True), "surveys overview")
     j.follow(j.main.get_by_role("link", name="See all invitations"), "invitations")
+    j.follow(staff_area, "staff area", h1="Staff area")
+    j.follow(j.main.get_by_role("link", name="Feedback dashboard", exact=True), "feedback dashboard")
 
 
 JOURNEYS: list[Callable[[Journey], None]] = [
