@@ -163,6 +163,8 @@ _COMPLETE_INVITATION = (
     .values(status=InvitationStatus.COMPLETED.value, completed_on=bindparam("b_today"))
 )
 _INSERT_RESPONSE = insert(_RESPONSES).returning(_RESPONSES.c.id)
+#: The response's columns that a submission's parameters carry under the same names.
+_RESPONSE_FIELDS = ("reference", "submission_key", "survey_id", "survey_version", "locale", "channel")
 _INSERT_ANSWERS = insert(SurveyAnswer.__table__)
 _INSERT_COMMENTS = insert(Comment.__table__)
 
@@ -219,11 +221,11 @@ _STORE_POSTGRESQL = text(
 )
 
 
-def _store(connection, survey: Survey, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
+def _store(connection, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
     """Write the response and all that goes with it; False when the invitation can no longer be used."""
     if connection.dialect.name == "postgresql":
         return _store_in_one_statement(connection, to_store, params, invitation_id)
-    return _store_statement_by_statement(connection, survey, to_store, params, invitation_id)
+    return _store_statement_by_statement(connection, to_store, params, invitation_id)
 
 
 def _store_in_one_statement(connection, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
@@ -248,16 +250,14 @@ def _store_in_one_statement(connection, to_store: _Stored, params: dict, invitat
     return row is not None
 
 
-def _store_statement_by_statement(
-    connection, survey: Survey, to_store: _Stored, params: dict, invitation_id: int | None
-) -> bool:
+def _store_statement_by_statement(connection, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
     """Other databases (SQLite): the invitation, the response, its answers, its comments."""
     if invitation_id is not None:
         changed = connection.execute(
             _COMPLETE_INVITATION,
             {
                 "b_invitation_id": invitation_id,
-                "b_survey_id": survey.id,
+                "b_survey_id": params["survey_id"],
                 "b_now": params["now"],
                 "b_today": params["today"],
             },
@@ -267,12 +267,7 @@ def _store_statement_by_statement(
     response_id = connection.execute(
         _INSERT_RESPONSE,
         {
-            "reference": params["reference"],
-            "submission_key": params["submission_key"],
-            "survey_id": survey.id,
-            "survey_version": survey.version,
-            "locale": params["locale"],
-            "channel": params["channel"],
+            **{name: params[name] for name in _RESPONSE_FIELDS},
             "submitted_on": params["today"],
         },
     ).scalar_one()
@@ -350,7 +345,7 @@ def submit(
                 "now": now,
                 "today": now.date(),
             }
-            if not _store(connection, survey, to_store, params, invitation_id):
+            if not _store(connection, to_store, params, invitation_id):
                 db.session.rollback()
                 found = _existing(key_hash)
                 if found is not None:
