@@ -9,10 +9,11 @@ from flask import Flask, g
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 from jinja2.utils import missing
 
-from .config import RTL_LANGUAGES, Config, config_from_env
+from .config import Config, config_from_env
 from .content import load_store
 from .extensions import babel, csrf, db, limiter, migrate
 from .i18n import current_language, html_lang, language_links, number, percent, select_locale
+from .languages import text_direction
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         return {
             "current_locale": language,
             "html_lang": html_lang(),
-            "text_direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "text_direction": text_direction(language),
             "languages": app.config["LANGUAGES"],
             "language_links": language_links,
             "percent": percent,

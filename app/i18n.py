@@ -11,8 +11,6 @@ from urllib.parse import urlencode
 from flask import current_app, g, request
 from flask_babel import format_decimal, format_percent, get_locale
 
-from .config import RTL_LANGUAGES
-
 #: Babel locale used for each interface language where it differs from the code.
 BABEL_LOCALES = {"en": "en_GB"}
 
@@ -61,11 +59,6 @@ def language_links() -> list[dict[str, str | bool]]:
         query = urlencode([*kept, ("lang", code)])
         links.append({"code": code, "name": name, "href": f"{request.path}?{query}", "current": code == current})
     return links
-
-
-def text_direction(language: str | None = None) -> str:
-    """ "rtl" for languages written right to left (Urdu), else "ltr"."""
-    return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
 
 
 def percent(value: float | int | None, decimals: int = 0) -> str:

@@ -22,8 +22,9 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from app.config import BASE_DIR, LANGUAGES, RTL_LANGUAGES
+from app.config import BASE_DIR, LANGUAGES
 from app.extensions import db
+from app.languages import RTL_LANGUAGES
 from app.models.surveys import SurveyResponse
 
 from .conftest import check_page_structure

@@ -17,7 +17,7 @@ from .store import ContentStore, Document, GlossaryTerm
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
-KINDS = tuple(META_MODELS)
+DOCUMENT_KINDS = tuple(META_MODELS)
 GLOSSARY_FILE = "glossary.yaml"
 
 
@@ -176,8 +176,8 @@ def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]
     glossary, glossary_problems = load_glossary(content_dir / GLOSSARY_FILE, content_dir)
     problems += glossary_problems
     renderer = Renderer(abbreviation_map(glossary))
-    documents: dict[str, dict[str, Document]] = {kind: {} for kind in KINDS}
-    for kind in KINDS:
+    documents: dict[str, dict[str, Document]] = {kind: {} for kind in DOCUMENT_KINDS}
+    for kind in DOCUMENT_KINDS:
         folder = content_dir / kind
         if not folder.is_dir():
             problems.append(Problem(f"{content_dir.name}/{kind}", 1, "folder is missing"))
@@ -210,8 +210,8 @@ def _read_translations(
     problems: list[Problem] = []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and LOCALE_RE.match(p.name)):
         locale = folder.name
-        translations[locale] = {kind: {} for kind in KINDS}
-        for kind in KINDS:
+        translations[locale] = {kind: {} for kind in DOCUMENT_KINDS}
+        for kind in DOCUMENT_KINDS:
             for path in sorted((folder / kind).glob("*.md")):
                 doc, found = _read_document(kind, path, content_dir, renderer)
                 problems += found

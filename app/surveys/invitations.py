@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..languages import KNOWN_LANGUAGES
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
 
 #: Random bytes in a link token (at least 128 bits).
@@ -32,21 +33,11 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 10
 DEFAULT_EXPIRY_DAYS = 90
 MAX_ROWS = 5000
-#: Languages families can ask for: code -> English name (the most common in England after English).
-LANGUAGES = {
-    "en": "English",
-    "pl": "Polish",
-    "ro": "Romanian",
-    "pa": "Panjabi",
-    "ur": "Urdu",
-    "pt": "Portuguese",
-    "es": "Spanish",
-    "ar": "Arabic",
-    "bn": "Bengali",
-    "gu": "Gujarati",
-    "it": "Italian",
+#: Languages families can ask for (the most common in England after English), by code or English name.
+LANGUAGES = tuple(KNOWN_LANGUAGES)
+_LANGUAGE_NAMES = {language.english_name.lower(): code for code, language in KNOWN_LANGUAGES.items()} | {
+    "punjabi": "pa"
 }
-_LANGUAGE_NAMES = {name.lower(): code for code, name in LANGUAGES.items()} | {"punjabi": "pa"}
 #: A case number: letters, digits, "-", "/" or "_", with at least one digit (so never a name).
 PLAN_REFERENCE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/_-]{2,39}$")
 COLUMNS = ("plan_reference", "finalised_date", "language", "email")

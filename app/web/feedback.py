@@ -33,20 +33,20 @@ from wtforms.validators import AnyOf
 
 from ..extensions import db
 from ..feedback import charts
-from ..feedback.analysis import FeedbackSummary, Filters, ThemeRow, analyse_cached, summarise
+from ..feedback.analysis import FeedbackFilters, FeedbackSummary, ThemeRow, analyse_cached, summarise
 from ..feedback.exports import csv_lines, safe_text, table_csv, tables_json, write_xlsx
 from ..feedback.kpis import HEADLINE_KPIS, KPI_NAMES, RESPONSE_RATE, KpiTable, Period, kpi_table, period_of
 from ..feedback.redaction import redact
 from ..feedback.sentiment import LABELS
 from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES, Table, cell_text, dashboard_tables, figures
 from ..feedback.themes import theme_name
+from ..languages import KNOWN_LANGUAGES, own_name
 from ..models import feedback as store
 from ..models.staff import Role, record_event
 from ..models.surveys import SurveyResponse
 from ..models.yswd import Entry
 from ..surveys import Survey
-from ..yswd.themes import STATUSES
-from ..yswd.themes import THEMES as YSWD_THEMES
+from ..yswd.themes import ENTRY_THEMES, STATUSES
 from .auth import current_staff, role_required
 from .forms.feedback import ALL, LAST_12_MONTHS, TARGET_KEYS, FilterForm, targets_form
 from .staff import add_tool
@@ -91,19 +91,6 @@ TABLE_FORMATS = ("csv", "xlsx", "json")
 #: The charts on the dashboard and in the report.
 CHARTS = ("kpis", "sentiment", "sentiment_trend", "themes")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LANGUAGE_NAMES = {
-    "en": "English",
-    "pl": "Polski",
-    "ro": "Română",
-    "pa": "ਪੰਜਾਬੀ",
-    "ur": "اردو",
-    "pt": "Português",
-    "es": "Español",
-    "ar": "العربية",
-    "bn": "বাংলা",
-    "gu": "ગુજરાતી",
-    "it": "Italiano",
-}
 
 
 # Filters ------------------------------------------------------------------------------------
@@ -122,8 +109,9 @@ def _source_names() -> dict[str, str]:
 
 def language_name(code: str) -> str:
     """A locale's name in itself ("Polski"), from the portal's languages or the common ones; else the code."""
-    names = {**LANGUAGE_NAMES, **current_app.config["LANGUAGES"]}
-    return names.get(code) or names.get(code.split("_")[0].split("-")[0]) or code
+    names = current_app.config["LANGUAGES"]
+    base = code.split("_")[0].split("-")[0]
+    return names.get(code) or names.get(base) or (own_name(base) if base in KNOWN_LANGUAGES else code)
 
 
 def _period_choices(today: dt.date, days: list[dt.date]) -> list[tuple[str, str]]:
@@ -166,7 +154,7 @@ class View:
     """Everything a dashboard, chart, export or report shows for one choice of filters."""
 
     form: FilterForm
-    filters: Filters
+    filters: FeedbackFilters
     granularity: str
     kpis: KpiTable
     summary: FeedbackSummary
@@ -228,7 +216,7 @@ def load_view(args) -> View:
     survey_id = None if form.survey.data == ALL else form.survey.data
     locale = None if form.language.data == ALL else form.language.data
     start, end = period_range(form.period.data, today)
-    filters = Filters(survey_id=survey_id, start=start, end=end, locale=locale)
+    filters = FeedbackFilters(survey_id=survey_id, start=start, end=end, locale=locale)
     granularity = form.by.data
 
     kpis = kpi_table(
@@ -522,7 +510,7 @@ def linked_entries(view: View) -> list[LinkedEntry]:
         linked.append(
             LinkedEntry(
                 entry,
-                str(YSWD_THEMES.get(entry.theme, entry.theme)),
+                str(ENTRY_THEMES.get(entry.theme, entry.theme)),
                 str(STATUSES.get(entry.status, entry.status)),
                 themes,
             )

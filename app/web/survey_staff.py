@@ -16,7 +16,15 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..models.staff import Role, record_event
-from ..models.surveys import InvitationStatus, PageFeedback, SurveyInvitation, SurveyResponse, utcnow
+from ..models.surveys import (
+    INVITATION_STATUS_LABELS,
+    INVITATION_STATUS_TAGS,
+    InvitationStatus,
+    PageFeedback,
+    SurveyInvitation,
+    SurveyResponse,
+    utcnow,
+)
 from ..surveys import Survey, invitations
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
 from .auth import current_staff, role_required
@@ -26,21 +34,6 @@ from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
 bp = Blueprint("survey_staff", __name__, url_prefix="/staff/surveys")
-
-STATUS_LABELS = {
-    InvitationStatus.CREATED.value: _l("Not sent yet"),
-    InvitationStatus.SENT.value: _l("Sent"),
-    InvitationStatus.OPENED.value: _l("Opened"),
-    InvitationStatus.COMPLETED.value: _l("Completed"),
-    InvitationStatus.EXPIRED.value: _l("Expired"),
-}
-STATUS_TAGS = {
-    InvitationStatus.CREATED.value: "govuk-tag--grey",
-    InvitationStatus.SENT.value: "govuk-tag--blue",
-    InvitationStatus.OPENED.value: "govuk-tag--yellow",
-    InvitationStatus.COMPLETED.value: "govuk-tag--green",
-    InvitationStatus.EXPIRED.value: "govuk-tag--red",
-}
 
 add_tool(
     "survey_staff.overview",
@@ -71,7 +64,7 @@ def _link(token: str) -> str:
 
 @bp.app_context_processor
 def _labels() -> dict:
-    return {"INVITATION_STATUS_LABELS": STATUS_LABELS, "INVITATION_STATUS_TAGS": STATUS_TAGS}
+    return {"INVITATION_STATUS_LABELS": INVITATION_STATUS_LABELS, "INVITATION_STATUS_TAGS": INVITATION_STATUS_TAGS}
 
 
 @bp.route("/")
@@ -194,7 +187,7 @@ def invitations_list():
         query = query.where(
             SurveyInvitation.status != InvitationStatus.COMPLETED.value, SurveyInvitation.expires_at <= now
         )
-    elif status in STATUS_LABELS:
+    elif status in INVITATION_STATUS_LABELS:
         query = query.where(SurveyInvitation.status == status)
         if status != InvitationStatus.COMPLETED.value:
             query = query.where(SurveyInvitation.expires_at > now)

@@ -17,7 +17,7 @@ from ..models.yswd import Entry
 from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
-from ..yswd.themes import STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES, THEMES
+from ..yswd.themes import ENTRY_THEMES, STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES
 from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm, date_items
 from .forms.publishing import EntryForm, PublishForm, UpdateForm
@@ -41,7 +41,7 @@ add_tool(
 @bp.app_context_processor
 def _yswd_globals() -> dict:
     return {
-        "THEMES": THEMES,
+        "ENTRY_THEMES": ENTRY_THEMES,
         "STATUSES": STATUSES,
         "STATUS_TAG_CLASSES": STATUS_TAG_CLASSES,
         "STAGES": STAGES,
@@ -57,7 +57,7 @@ def _filters() -> dict[str, Any]:
     status = request.args.get("status", "")
     year = request.args.get("year", "")
     return {
-        "theme": theme if theme in THEMES else "",
+        "theme": theme if theme in ENTRY_THEMES else "",
         "status": status if status in STATUSES else "",
         "year": int(year) if year.isdigit() and 2000 <= int(year) <= 2999 else None,
     }
@@ -101,7 +101,7 @@ def feed():
             content_html=render_template("yswd/_feed_content.html", entry=e),
             published=e.publish_at,
             updated=max(e.updated_at, e.publish_at),
-            category=str(THEMES[e.theme]),
+            category=str(ENTRY_THEMES[e.theme]),
         )
         for e in entries
     ]

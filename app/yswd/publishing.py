@@ -16,7 +16,7 @@ from ..content.render import Renderer
 from ..extensions import db
 from ..models.staff import User, record_event, utcnow
 from ..models.yswd import Entry, EntryRevision, EntryUpdate, NewsPost
-from .themes import NEWS_KINDS, STATUSES, THEMES
+from .themes import ENTRY_THEMES, NEWS_KINDS, STATUSES
 
 ENTRY_FIELDS = (
     "title",
@@ -61,7 +61,7 @@ def _revise(entry: Entry, action: str, user: User | None) -> None:
 
 def save_entry(entry: Entry | None, values: Mapping[str, Any], user: User, renderer: Renderer | None = None) -> Entry:
     """Create (entry=None) or edit an entry from form values; keeps a revision and audits it."""
-    if values.get("theme") not in THEMES or values.get("status") not in STATUSES:
+    if values.get("theme") not in ENTRY_THEMES or values.get("status") not in STATUSES:
         raise ValueError("unknown theme or status")
     creating = entry is None
     if entry is None:

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ...models.staff import utcnow
 from ...yswd.publishing import ENTRY_FIELDS, POST_FIELDS
-from ...yswd.themes import NEWS_KINDS, STATUSES, THEMES
+from ...yswd.themes import ENTRY_THEMES, NEWS_KINDS, STATUSES
 from .kit import MARKDOWN_HINT, GovDateField, WholeNumberField, strip, web_link
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -115,7 +115,7 @@ class UpdateForm(FlaskForm):
 
 
 def _theme_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _l("Choose a theme"))] + [SelectChoice(key, label) for key, label in THEMES.items()]
+    return [SelectChoice("", _l("Choose a theme"))] + [SelectChoice(key, label) for key, label in ENTRY_THEMES.items()]
 
 
 def _status_choices() -> list[SelectChoice]:
