@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.moderation import Comment
 from app.models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyResponse
+from app.services import survey_definitions
 from app.surveys import responses
 
 from .conftest import check_page_structure
@@ -208,7 +209,7 @@ def test_resubmitting_stores_one_response(client, get_page):
 
 def test_the_same_draft_submitted_twice_gives_the_first_reference(app):
     with app.test_request_context():
-        survey = app.extensions["surveys"][FEEDBACK]
+        survey = survey_definitions(app)[FEEDBACK]
         key = responses.new_draft_key()
         for page_id, data in FEEDBACK_ALL:
             responses.save_page(key, survey, page_id, data)
@@ -222,7 +223,7 @@ def test_the_same_draft_submitted_twice_gives_the_first_reference(app):
 
 def test_a_reference_already_given_is_never_given_again(app, monkeypatch):
     """References are random: when one comes up twice, the second response gets a new one."""
-    survey = app.extensions["surveys"][FEEDBACK]
+    survey = survey_definitions(app)[FEEDBACK]
     drawn = iter(["ACDEFGHJ", "ACDEFGHJ", "KMNPQRTU"])
     monkeypatch.setattr(responses, "new_reference", lambda: next(drawn))
     with app.test_request_context():

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from ..models.staff import record_event
 from ..models.surveys import utcnow
+from ..services import survey_definitions
 from . import invitations, responses
 from .loader import check_surveys
 
@@ -50,7 +51,7 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
     Writes the mail-merge file (reference, link, code, expiry, language, email). The links
     and codes cannot be shown again: keep the file safe until the letters have gone.
     """
-    survey = current_app.extensions["surveys"].get(survey_id)
+    survey = survey_definitions().get(survey_id)
     if survey is None or survey.open:
         raise click.BadParameter(f"{survey_id!r} is not a survey that needs invitations", param_hint="--survey")
     # A request context gives the messages a locale and the links the portal's address.

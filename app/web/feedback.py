@@ -41,10 +41,11 @@ from ..feedback.sentiment import LABELS
 from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES, Table, cell_text, dashboard_tables, figures
 from ..feedback.themes import theme_name
 from ..languages import KNOWN_LANGUAGES, own_name
-from ..models import feedback as store
+from ..models import feedback as feedback_data
 from ..models.staff import Role, record_event
 from ..models.surveys import SurveyResponse
 from ..models.yswd import Entry
+from ..services import survey_definitions
 from ..surveys import Survey
 from ..yswd.themes import ENTRY_THEMES, STATUSES
 from .auth import current_staff, role_required
@@ -68,7 +69,7 @@ def annual_figures(year: int) -> list[dict]:
     has seen the plan, satisfied or very satisfied) and "No or not sure". The report applies
     its own small-number suppression.
     """
-    records = [r for r in store.response_records() if r.submitted_on.year == year]
+    records = [r for r in feedback_data.response_records() if r.submitted_on.year == year]
     figures = []
     for key in HEADLINE_KPIS:
         yes = sum(1 for r in records if r.kpis.get(key) is True)
@@ -97,13 +98,13 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 def _surveys() -> dict[str, Survey]:
-    return current_app.extensions["surveys"]
+    return survey_definitions()
 
 
 def _source_names() -> dict[str, str]:
     names = {key: survey.text(survey.title, "en") for key, survey in _surveys().items()}
-    names[store.PAGE_FEEDBACK] = str(_("“Was this page helpful?” comments"))
-    names[store.PAPER] = str(_("Paper forms and events"))
+    names[feedback_data.PAGE_FEEDBACK] = str(_("“Was this page helpful?” comments"))
+    names[feedback_data.PAPER] = str(_("Paper forms and events"))
     return names
 
 
@@ -166,9 +167,9 @@ class View:
         return {name: self.form[name].data for name in ("survey", "period", "language", "by")}
 
 
-def _questions() -> dict[tuple[str, str], store.QuestionText]:
+def _questions() -> dict[tuple[str, str], feedback_data.QuestionText]:
     return {
-        (survey.id, question.id): store.QuestionText(survey.text(question.label, "en"), question.kind)
+        (survey.id, question.id): feedback_data.QuestionText(survey.text(question.label, "en"), question.kind)
         for survey in _surveys().values()
         for question in survey.questions()
     }
@@ -186,9 +187,9 @@ def _kpi_keys(survey_id: str | None) -> tuple[str, ...]:
 def load_view(args) -> View:
     """Read the filters from `args`, load and analyse the feedback they select."""
     today = dt.date.today()
-    responses = store.response_records()
-    invitations = store.invitation_records()
-    comments = store.comment_records(_questions())
+    responses = feedback_data.response_records()
+    invitations = feedback_data.invitation_records()
+    comments = feedback_data.comment_records(_questions())
     days = [r.submitted_on for r in responses] + [c.submitted_on for c in comments]
     locales = sorted({r.locale for r in responses} | {c.locale for c in comments} | {"en"})
 
@@ -224,7 +225,7 @@ def load_view(args) -> View:
         filters.invitations(invitations),
         granularity=granularity,
         keys=_kpi_keys(survey_id),
-        targets=store.targets(),
+        targets=feedback_data.targets(),
         start=start,
         end=end,
     )
@@ -388,8 +389,8 @@ def _raw_columns() -> list[tuple[str, str, bool]]:
 def raw_rows() -> Iterator[list[str]]:
     """Anonymised responses: no reference, the month not the day, free text only if approved and redacted."""
     columns = _raw_columns()
-    approved = store.approved_texts()
-    for number, (response, answers) in enumerate(store.raw_responses(), start=1):
+    approved = feedback_data.approved_texts()
+    for number, (response, answers) in enumerate(feedback_data.raw_responses(), start=1):
         row = [
             str(number),
             response.survey_id,
@@ -443,10 +444,10 @@ def export_responses(fmt: str):
 @role_required(Role.OFFICER)
 def targets():
     """Officers set a target for each KPI; the dashboard and report compare with them."""
-    form = targets_form(store.targets())
+    form = targets_form(feedback_data.targets())
     if form.validate_on_submit():
         values = {key: form[key].data for key in TARGET_KEYS}
-        changed = store.save_targets(values, current_staff().id)
+        changed = feedback_data.save_targets(values, current_staff().id)
         record_event("kpi_targets_updated", user=current_staff(), target_type="kpi_targets", count=changed)
         db.session.commit()
         flash(_("Targets saved."), "success")

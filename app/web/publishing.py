@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_babel import _
 
-from ..content.loader import abbreviation_map
-from ..content.render import Renderer
 from ..extensions import db
 from ..i18n import html_lang
 from ..models.staff import Role, utcnow
@@ -19,15 +17,6 @@ from ..yswd.feeds import FeedItem, atom_feed
 from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm
 from .forms.publishing import PublishForm
-
-
-def markdown_renderer() -> Renderer:
-    """A renderer that marks up the glossary's abbreviations, built once per app."""
-    renderer = current_app.extensions.get("publishing_renderer")
-    if renderer is None:
-        store = current_app.extensions["content"]
-        renderer = current_app.extensions["publishing_renderer"] = Renderer(abbreviation_map(list(store.glossary)))
-    return renderer
 
 
 def add_publishing_routes(

@@ -20,6 +20,7 @@ from ..content import AREAS, CATEGORIES, NEED_AREAS
 from ..i18n import current_language
 from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
 from ..search.query import AGE_MAX, AGE_MIN, LOCAL_AREAS, MAX_PAGE
+from ..services import search_index
 
 bp = Blueprint("search", __name__)
 
@@ -187,7 +188,7 @@ def search():
     _set_choices(form, None)
     form.validate()  # only the age can be wrong; its message is shown and the search still runs
     filters = form.filters()
-    index: SearchIndex = current_app.extensions["search"]
+    index: SearchIndex = search_index()
     try:
         results = index.search(form.q.data or "", filters, _page(request.args.get("page")), lang=current_language())
     except SearchUnavailable as exc:

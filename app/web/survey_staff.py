@@ -25,6 +25,7 @@ from ..models.surveys import (
     SurveyResponse,
     utcnow,
 )
+from ..services import survey_definitions
 from ..surveys import Survey, invitations
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
 from .auth import current_staff, role_required
@@ -44,7 +45,7 @@ add_tool(
 
 
 def _surveys() -> dict[str, Survey]:
-    return current_app.extensions["surveys"]
+    return survey_definitions()
 
 
 def _invitation_surveys() -> list[Survey]:

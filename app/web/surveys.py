@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -23,7 +22,8 @@ from werkzeug.routing import RequestRedirect
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
-from ..surveys import Survey, invitations, load_surveys, responses
+from ..services import survey_definitions
+from ..surveys import Survey, invitations, responses
 from ..surveys.page_feedback import record_page_feedback
 from .forms.surveys import CodeForm, OpenSubmitForm, PageFeedbackForm, SubmitForm, answers_from, page_form
 
@@ -31,13 +31,6 @@ bp = Blueprint("surveys", __name__)
 
 #: The public pages that ask "Was this page helpful?".
 FEEDBACK_ENDPOINTS = frozenset({"public.service", "public.guidance", "public.page", "public.category"})
-
-
-@bp.record_once
-def _load_definitions(state) -> None:
-    """Read surveys/ once at start-up; a broken definition stops the portal starting."""
-    app = state.app
-    app.extensions["surveys"] = load_surveys(Path(app.config["SURVEYS_DIR"]))
 
 
 def _rate_limit() -> str:
@@ -49,7 +42,7 @@ def _page_rate_limit() -> str:
 
 
 def surveys() -> dict[str, Survey]:
-    return current_app.extensions["surveys"]
+    return survey_definitions()
 
 
 def _survey_or_404(survey_id: str) -> Survey:

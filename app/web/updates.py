@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models.staff import Role, utcnow
 from ..models.yswd import NewsPost
+from ..services import markdown_renderer
 from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.themes import NEWS_KINDS
@@ -22,7 +23,7 @@ from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm
 from .forms.publishing import PostForm, PublishForm
 from .pagination import govuk_pagination, paginate
-from .publishing import add_publishing_routes, feed_response, markdown_renderer
+from .publishing import add_publishing_routes, feed_response
 from .staff import add_tool
 
 bp = Blueprint("updates", __name__, url_prefix="/updates")

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
+from ..services import markdown_renderer
 from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
@@ -22,7 +23,7 @@ from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm, date_items
 from .forms.publishing import EntryForm, PublishForm, UpdateForm
 from .pagination import govuk_pagination, paginate
-from .publishing import add_publishing_routes, feed_response, markdown_renderer
+from .publishing import add_publishing_routes, feed_response
 from .staff import add_tool
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
