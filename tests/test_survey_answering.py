@@ -213,6 +213,7 @@ def test_the_same_draft_submitted_twice_gives_the_first_reference(app):
         key = responses.new_draft_key()
         for page_id, data in FEEDBACK_ALL:
             responses.save_page(key, survey, page_id, data)
+        db.session.commit()
         first = responses.submit(survey, key, "en")
         second = responses.submit(survey, key, "en")
         assert first.outcome is responses.Outcome.STORED
@@ -231,6 +232,7 @@ def test_a_reference_already_given_is_never_given_again(app, monkeypatch):
         for key in keys:
             for page_id, data in FEEDBACK_ALL:
                 responses.save_page(key, survey, page_id, data)
+            db.session.commit()
         results = [responses.submit(survey, key, "en") for key in keys]
     assert [r.outcome for r in results] == [responses.Outcome.STORED, responses.Outcome.STORED]
     assert [r.reference for r in results] == ["ACDEFGHJ", "KMNPQRTU"]

@@ -106,6 +106,7 @@ def test_one_draft_sent_many_times_at_once_is_stored_once(shared_app):
             key = responses.new_draft_key()
             for page_id, data in EHCP_ANSWERS:
                 responses.save_page(key, survey, page_id, data)
+            db.session.commit()
 
         def submit(key=key, invitation_id=invitation_id):
             with shared_app.app_context():

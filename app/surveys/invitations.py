@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..languages import KNOWN_LANGUAGES
@@ -227,52 +226,44 @@ def create_invitations(
     rows: Iterable[InvitationRow],
     now: dt.datetime | None = None,
     days: int = DEFAULT_EXPIRY_DAYS,
-    before_commit: Callable[[UploadResult], None] | None = None,
 ) -> UploadResult:
-    """Invite every row not already invited to this survey, in one transaction.
+    """Invite every row not already invited to this survey, and flush; the caller commits.
 
-    A plan reference invited before (by an earlier or a simultaneous upload) is reported,
-    never duplicated. `before_commit` can add to the same transaction (an audit event).
+    A plan reference invited before is reported, never duplicated. When a simultaneous
+    upload invites the same plan first, the flush (or the commit) raises IntegrityError:
+    roll back and call again (`app.transaction.commit_with_retry` does).
     """
     now = now or utcnow()
     rows = list(rows)
-    for _attempt in range(3):
-        result = UploadResult()
-        references = [row.plan_reference for row in rows]
-        existing = {
-            inv.plan_reference.upper(): inv
-            for inv in db.session.scalars(
-                select(SurveyInvitation).where(
-                    SurveyInvitation.survey_id == survey_id, SurveyInvitation.plan_reference.in_(references)
-                )
+    result = UploadResult()
+    references = [row.plan_reference for row in rows]
+    existing = {
+        inv.plan_reference.upper(): inv
+        for inv in db.session.scalars(
+            select(SurveyInvitation).where(
+                SurveyInvitation.survey_id == survey_id, SurveyInvitation.plan_reference.in_(references)
             )
-        }
-        for row in rows:
-            found = existing.get(row.plan_reference.upper())
-            if found:
-                result.already_invited.append((row.line, found))
-                continue
-            invitation = SurveyInvitation(
-                survey_id=survey_id,
-                plan_reference=row.plan_reference,
-                finalised_on=row.finalised_on,
-                language=row.language,
-                email=row.email,
-                status=InvitationStatus.CREATED.value,
-                expires_at=now + dt.timedelta(days=days),
-                created_at=now,
-            )
-            result.created.append(_issue(invitation))
-            db.session.add(invitation)
-        if before_commit is not None:
-            before_commit(result)
-        try:
-            db.session.commit()
-            return result
-        except IntegrityError:
-            # Another upload added one of these plans at the same moment: look again.
-            db.session.rollback()
-    raise RuntimeError("could not store the invitations after three attempts")
+        )
+    }
+    for row in rows:
+        found = existing.get(row.plan_reference.upper())
+        if found:
+            result.already_invited.append((row.line, found))
+            continue
+        invitation = SurveyInvitation(
+            survey_id=survey_id,
+            plan_reference=row.plan_reference,
+            finalised_on=row.finalised_on,
+            language=row.language,
+            email=row.email,
+            status=InvitationStatus.CREATED.value,
+            expires_at=now + dt.timedelta(days=days),
+            created_at=now,
+        )
+        result.created.append(_issue(invitation))
+        db.session.add(invitation)
+    db.session.flush()
+    return result
 
 
 def reissue(invitation: SurveyInvitation, now: dt.datetime | None = None, days: int = DEFAULT_EXPIRY_DAYS):
@@ -300,7 +291,7 @@ def find_by_code(typed: str) -> SurveyInvitation | None:
 
 
 def mark_opened(invitation: SurveyInvitation, today: dt.date) -> None:
-    """Record the first time the link or code was used."""
+    """Record the first time the link or code was used; the caller commits."""
     db.session.execute(
         update(SurveyInvitation)
         .where(
@@ -309,7 +300,6 @@ def mark_opened(invitation: SurveyInvitation, today: dt.date) -> None:
         )
         .values(status=InvitationStatus.OPENED.value, opened_on=today)
     )
-    db.session.commit()
 
 
 def mark_sent(ids: Iterable[int], now: dt.datetime | None = None) -> int:

@@ -28,6 +28,7 @@ from ..models.surveys import (
 from ..services import survey_definitions
 from ..surveys import Survey, invitations
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
+from ..transaction import commit_with_retry
 from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm
 from .forms.surveys import MarkSelectedForm, MarkSentForm, UploadForm
@@ -104,21 +105,23 @@ def upload():
                 form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
                 return render_template("surveys/staff/upload.html", form=form, problems=problems)
             survey_id, me = form.survey.data, current_staff()
-            result = invitations.create_invitations(
-                survey_id,
-                rows,
-                now,
-                current_app.config["SURVEY_INVITATION_DAYS"],
-                before_commit=lambda done: record_event(
+
+            def invite() -> invitations.UploadResult:
+                result = invitations.create_invitations(
+                    survey_id, rows, now, current_app.config["SURVEY_INVITATION_DAYS"]
+                )
+                record_event(
                     "survey_invitations_uploaded",
                     user=me,
                     target_type="survey",
                     target_id=survey_id,
                     survey=survey_id,
                     rows=len(rows) + len(problems),
-                    count=len(done.created),
-                ),
-            )
+                    count=len(result.created),
+                )
+                return result
+
+            result = commit_with_retry(invite)
             result.problems = problems
             mail_merge = invitations.mail_merge_csv(result.created, _link)
             return _no_store(

@@ -102,6 +102,7 @@ def _open_invitation(invitation: SurveyInvitation | None):
         return problem
     assert invitation is not None
     invitations.mark_opened(invitation, _today())
+    db.session.commit()
     _begin(surveys()[invitation.survey_id], invitation.id)
     return redirect(url_for("surveys.start", survey_id=invitation.survey_id))
 
@@ -187,6 +188,7 @@ def question(survey_id: str, page_id: str):
             return redirect(url_for(".start", survey_id=survey.id))
         values = answers_from(form, form.questions)
         responses.save_page(state["key"], survey, page.id, values)
+        db.session.commit()
         answers = {**answers, **values}
         seen = {*seen, page.id}
         if changing:
@@ -325,6 +327,7 @@ def page_feedback():
     if form.validate_on_submit():
         if not form.is_spam():
             record_page_feedback(path, _locale(), form.helpful.data == "yes", form.text.data, _today())
+            db.session.commit()
         session["page_feedback_thanks"] = path
         return redirect(path + "#page-feedback")
     return render_template("surveys/page_feedback.html", form=form, back=path), 400
