@@ -19,11 +19,12 @@ from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
 from ..yswd.themes import ENTRY_THEMES, STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES
+from . import publishing as staff_publishing
 from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm, date_items
 from .forms.publishing import EntryForm, PublishForm, UpdateForm
 from .pagination import govuk_pagination, paginate
-from .publishing import add_publishing_routes, feed_response
+from .publishing import feed_response
 from .staff import add_tool
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
@@ -140,14 +141,8 @@ def entries():
     stage = request.args.get("stage", "")
     query = select(Entry).order_by(Entry.updated_at.desc(), Entry.id.desc())
     now = utcnow()
-    if stage == "draft":
-        query = query.where(Entry.state == "draft")
-    elif stage == "archived":
-        query = query.where(Entry.state == "archived")
-    elif stage == "scheduled":
-        query = query.where(Entry.state == "published", Entry.publish_at > now)
-    elif stage == "published":
-        query = query.where(Entry.live(now))
+    if stage in STAGES:
+        query = query.where(Entry.in_stage(stage, now))
     else:
         stage = ""
     page = paginate(query, per_page=25)
@@ -166,8 +161,7 @@ def entries():
 def new_entry():
     form = EntryForm()
     if form.validate_on_submit():
-        created = publishing.save_entry(None, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        created = staff_publishing.save(None, form)
         flash(_("Draft saved. Publish it when it is ready."), "success")
         return redirect(url_for("yswd_staff.entry", entry_id=created.id))
     return render_template("yswd/staff_entry_form.html", form=form, entry=None)
@@ -179,8 +173,7 @@ def edit_entry(entry_id: int):
     item = _entry_or_404(entry_id)
     form = EntryForm(obj=item)
     if form.validate_on_submit():
-        publishing.save_entry(item, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        staff_publishing.save(item, form)
         flash(_("Changes saved."), "success")
         return redirect(url_for("yswd_staff.entry", entry_id=item.id))
     return render_template("yswd/staff_entry_form.html", form=form, entry=item)
@@ -208,13 +201,34 @@ def staff_entry(entry_id: int):
     return _staff_entry_page(_entry_or_404(entry_id))
 
 
-add_publishing_routes(
-    staff_bp,
-    noun="entry",
-    load=_entry_or_404,
-    invalid_publish=lambda item, form: _staff_entry_page(item, publish_form=form),
-    show="yswd_staff.entry",
-)
+@staff_bp.post("/<int:entry_id>/publish")
+@role_required(Role.SENDIASS)
+def publish_entry(entry_id: int):
+    """Publish now or schedule."""
+    item = _entry_or_404(entry_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _staff_entry_page(item, publish_form=form)
+    staff_publishing.publish(item, form)
+    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
+
+
+@staff_bp.post("/<int:entry_id>/archive")
+@role_required(Role.SENDIASS)
+def archive_entry(entry_id: int):
+    """Take the entry off the public pages and feed."""
+    item = _entry_or_404(entry_id)
+    staff_publishing.archive(item)
+    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
+
+
+@staff_bp.post("/<int:entry_id>/draft")
+@role_required(Role.SENDIASS)
+def draft_entry(entry_id: int):
+    """Move the entry back to draft."""
+    item = _entry_or_404(entry_id)
+    staff_publishing.back_to_draft(item)
+    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
 
 
 @staff_bp.route("/<int:entry_id>/updates", methods=["POST"])
@@ -225,6 +239,7 @@ def add_update(entry_id: int):
     if not form.validate_on_submit():
         return _staff_entry_page(item, update_form=form)
     publishing.add_update(item, form.happened_on.data, form.text.data, current_staff(), markdown_renderer())
+    staff_publishing.audit(item, "update_added")
     db.session.commit()
     flash(_("Update added."), "success")
     return redirect(url_for("yswd_staff.entry", entry_id=item.id))

@@ -17,7 +17,7 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ...models.staff import utcnow
-from ...yswd.publishing import ENTRY_FIELDS, POST_FIELDS
+from ...models.yswd import Entry, NewsPost
 from ...yswd.themes import ENTRY_THEMES, NEWS_KINDS, STATUSES
 from .kit import MARKDOWN_HINT, GovDateField, WholeNumberField, strip, web_link
 
@@ -206,7 +206,7 @@ class EntryForm(FlaskForm):
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name).data for name in ENTRY_FIELDS}
+        return {name: getattr(self, name).data for name in Entry.FIELDS}
 
 
 class PostForm(FlaskForm):
@@ -250,4 +250,4 @@ class PostForm(FlaskForm):
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name).data for name in POST_FIELDS}
+        return {name: getattr(self, name).data for name in NewsPost.FIELDS}
