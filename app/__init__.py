@@ -11,8 +11,7 @@ from jinja2.utils import missing
 
 from .config import Config, config_from_env
 from .extensions import babel, csrf, db, limiter, migrate
-from .i18n import current_language, html_lang, language_links, number, percent, select_locale
-from .languages import text_direction
+from .i18n import select_locale
 from .services import init_services
 
 log = logging.getLogger(__name__)
@@ -87,19 +86,6 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_web(app)
     register_cli(app)
-
-    @app.context_processor
-    def _layout_globals() -> dict:
-        language = current_language()
-        return {
-            "current_locale": language,
-            "html_lang": html_lang(),
-            "text_direction": text_direction(language),
-            "languages": app.config["LANGUAGES"],
-            "language_links": language_links,
-            "percent": percent,
-            "number": number,
-        }
 
     @app.after_request
     def _remember_language(response):

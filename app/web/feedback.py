@@ -38,7 +38,7 @@ from ..feedback.exports import csv_lines, safe_text, table_csv, tables_json, wri
 from ..feedback.kpis import HEADLINE_KPIS, KPI_NAMES, RESPONSE_RATE, KpiTable, Period, kpi_table, period_of
 from ..feedback.redaction import redact
 from ..feedback.sentiment import LABELS
-from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES, Table, cell_text, dashboard_tables, figures
+from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES, Table, dashboard_tables, figures
 from ..feedback.themes import theme_name
 from ..languages import KNOWN_LANGUAGES, own_name
 from ..models import feedback as feedback_data
@@ -323,7 +323,6 @@ def dashboard():
         sentiment_names=SENTIMENT_NAMES,
         tables=view.tables,
         summary=view.summary,
-        cell_text=cell_text,
         theme_name=theme_name,
         chart_src=lambda name: url_for("feedback.chart", name=name, **view.query()),
         chart_descriptions=CHART_DESCRIPTIONS,
@@ -524,7 +523,6 @@ def _report_context(view: View, chart_src: Callable[[str], str]) -> dict:
         "view": view,
         "tables": view.tables,
         "summary": view.summary,
-        "cell_text": cell_text,
         "theme_name": theme_name,
         "chart_src": chart_src,
         "chart_descriptions": CHART_DESCRIPTIONS,

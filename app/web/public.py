@@ -8,8 +8,7 @@ from itertools import groupby
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, Document
-from ..content.schema import CATEGORY_DESCRIPTIONS
+from ..content import CATEGORIES, SECTIONS, Document
 from ..extensions import db
 from ..i18n import current_language
 from ..services import content_store, survey_definitions
@@ -54,19 +53,6 @@ def localise(doc: Document) -> tuple[Document, bool]:
         return doc, False
     translated = content_store().localised(doc, locale)
     return (translated, False) if translated else (doc, True)
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {
-        "CATEGORIES": CATEGORIES,
-        "CATEGORY_DESCRIPTIONS": CATEGORY_DESCRIPTIONS,
-        "NEED_AREAS": NEED_AREAS,
-        "ACCESS_ROUTES": ACCESS_ROUTES,
-        "AREAS": AREAS,
-        "AUDIENCES": AUDIENCES,
-        "SECTIONS": SECTIONS,
-    }
 
 
 @bp.route("/")

@@ -18,7 +18,6 @@ from ..extensions import db
 from ..models.staff import Role, record_event
 from ..models.surveys import (
     INVITATION_STATUS_LABELS,
-    INVITATION_STATUS_TAGS,
     InvitationStatus,
     PageFeedback,
     SurveyInvitation,
@@ -62,11 +61,6 @@ def _no_store(response):
 
 def _link(token: str) -> str:
     return url_for("surveys.invitation_link", token=token, _external=True)
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {"INVITATION_STATUS_LABELS": INVITATION_STATUS_LABELS, "INVITATION_STATUS_TAGS": INVITATION_STATUS_TAGS}
 
 
 @bp.route("/")

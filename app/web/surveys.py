@@ -299,21 +299,19 @@ def _safe_path(path: str | None) -> str | None:
     return parts.path if endpoint in FEEDBACK_ENDPOINTS else None
 
 
-@bp.app_context_processor
-def _page_feedback_component() -> dict:
-    def page_feedback_form() -> PageFeedbackForm:
-        form = PageFeedbackForm(formdata=None)
-        form.path.data = request.path
-        return form
+def page_feedback_form() -> PageFeedbackForm:
+    """The "Was this page helpful?" form for the page being shown (a template global)."""
+    form = PageFeedbackForm(formdata=None)
+    form.path.data = request.path
+    return form
 
-    def page_feedback_thanks() -> bool:
-        """True once, on the page someone has just given feedback on."""
-        if session.get("page_feedback_thanks") == request.path:
-            session.pop("page_feedback_thanks")
-            return True
-        return False
 
-    return {"page_feedback_form": page_feedback_form, "page_feedback_thanks": page_feedback_thanks}
+def page_feedback_thanks() -> bool:
+    """True once, on the page someone has just given feedback on (a template global)."""
+    if session.get("page_feedback_thanks") == request.path:
+        session.pop("page_feedback_thanks")
+        return True
+    return False
 
 
 @bp.route("/page-feedback", methods=["POST"])

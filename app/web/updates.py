@@ -39,11 +39,6 @@ add_tool(
 )
 
 
-@bp.app_context_processor
-def _updates_globals() -> dict:
-    return {"NEWS_KINDS": NEWS_KINDS}
-
-
 def _live_post(post_id: int) -> NewsPost:
     post = db.session.get(NewsPost, post_id)
     if post is None or not post.is_live():

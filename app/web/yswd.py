@@ -18,10 +18,10 @@ from ..services import markdown_renderer
 from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
-from ..yswd.themes import ENTRY_THEMES, STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES
+from ..yswd.themes import ENTRY_THEMES, STAGES, STATUSES
 from . import publishing as staff_publishing
 from .auth import current_staff, role_required
-from .forms.kit import ConfirmForm, date_items
+from .forms.kit import ConfirmForm
 from .forms.publishing import EntryForm, PublishForm, UpdateForm
 from .pagination import govuk_pagination, paginate
 from .publishing import feed_response
@@ -38,18 +38,6 @@ add_tool(
     _l("Write, publish and update what families told us and what changed."),
     Role.SENDIASS,
 )
-
-
-@bp.app_context_processor
-def _yswd_globals() -> dict:
-    return {
-        "ENTRY_THEMES": ENTRY_THEMES,
-        "STATUSES": STATUSES,
-        "STATUS_TAG_CLASSES": STATUS_TAG_CLASSES,
-        "STAGES": STAGES,
-        "STAGE_TAG_CLASSES": STAGE_TAG_CLASSES,
-        "date_items": date_items,
-    }
 
 
 # Public pages ---------------------------------------------------------------------
