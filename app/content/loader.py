@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
+from ..yaml_loader import MappingNode, SequenceNode, YAMLError, compose_yaml, load_yaml
 from .render import Renderer, slugify
 from .schema import META_MODELS, GlossaryEntry
 from .store import ContentStore, Document, GlossaryTerm
@@ -66,10 +66,10 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 def _key_lines(front: str) -> dict[str, int]:
     """Line number (1-based, in the file) of each top-level front-matter key."""
     try:
-        node = yaml.compose(front)
-    except yaml.YAMLError:
+        node = compose_yaml(front)
+    except YAMLError:
         return {}
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         return {}
     return {key.value: key.start_mark.line + 2 for key, _ in node.value}
 
@@ -103,8 +103,8 @@ def _read_document(kind: str, path: Path, root: Path, renderer: Renderer) -> tup
         return None, [Problem(rel, 1, "front matter missing: the file must start with '---', the fields, then '---'")]
     front, body, body_line = parts
     try:
-        data = yaml.safe_load(front)
-    except yaml.YAMLError as exc:
+        data = load_yaml(front)
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         reason = getattr(exc, "problem", None) or "not valid YAML"
@@ -128,9 +128,10 @@ def load_glossary(path: Path, root: Path) -> tuple[list[GlossaryTerm], list[Prob
     if not path.exists():
         return [], [Problem(rel, 1, "glossary file is missing")]
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        text = path.read_text(encoding="utf-8")
+        node = compose_yaml(text)
+        data = load_yaml(text)
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return [], [Problem(rel, mark.line + 1 if mark else 1, "glossary is not valid YAML")]
     if not isinstance(data, list):
@@ -139,7 +140,7 @@ def load_glossary(path: Path, root: Path) -> tuple[list[GlossaryTerm], list[Prob
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(data):
-        line = node.value[index].start_mark.line + 1 if isinstance(node, yaml.SequenceNode) else 1
+        line = node.value[index].start_mark.line + 1 if isinstance(node, SequenceNode) else 1
         try:
             entry = GlossaryEntry.model_validate(item)
         except ValidationError as exc:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from flask_babel import lazy_gettext as _l
 
+from ..yaml_loader import load_yaml
 from . import DATA_DIR
 from .text import plain, stem
 
@@ -69,7 +69,7 @@ class ThemeTagger:
     """Finds the themes a text mentions: word-boundary, stem-aware, phrases matched word by word."""
 
     def __init__(self, lexicon_file: Path = DATA_DIR / "themes.yaml") -> None:
-        spec = yaml.safe_load(lexicon_file.read_text(encoding="utf-8")) or {}
+        spec = load_yaml(lexicon_file.read_text(encoding="utf-8")) or {}
         unknown = set(spec) - set(FEEDBACK_THEMES)
         missing = set(FEEDBACK_THEMES) - set(spec)
         if unknown or missing:
