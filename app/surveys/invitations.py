@@ -21,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from ..csvfile import decode_text
 from ..extensions import db
 from ..languages import KNOWN_LANGUAGES
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
@@ -121,12 +122,8 @@ def _parse_date(text: str) -> dt.date | None:
 
 def decode_upload(data: bytes) -> str | None:
     """The text of an uploaded file: UTF-8 (with or without BOM), or Windows-1252 as Excel saves it."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+    decoded = decode_text(data)
+    return decoded.text if decoded else None
 
 
 def parse_csv(text: str, today: dt.date) -> tuple[list[InvitationRow], list[RowProblem]]:
