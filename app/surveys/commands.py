@@ -67,14 +67,7 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
 
         def invite() -> invitations.UploadResult:
             result = invitations.create_invitations(survey_id, rows, now, days)
-            record_event(
-                "survey_invitations_uploaded",
-                target_type="survey",
-                target_id=survey_id,
-                survey=survey_id,
-                rows=len(rows) + len(problems),
-                count=len(result.created),
-            )
+            record_event(**invitations.upload_event(survey_id, len(rows) + len(problems), result))
             return result
 
         result = commit_with_retry(invite)

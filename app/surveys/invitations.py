@@ -16,6 +16,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -261,6 +262,18 @@ def create_invitations(
         db.session.add(invitation)
     db.session.flush()
     return result
+
+
+def upload_event(survey_id: str, rows: int, result: UploadResult) -> dict[str, Any]:
+    """The audit event of an upload, for the caller to record: `record_event(**upload_event(...))`."""
+    return {
+        "action": "survey_invitations_uploaded",
+        "target_type": "survey",
+        "target_id": survey_id,
+        "survey": survey_id,
+        "rows": rows,
+        "count": len(result.created),
+    }
 
 
 def reissue(invitation: SurveyInvitation, now: dt.datetime | None = None, days: int = DEFAULT_EXPIRY_DAYS):

@@ -104,15 +104,7 @@ def upload():
                 result = invitations.create_invitations(
                     survey_id, rows, now, current_app.config["SURVEY_INVITATION_DAYS"]
                 )
-                record_event(
-                    "survey_invitations_uploaded",
-                    user=me,
-                    target_type="survey",
-                    target_id=survey_id,
-                    survey=survey_id,
-                    rows=len(rows) + len(problems),
-                    count=len(result.created),
-                )
+                record_event(**invitations.upload_event(survey_id, len(rows) + len(problems), result), user=me)
                 return result
 
             result = commit_with_retry(invite)
