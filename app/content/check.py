@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from .contact_check import check_contacts
 from .loader import GLOSSARY_FILE, Problem, read_content
 from .schema import CATEGORIES
 from .store import ContentStore
@@ -111,6 +112,7 @@ def check_store(store: ContentStore, content_dir: Path, today: dt.date, site_pat
             for word in ACRONYM_RE.findall(line_text):
                 if word not in defined and word not in EVERYDAY_ABBREVIATIONS and not _in_url(line_text, word):
                     problems.append(Problem(rel, number, f"{word!r} looks like jargon but is not in {GLOSSARY_FILE}"))
+    problems += check_contacts([*store.documents(), *translated], store.placeholders, root)
     return problems
 
 
