@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import readability
+from .contact_check import check_contacts
 from .loader import GLOSSARY_FILE, Problem, read_content
 from .schedule2 import SCHEDULE2, coverage
 from .schema import CATEGORIES
@@ -164,6 +165,7 @@ def _check_links_and_words(
             for word in ACRONYM_RE.findall(line_text):
                 if word not in defined and word not in EVERYDAY_ABBREVIATIONS and not _in_url(line_text, word):
                     problems.append(Problem(rel, number, f"{word!r} looks like jargon but is not in {GLOSSARY_FILE}"))
+    problems += check_contacts([*store.documents(), *translated], store.placeholders, root)
     return problems
 
 
