@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import readability
+from .consistency import check_facts
 from .contact_check import check_contacts
 from .loader import GLOSSARY_FILE, Problem, read_content
 from .schedule2 import SCHEDULE2, coverage
@@ -132,6 +133,11 @@ def check_store(store: ContentStore, content_dir: Path, today: dt.date, site_pat
         if row.missing
     ]
     problems += _readability_problems(store, root)
+    problems += check_facts(
+        [*store.documents()],
+        store.placeholders.fact,
+        lambda doc: str(doc.path.relative_to(root)),
+    )
     return problems
 
 
