@@ -115,7 +115,7 @@ def check_facts(
     documents: Iterable[Document], fact: Callable[[str], str | None], root_rel: Callable[[Document], str]
 ) -> list[Problem]:
     """Every literal in English content that disagrees with a named fact, or misstates one."""
-    problems: list[Problem] = []
+    problems: dict[tuple[str, int, str], Problem] = {}
     for doc in documents:
         text = doc.path.read_text(encoding="utf-8")
         rel = root_rel(doc)
@@ -126,24 +126,20 @@ def check_facts(
             for match in rule.pattern.finditer(text):
                 written = _number(match["v"])
                 if written.lower() != str(expected).lower():
-                    problems.append(
-                        Problem(
-                            rel,
-                            _line(text, match.start()),
-                            f"says {match['v']!r} where the fact {rule.fact!r} is {expected!r}: "
-                            f"write {{{{ fact:{rule.fact} }}}}",
-                        )
+                    line = _line(text, match.start())
+                    problems[(rel, line, f"{rule.fact}={written}")] = Problem(
+                        rel,
+                        line,
+                        f"says {match['v']!r} where the fact {rule.fact!r} is {expected!r}: "
+                        f"write {{{{ fact:{rule.fact} }}}}",
                     )
         for wrong in WRONG_WORDINGS:
             for match in wrong.pattern.finditer(text):
-                problems.append(
-                    Problem(
-                        rel,
-                        _line(text, match.start()),
-                        f"{wrong.reason}: write {{{{ fact:{wrong.fact} }}}} ({match.group(0)[:50]!r})",
-                    )
+                line = _line(text, match.start())
+                problems[(rel, line, wrong.fact)] = Problem(
+                    rel, line, f"{wrong.reason}: write {{{{ fact:{wrong.fact} }}}} ({match.group(0)[:50]!r})"
                 )
-    return problems
+    return list(problems.values())
 
 
 def _line(text: str, offset: int) -> int:
