@@ -61,7 +61,7 @@ def test_personal_budget_must_be_prepared_when_asked(get_page):
 def test_phase_transfer_deadlines(get_page):
     text = said(get_page("/guidance/annual-reviews"))
     assert "issued by 15 February" in text
-    assert re.search(r"From secondary school to a post-16 place[^.]*issued by 31 March", text)
+    assert re.search(r"From secondary school to a post-16 place\.[^.]*\.[^.]*issued by 31 March", text)
     assert "at least 5 months before the move" in text
     assert "Staying on in your own school's sixth form is not a phase transfer" in text
     assert "from nursery to Reception" in text
@@ -117,7 +117,7 @@ def test_disagreements_cover_discrimination_mediation_window_and_young_people(ge
 
 def test_exclusion_time_limits(get_page):
     text = said(get_page("/guidance/school-years-5-to-16"))
-    assert "within 15 school days to decide" in text
+    assert "governors must meet within 15 school days" in text
     assert "independent review within 15 school days" in text
     assert "within 6 months" in text
 
