@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -358,7 +359,14 @@ def report(store: ContentStore) -> list[str]:
     width = max(map(len, SCHEDULE2))
     for row in coverage(store):
         covered = ", ".join(doc.url for doc in row.documents) or "MISSING"
-        lines.append(f"  {row.key:<{width}}  {covered}")
+        indent = " " * (width + 4)
+        lines += textwrap.wrap(
+            f"{row.key:<{width}}  {covered}",
+            width=max(100, width + 40),
+            initial_indent="  ",
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
     lines += [
         "",
         f"Reading grades (Flesch-Kincaid; target {readability.MAX_GRADE:g} or lower, "
