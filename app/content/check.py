@@ -134,11 +134,10 @@ def check_store(store: ContentStore, content_dir: Path, today: dt.date, site_pat
         if row.missing
     ]
     problems += _readability_problems(store, root)
-    problems += check_facts(
-        [*store.documents()],
-        store.placeholders.fact,
-        lambda doc: str(doc.path.relative_to(root)),
-    )
+    sources = [(str(doc.path.relative_to(root)), doc.path.read_text(encoding="utf-8")) for doc in store.documents()]
+    glossary = content_dir / GLOSSARY_FILE
+    sources.append((str(glossary.relative_to(root)), glossary.read_text(encoding="utf-8")))
+    problems += check_facts(sources, store.placeholders.fact)
     return problems
 
 
