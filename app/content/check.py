@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .contact_check import check_contacts
+from .council import COUNCIL_FILE
 from .loader import GLOSSARY_FILE, Problem, read_content
 from .schema import CATEGORIES
 from .store import ContentStore
@@ -113,6 +114,10 @@ def check_store(store: ContentStore, content_dir: Path, today: dt.date, site_pat
                 if word not in defined and word not in EVERYDAY_ABBREVIATIONS and not _in_url(line_text, word):
                     problems.append(Problem(rel, number, f"{word!r} looks like jargon but is not in {GLOSSARY_FILE}"))
     problems += check_contacts([*store.documents(), *translated], store.placeholders, root)
+    for name, path in store.council.pages.items():
+        problem = _link_problem(path, known, anchors, store)
+        if problem:
+            problems.append(Problem(f"{content_dir.name}/{COUNCIL_FILE}", 1, f"pages.{name}: {problem}"))
     return problems
 
 

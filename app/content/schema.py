@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 #: Service categories, following the areas of Schedule 2 to the SEND Regulations 2014.
 CATEGORIES = {
@@ -55,12 +55,9 @@ ACCESS_ROUTES = {
     "ehc-plan-only": _l("Only with an EHC plan"),
 }
 
-AREAS = {
-    "borough-wide": _l("The whole borough"),
-    "north": _l("North (Northfold and Hatherby)"),
-    "central": _l("Central (Kelderbridge town)"),
-    "south": _l("South (Ashby Vale and Lowmoor)"),
-}
+#: The area key every council has: the whole area. A council's other areas (parts of it)
+#: are in content/council.yaml; validation is given them as context `{"areas": [...]}`.
+WHOLE_AREA = "borough-wide"
 
 AUDIENCES = {
     "parents": _l("Parents and carers"),
@@ -144,8 +141,9 @@ class ServiceMeta(_Strict):
 
     @field_validator("area_served")
     @classmethod
-    def _areas(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_one_of(v, AREAS, "area") for v in value)
+    def _areas(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        areas = dict.fromkeys((info.context or {}).get("areas", (WHOLE_AREA,)))
+        return tuple(_one_of(v, areas, "area") for v in value)
 
     @model_validator(mode="after")
     def _ranges(self) -> ServiceMeta:

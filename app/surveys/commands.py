@@ -59,7 +59,8 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
         if text is None:
             raise click.ClickException("The file must be a CSV file saved as UTF-8.")
         now = utcnow()
-        rows, problems = invitations.parse_csv(text, now.date())
+        example = current_app.extensions["content"].council.plan_reference_example
+        rows, problems = invitations.parse_csv(text, now.date(), example)
         result = invitations.create_invitations(
             survey_id,
             rows,
