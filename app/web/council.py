@@ -24,6 +24,9 @@ REQUIRED_CONTACTS: dict[str, tuple[str, ...]] = {
     "sendiass": ("name",),
 }
 
+#: Fixed pages the footer links to (the home page's start points are guidance pages too).
+REQUIRED_PAGES_IN_FOOTER = ("accessibility-statement", "contact", "privacy", "cookies", "without-the-internet")
+
 bp = Blueprint("council", __name__)
 
 
@@ -55,17 +58,17 @@ class CouncilView:
 
     @property
     def name(self) -> str:
-        """The council's name, e.g. "Kelderbridge Borough Council"."""
+        """The council's name, from contacts.yaml."""
         return self.council_name
 
     @property
     def service_name(self) -> str:
-        """The portal's name, e.g. "Kelderbridge SEND Local Offer"."""
+        """The portal's name, from council.yaml."""
         return self.settings.text("service_name", self.locale)
 
     @property
     def place(self) -> str:
-        """The area's name as used in a sentence, e.g. "Kelderbridge"."""
+        """The area's name as used in a sentence, e.g. "SEND help in <place>"."""
         return self.settings.text("place", self.locale)
 
     @property
@@ -109,7 +112,15 @@ def local_words() -> tuple[str, ...]:
 
 def missing_settings(content: ContentStore, content_dir_name: str) -> list[Problem]:
     """A problem for each contact or page the interface needs that the content lacks."""
+    from .public import START_POINTS
+
     problems = []
+    required = {"pages": REQUIRED_PAGES_IN_FOOTER, "guidance": tuple(slug for slug, _, _ in START_POINTS)}
+    for kind, slugs in required.items():
+        for slug in slugs:
+            if slug not in getattr(content, kind):
+                message = f"the portal links to /{kind}/{slug} from every page or the home page: add {kind}/{slug}.md"
+                problems.append(Problem(f"{content_dir_name}/{kind}", 1, message))
     for org, details in REQUIRED_CONTACTS.items():
         for detail in details:
             if content.placeholders.contact(org, detail) is None:
