@@ -184,3 +184,12 @@ def test_passwords_made_of_the_councils_name_are_refused(other_app):
         words = local_words()
     assert password_problems("fenmoor12345678", "", words) != []
     assert password_problems("fenmoor12345678", "") == []  # only because it is this council's name
+
+
+def test_a_service_outside_the_councils_postcode_area_says_so(other):
+    outside = check_page_structure(other.get("/services/marsh-end-school?lang=en"))
+    assert "Outside Fenmoor" in outside.text()
+    inside = check_page_structure(other.get("/services/westby-swim?lang=en"))
+    assert "Westby FX3 2BB" in inside.text() and "Outside Fenmoor" not in inside.text()
+    polish = check_page_structure(other.get("/services/marsh-end-school?lang=pl"))
+    assert "Poza obszarem Fenmoor" in polish.text()

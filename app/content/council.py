@@ -23,6 +23,8 @@ AREA_KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 PAGE_RE = re.compile(r"^/[a-z0-9/-]*$")
+#: A UK postcode at the end of an address; `area` is its letters (e.g. KB in KB4 8GW).
+POSTCODE_RE = re.compile(r"\b(?P<area>[A-Za-z]{1,2})\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$")
 #: The interface links to these pages, so council.yaml must name them.
 REQUIRED_PAGES = ("sendiass",)
 #: Colours used when council.yaml gives none (GOV.UK Frontend's palette).
@@ -78,13 +80,15 @@ class Council:
     def logo_type(self) -> str | None:
         return LOGO_TYPES.get(self.logo.suffix.lower()) if self.logo else None
 
-    def is_local_postcode(self, postcode: str) -> bool | None:
-        """Whether a postcode is in the council's postcode area (None when that is not set)."""
-        if not self.postcode_area:
-            return None
-        outward = postcode.strip().upper().split()[0] if postcode.strip() else ""
-        letters = re.match(r"[A-Z]+", outward)
-        return bool(letters) and letters.group(0) == self.postcode_area
+    def is_outside(self, address: str | None) -> bool:
+        """Whether an address ends in a postcode outside the council's postcode area.
+
+        False when either is unknown: no postcode area set, or no postcode in the address.
+        """
+        if not self.postcode_area or not address:
+            return False
+        match = POSTCODE_RE.search(address.strip())
+        return bool(match) and match["area"].upper() != self.postcode_area
 
 
 def _luminance(colour: str) -> float:

@@ -91,6 +91,10 @@ class CouncilView:
     def plan_reference_example(self) -> str:
         return self.settings.plan_reference_example
 
+    def is_outside(self, address: str | None) -> bool:
+        """Whether an address is outside the council's postcode area."""
+        return self.settings.is_outside(address)
+
     def page(self, name: str) -> str:
         """The site path of a page the interface links to (council.yaml `pages`)."""
         return self.settings.pages[name]
