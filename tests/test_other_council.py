@@ -193,3 +193,9 @@ def test_a_service_outside_the_councils_postcode_area_says_so(other):
     assert "Westby FX3 2BB" in inside.text() and "Outside Fenmoor" not in inside.text()
     polish = check_page_structure(other.get("/services/marsh-end-school?lang=pl"))
     assert "Poza obszarem Fenmoor" in polish.text()
+
+
+def test_you_said_we_did_links_to_the_councils_parent_carer_forum(other):
+    page = check_page_structure(other.get("/you-said-we-did?lang=en"))
+    link = page.soup.find("a", href="/services/fenmoor-family-voice")
+    assert link is not None and link.get_text(strip=True) == "Fenmoor Family Voice"

@@ -95,6 +95,9 @@ class CouncilView:
         """Whether an address is outside the council's postcode area."""
         return self.settings.is_outside(address)
 
+    def has_page(self, name: str) -> bool:
+        return name in self.settings.pages
+
     def page(self, name: str) -> str:
         """The site path of a page the interface links to (council.yaml `pages`)."""
         return self.settings.pages[name]
@@ -130,6 +133,9 @@ def missing_settings(content: ContentStore, content_dir_name: str) -> list[Probl
             if content.placeholders.contact(org, detail) is None:
                 message = f"the portal needs {org}.{detail} (shown on every page): add it"
                 problems.append(Problem(f"{content_dir_name}/{CONTACTS_FILE}", 1, message))
+    if "parent-carer-forum" in content.council.pages and not content.placeholders.contact("parent-carer-forum", "name"):
+        message = "council.yaml links to the parent carer forum's page: add parent-carer-forum with its name"
+        problems.append(Problem(f"{content_dir_name}/{CONTACTS_FILE}", 1, message))
     for name in REQUIRED_PAGES:
         if name not in content.council.pages:
             message = f"the portal needs pages.{name} (the page it links to): add {COUNCIL_FILE} with it"
