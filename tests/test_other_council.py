@@ -199,3 +199,16 @@ def test_you_said_we_did_links_to_the_councils_parent_carer_forum(other):
     page = check_page_structure(other.get("/you-said-we-did?lang=en"))
     link = page.soup.find("a", href="/services/fenmoor-family-voice")
     assert link is not None and link.get_text(strip=True) == "Fenmoor Family Voice"
+
+
+def test_no_code_template_or_stylesheet_names_the_demo_council():
+    root = Path(__file__).resolve().parent.parent / "app"
+    sources = [p for p in root.rglob("*") if p.suffix in {".py", ".html", ".xml", ".scss", ".mjs", ".js", ".txt"}]
+    assert len(sources) > 50
+    named = [str(p.relative_to(root)) for p in sources if DEMO_WORDS.search(p.read_text(encoding="utf-8"))]
+    assert named == []
+
+
+def test_the_sitemap_lists_the_other_councils_pages(other):
+    xml = other.get("/sitemap.xml").get_data(as_text=True)
+    assert "/services/fenmoor-sendiass" in xml and not DEMO_WORDS.search(xml)

@@ -23,7 +23,7 @@ AREA_KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 PAGE_RE = re.compile(r"^/[a-z0-9/-]*$")
-#: A UK postcode at the end of an address; `area` is its letters (e.g. KB in KB4 8GW).
+#: A UK postcode at the end of an address; `area` is its letters (e.g. LS in LS6 2AB).
 POSTCODE_RE = re.compile(r"\b(?P<area>[A-Za-z]{1,2})\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$")
 #: The interface links to these pages, so council.yaml must name them.
 REQUIRED_PAGES = ("sendiass",)
