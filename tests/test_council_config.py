@@ -44,24 +44,24 @@ def problems(root: Path) -> list[str]:
             "place: Fenmoor\nmotto: Onwards\n",
             "content/council.yaml:7: motto is not a known setting",
         ),
-        ('brand: "#00703c"', "brand: green", 'content/council.yaml:20: colours.brand must be like "#1d70b8"'),
+        ('brand: "#00703c"', "brand: green", 'content/council.yaml:22: colours.brand must be like "#1d70b8"'),
         (
             'header_text: "#ffffff"',
             'header_text: "#1d8a50"',
-            "content/council.yaml:22: colours.header_text on colours.header has contrast 1.4:1; it needs 4.5:1",
+            "content/council.yaml:24: colours.header_text on colours.header has contrast 1.4:1; it needs 4.5:1",
         ),
         ("  borough-wide:\n", "  whole-county:\n", "content/council.yaml:7: areas must include borough-wide"),
         (
             "logo: crest.svg",
             "logo: ../../secrets.svg",
-            "content/council.yaml:23: logo file '../../secrets.svg' is not in",
+            "content/council.yaml:25: logo file '../../secrets.svg' is not in",
         ),
-        ("logo: crest.svg", "logo: crest.gif", "content/council.yaml:23: logo must be an SVG or PNG file"),
-        ("postcode_area: FX", "postcode_area: fenmoor", "content/council.yaml:17: postcode_area must be one or two"),
+        ("logo: crest.svg", "logo: crest.gif", "content/council.yaml:25: logo must be an SVG or PNG file"),
+        ("postcode_area: FX", "postcode_area: fenmoor", "content/council.yaml:19: postcode_area must be one or two"),
         (
             "  sendiass: /services/fenmoor-sendiass\n",
             "",
-            "content/council.yaml:24: pages must give the page for: sendiass",
+            "content/council.yaml:26: pages must give the page for: sendiass",
         ),
         ("  east:\n", "  East side:\n", "content/council.yaml:11: area key 'East side' must be lowercase words"),
     ],
@@ -84,7 +84,7 @@ def test_a_service_in_an_area_the_council_does_not_have_is_reported(other_copy):
 def test_areas_and_names_are_read_in_each_language(other_copy):
     council, found = load_council(other_copy)
     assert found == []
-    assert council.local_areas == ("east", "west")
+    assert council.local_areas == ("east", "west", "marsh")
     assert council.area_labels("pl")["borough-wide"] == "Całe hrabstwo"
     assert council.area_labels("ro")["east"] == "East Fenmoor (Eastwick)"  # no Romanian: English
     assert council.text("service_name", "pl") == "Oferta lokalna SEND hrabstwa Fenmoor"

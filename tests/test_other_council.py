@@ -212,3 +212,12 @@ def test_no_code_template_or_stylesheet_names_the_demo_council():
 def test_the_sitemap_lists_the_other_councils_pages(other):
     xml = other.get("/sitemap.xml").get_data(as_text=True)
     assert "/services/fenmoor-sendiass" in xml and not DEMO_WORDS.search(xml)
+
+
+def test_an_area_no_service_names_still_offers_the_whole_areas_services(other):
+    page = check_page_structure(other.get("/search?q=fenmoor&lang=en"))
+    labels = [label.get_text(" ", strip=True) for label in page.select("label")]
+    assert any(re.fullmatch(r"Fenmoor Marshes \(\d+\)", label) for label in labels), labels
+    chosen = check_page_structure(other.get("/search?q=fenmoor&area=marsh&lang=en")).text()
+    assert "Fenmoor SENDIASS" in chosen  # a service for the whole county
+    assert "Eastwick Nursery" not in chosen and "Westby Inclusive Swim" not in chosen

@@ -357,7 +357,7 @@ class _Snapshot:
             "areas": values(
                 "areas",
                 {**dict.fromkeys(filters.areas, self.areas[WHOLE_AREA]), **self.areas},
-                sorted(set(self.local_areas) | filters.areas),
+                sorted(set(self.local_areas) | filters.areas | {WHOLE_AREA}),
                 filters.areas,
             ),
             "age": [

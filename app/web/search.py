@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
-from ..content import CATEGORIES, NEED_AREAS
+from ..content import CATEGORIES, NEED_AREAS, WHOLE_AREA
 from ..i18n import current_language
 from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
 from ..search.query import AGE_MAX, AGE_MIN, MAX_PAGE
@@ -135,6 +135,9 @@ def _set_choices(form: SearchForm, results: SearchResults | None) -> None:
         field = getattr(form, name)
         chosen = set(field.data or ())
         counts = {fc.value: fc.count for fc in results.facets.get(facet_names[name], [])} if results else {}
+        if name == "area" and WHOLE_AREA in counts:
+            # a part of the area no service names on its own still has the whole area's services
+            counts = {key: counts.get(key, counts[WHOLE_AREA]) for key in allowed}
         field.choices = [
             (key, _label(str(labels[name][key]), counts[key]) if key in counts else str(labels[name][key]))
             for key in allowed
