@@ -29,6 +29,8 @@ FACTS_FILE = "facts.yaml"
 
 #: The details an organisation may have; `name` is required.
 CONTACT_FIELDS = ("name", "phone", "email", "address", "website", "hours", "text_phone")
+#: Details that are the same in every language: one value, never one per language.
+SINGLE_VALUE_FIELDS = ("phone", "email", "website", "text_phone")
 #: The details a service's `contact: ORG` takes from the organisation.
 SERVICE_CONTACT_FIELDS = ("phone", "email", "website")
 
@@ -235,6 +237,9 @@ def load_contacts(path: Path, rel: str) -> tuple[dict[str, Organisation], list[P
             localised = localised_value(value)
             if isinstance(localised, str):
                 problems.append(Problem(rel, where, f"{key}.{name} {localised}"))
+            elif name in SINGLE_VALUE_FIELDS and isinstance(value, dict):
+                message = f"{key}.{name} is the same in every language: give one value, not one per language"
+                problems.append(Problem(rel, where, message))
             else:
                 details[name] = localised
         if "name" not in entry:
