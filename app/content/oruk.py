@@ -332,9 +332,7 @@ def _matches(doc: Document, query: Query) -> bool:
         return False
     if query.maximum_age is not None and meta.age_min > query.maximum_age:
         return False
-    if query.modified_after is not None and last_modified(doc) <= query.modified_after:
-        return False
-    return True
+    return not (query.modified_after is not None and last_modified(doc) <= query.modified_after)
 
 
 def page_of(items: list[Any], query: Query) -> dict[str, Any]:

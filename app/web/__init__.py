@@ -17,7 +17,19 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
-    from . import auth, content_staff, feedback, openreferral, public, search, staff, survey_staff, surveys, updates, yswd
+    from . import (
+        auth,
+        content_staff,
+        feedback,
+        openreferral,
+        public,
+        search,
+        staff,
+        survey_staff,
+        surveys,
+        updates,
+        yswd,
+    )
     from .council import register_council
     from .security import register_security
     from .template_helpers import register_template_helpers

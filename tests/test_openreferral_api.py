@@ -1,0 +1,169 @@
+"""The Open Referral UK 3.0 API: every record it returns validates against the official schemas."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft7Validator, FormatChecker
+
+from app.content import oruk
+
+SCHEMAS = Path(__file__).parent / "content" / "oruk_schemas"
+OPENAPI = Path(__file__).parent.parent / "app" / "openreferral" / "openapi.json"
+API = "/openreferral/v3"
+
+
+def _validator(name: str) -> Draft7Validator:
+    return Draft7Validator(json.loads((SCHEMAS / name).read_text(encoding="utf-8")), format_checker=FormatChecker())
+
+
+PAGE = Draft7Validator(json.loads(OPENAPI.read_text(encoding="utf-8"))["components"]["schemas"]["Page"])
+PAGE_FIELDS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
+
+
+def _errors(validator: Draft7Validator, record: dict) -> list[str]:
+    return [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(record)]
+
+
+def _all_pages(client, path: str) -> list[dict]:
+    pages, page = [], 1
+    while True:
+        response = client.get(f"{API}{path}?per_page=10&page={page}")
+        assert response.status_code == 200
+        pages.append(response.json)
+        if response.json["last_page"]:
+            return pages
+        page += 1
+
+
+def test_every_service_validates_against_the_official_schema(client, app):
+    full, listed = _validator("service.json"), _validator("service_list.json")
+    pages = _all_pages(client, "/services")
+    ids = [record["id"] for page in pages for record in page["contents"]]
+    with app.app_context():
+        from app.services import content_store
+
+        assert len(ids) == len(set(ids)) == len(content_store().services)
+    for page in pages:
+        assert set(page) == PAGE_FIELDS and not _errors(PAGE, page)
+        for record in page["contents"]:
+            assert not _errors(listed, record), record["id"]
+    for sid in ids:
+        record = client.get(f"{API}/services/{sid}").json
+        assert not _errors(full, record), (sid, _errors(full, record))
+
+
+def test_every_service_at_location_validates(client):
+    full, listed = _validator("service_at_location.json"), _validator("service_at_location_list.json")
+    pages = _all_pages(client, "/service_at_locations")
+    records = [record for page in pages for record in page["contents"]]
+    assert records
+    for record in records:
+        assert not _errors(listed, record)
+        one = client.get(f"{API}/service_at_locations/{record['id']}").json
+        assert not _errors(full, one)
+        assert one["location"]["addresses"][0]["address_1"]
+
+
+def test_a_service_carries_what_the_page_says(client, app):
+    with app.app_context():
+        from app.services import content_store
+
+        doc = content_store().services["camhs"]
+    record = client.get(f"{API}/services/{oruk.service_id(doc)}").json
+    assert record["name"] == doc.meta.title
+    assert record["minimum_age"] == 0 and record["maximum_age"] == 18
+    assert record["organization"]["name"] == doc.meta.organisation
+    assert record["phones"][0]["number"] == "0113 496 0651"
+    assert record["schedules"][0]["description"].startswith("Monday to Friday")
+    assert record["cost_options"][0]["option"] == "free"
+    assert record["service_at_locations"][0]["location"]["addresses"][0]["postal_code"] == "KB2 4CB"
+    terms = {a["taxonomy_term"]["term"] for a in record["attributes"]}
+    assert {"health", "semh", "self-referral"} <= terms
+    assert "alert" not in record and "accreditations" not in record
+
+
+def test_ids_follow_the_slug_not_the_title(app):
+    with app.app_context():
+        from app.services import content_store
+
+        doc = content_store().services["camhs"]
+    renamed = doc.meta.model_copy(update={"title": "A new name"})
+    assert oruk.service_id(doc) == oruk.service_id(type(doc)(**{**doc.__dict__, "meta": renamed}))
+    fixed = uuid.uuid4()
+    overridden = doc.meta.model_copy(update={"id": fixed})
+    assert oruk.service_id(type(doc)(**{**doc.__dict__, "meta": overridden})) == str(fixed)
+
+
+def test_filters(client):
+    all_items = client.get(f"{API}/services?per_page=100").json["total_items"]
+    teen = client.get(f"{API}/services?per_page=100&minimum_age=19").json
+    assert 0 < teen["total_items"] < all_items
+    assert all(s["maximum_age"] >= 19 for s in teen["contents"])
+    young = client.get(f"{API}/services?per_page=100&maximum_age=2").json
+    assert all(s["minimum_age"] <= 2 for s in young["contents"])
+    found = client.get(f"{API}/services?search=mental+health").json
+    assert any("CAMHS" in s["name"] for s in found["contents"])
+    health = oruk.term_id("category", "health")
+    by_term = client.get(f"{API}/services?per_page=100&taxonomy_term_id={health}").json
+    assert 0 < by_term["total_items"] < all_items
+    assert client.get(f"{API}/services?modified_after=2999-01-01T00:00:00Z").json["empty"] is True
+    paged = client.get(f"{API}/services?per_page=5&page=2").json
+    assert paged["page_number"] == 2 and paged["size"] == 5 and not paged["first_page"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0",
+        "page=x",
+        "per_page=1000",
+        "per_page=-1",
+        "minimum_age=old",
+        "maximum_age=nan",
+        "taxonomy_term_id=abc",
+        "modified_after=yesterday",
+    ],
+)
+def test_bad_parameters_get_an_oruk_error(client, query):
+    response = client.get(f"{API}/services?{query}")
+    assert response.status_code == 400
+    assert response.json["code"] == 400 and response.json["message"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_unknown_ids_are_404_json(client):
+    for path in ("services", "taxonomies", "taxonomy_terms", "service_at_locations"):
+        response = client.get(f"{API}/{path}/{uuid.uuid4()}")
+        assert response.status_code == 404 and response.json["code"] == 404
+
+
+def test_taxonomies_and_terms(client):
+    taxonomies = client.get(f"{API}/taxonomies").json["contents"]
+    assert {t["name"] for t in taxonomies} >= {"SEND Local Offer categories", "SEND areas of need"}
+    terms = client.get(f"{API}/taxonomy_terms?per_page=100").json
+    assert terms["total_items"] == sum(len(t[2]) for t in oruk.TAXONOMIES.values())
+    one = terms["contents"][0]
+    assert client.get(f"{API}/taxonomy_terms/{one['id']}").json == one
+    assert client.get(f"{API}/taxonomies/{taxonomies[0]['id']}").json == taxonomies[0]
+
+
+def test_cors_etag_and_conditional_requests(client):
+    first = client.get(f"{API}/services")
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    assert first.headers["ETag"] and first.headers["Last-Modified"]
+    again = client.get(f"{API}/services", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    since = client.get(f"{API}/services", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_api_info_and_openapi_document(client):
+    info = client.get(f"{API}/").json
+    assert info["version"] == "3.0"
+    document = client.get(info["openapi_url"].replace("http://localhost", "")).json
+    assert document["servers"][0]["url"].endswith("/openreferral/v3")
+    assert "/services" in document["paths"]
