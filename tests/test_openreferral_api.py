@@ -167,3 +167,19 @@ def test_api_info_and_openapi_document(client):
     document = client.get(info["openapi_url"].replace("http://localhost", "")).json
     assert document["servers"][0]["url"].endswith("/openreferral/v3")
     assert "/services" in document["paths"]
+
+
+def test_developers_page_is_linked_from_the_footer_and_links_the_openapi_document(app):
+    client = app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/open-data">Open data</a>' in home
+    from tests.conftest import check_page_structure
+
+    response = client.get("/open-data")
+    page = check_page_structure(response)
+    assert page.h1.startswith("Open data")
+    body = response.get_data(as_text=True)
+    assert f'href="{API}/openapi.json"' in body and "Open Government Licence" in body
+    client.get("/open-data?lang=pl")
+    polish = client.get("/open-data").get_data(as_text=True)
+    assert "Otwarte dane" in polish and "Read the OpenAPI document" not in polish
