@@ -22,7 +22,7 @@ OPENAPI_SOURCE = Path(__file__).resolve().parent.parent / "openreferral" / "open
 
 
 def _rate_limit() -> str:
-    return current_app.config.get("OPENREFERRAL_RATE_LIMIT", "120 per minute;2000 per hour")
+    return current_app.config["OPENREFERRAL_RATE_LIMIT"]
 
 
 limiter.limit(_rate_limit)(bp)
