@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from pathlib import Path
@@ -183,3 +184,60 @@ def test_developers_page_is_linked_from_the_footer_and_links_the_openapi_documen
     client.get("/open-data?lang=pl")
     polish = client.get("/open-data").get_data(as_text=True)
     assert "Otwarte dane" in polish and "Read the OpenAPI document" not in polish
+
+
+def test_import_round_trips_the_published_services(client, app, tmp_path):
+    from app.content.oruk_import import import_services
+    from app.content.schema import ServiceMeta
+    from app.yaml_loader import load_yaml
+
+    exported = tmp_path / "export"
+    exported.mkdir()
+    for page in _all_pages(client, "/services"):
+        full = [client.get(f"{API}/services/{s['id']}").json for s in page["contents"]]
+        (exported / f"page-{page['page_number']}.json").write_text(json.dumps(full), encoding="utf-8")
+    target = tmp_path / "services"
+    results = import_services(exported, target, force=False, today=dt.date(2026, 12, 1))
+    with app.app_context():
+        from app.services import content_store
+
+        store = content_store()
+        areas = list(store.council.areas) or ["borough-wide"]
+        originals = {oruk.service_id(doc): doc for doc in store.services.values()}
+    assert len(results) == len(originals) and all(outcome == "written" for _s, outcome, _u in results)
+    from app.content.loader import split_front_matter
+
+    for path in target.glob("*.md"):
+        front, _body, _line = split_front_matter(path.read_text(encoding="utf-8"))
+        meta = ServiceMeta.model_validate(load_yaml(front), context={"areas": areas})
+        original = originals[str(meta.id)].meta
+        for name in (
+            "title",
+            "organisation",
+            "age_min",
+            "age_max",
+            "category",
+            "access",
+            "contact",
+            "cost",
+            "address",
+            "opening_times",
+            "accessibility",
+            "languages",
+            "last_reviewed",
+        ):
+            assert getattr(meta, name) == getattr(original, name), (path.name, name)
+        assert set(meta.need_areas) == set(original.need_areas)
+    again = import_services(exported, target, force=False, today=dt.date(2026, 12, 1))
+    assert all(outcome.startswith("skipped") for _s, outcome, _u in again)
+
+
+def test_import_reports_what_it_cannot_map(tmp_path):
+    from app.content.oruk_import import to_page
+
+    page = to_page(
+        {"id": str(uuid.uuid4()), "name": "Swim club", "status": "active", "alert": "Closed in August"},
+        dt.date(2026, 12, 1),
+    )
+    joined = "\n".join(page.unmapped)
+    assert "category" in joined and "organization" in joined and "alert" in joined and "contact" in joined
