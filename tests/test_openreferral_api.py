@@ -8,6 +8,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft7Validator, FormatChecker
 
 from app.content import oruk
@@ -241,3 +243,43 @@ def test_import_reports_what_it_cannot_map(tmp_path):
     )
     joined = "\n".join(page.unmapped)
     assert "category" in joined and "organization" in joined and "alert" in joined and "contact" in joined
+
+
+PARAMETERS = [
+    "page",
+    "per_page",
+    "search",
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "minimum_age",
+    "maximum_age",
+    "modified_after",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(["/services", "/service_at_locations", "/taxonomies", "/taxonomy_terms"]),
+    args=st.dictionaries(st.sampled_from(PARAMETERS), st.text(max_size=30), max_size=4),
+)
+def test_any_query_gets_a_page_or_a_400_never_a_500(client, path, args):
+    response = client.get(f"{API}{path}", query_string=args)
+    assert response.status_code in (200, 400), (args, response.status_code)
+    assert response.is_json
+
+
+def test_cli_import_refuses_to_overwrite_without_force(app, tmp_path):
+    source = tmp_path / "one.json"
+    source.write_text(json.dumps({"id": str(uuid.uuid4()), "name": "Swim club", "status": "active"}), encoding="utf-8")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["content", "import-oruk", str(source), "--to", str(tmp_path / "out")])
+    assert first.exit_code == 0 and "swim-club: written" in first.output and "not mapped: category" in first.output
+    (tmp_path / "out" / "swim-club.md").write_text("mine", encoding="utf-8")
+    second = runner.invoke(args=["content", "import-oruk", str(source), "--to", str(tmp_path / "out")])
+    assert "skipped" in second.output and (tmp_path / "out" / "swim-club.md").read_text(encoding="utf-8") == "mine"
+    forced = runner.invoke(args=["content", "import-oruk", str(source), "--to", str(tmp_path / "out"), "--force"])
+    assert "written" in forced.output and (tmp_path / "out" / "swim-club.md").read_text(encoding="utf-8") != "mine"
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    bad = runner.invoke(args=["content", "import-oruk", str(broken), "--to", str(tmp_path / "out")])
+    assert bad.exit_code != 0 and "cannot read" in bad.output
