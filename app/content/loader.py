@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from .. import clock
 from .render import Renderer, slugify
 from .schema import META_MODELS, GlossaryEntry
 from .store import ContentStore, Document, GlossaryTerm
@@ -241,4 +242,4 @@ def load_store(content_dir: Path) -> ContentStore:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()

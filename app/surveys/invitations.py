@@ -54,6 +54,14 @@ REQUIRED_COLUMNS = ("plan_reference", "finalised_date")
 MAIL_MERGE_COLUMNS = ("reference", "link", "code", "expiry", "language", "email")
 
 
+def normalise_plan_reference(text: str) -> str:
+    """A plan reference as it is stored and compared: upper case, with no spaces ("kb 2026-00123" -> "KB2026-00123").
+
+    Applied once, as a reference comes in, so the same plan cannot be invited twice under two spellings.
+    """
+    return "".join(text.split()).upper()
+
+
 def digest(value: str) -> str:
     """SHA-256 hex digest: how tokens and codes are stored."""
     return hashlib.sha256(value.encode()).hexdigest()
@@ -176,7 +184,7 @@ def parse_csv(text: str, today: dt.date) -> tuple[list[InvitationRow], list[RowP
                 problems.append(problem)
                 continue
             assert row is not None
-            key = row.plan_reference.upper()
+            key = row.plan_reference
             if key in first_line:
                 problems.append(
                     RowProblem(line, _("This plan reference is also on line %(line)d.", line=first_line[key]))
@@ -190,7 +198,7 @@ def parse_csv(text: str, today: dt.date) -> tuple[list[InvitationRow], list[RowP
 
 
 def _parse_row(line: int, values: dict[str, str], today: dt.date) -> tuple[InvitationRow | None, RowProblem | None]:
-    reference = values.get("plan_reference", "")
+    reference = normalise_plan_reference(values.get("plan_reference", ""))
     if not reference:
         return None, RowProblem(line, _("Enter a plan reference."))
     if not PLAN_REFERENCE_RE.match(reference):
@@ -247,23 +255,23 @@ def create_invitations(
     rows = list(rows)
     for _attempt in range(3):
         result = UploadResult()
-        references = [row.plan_reference for row in rows]
+        references = [normalise_plan_reference(row.plan_reference) for row in rows]
         existing = {
-            inv.plan_reference.upper(): inv
+            normalise_plan_reference(inv.plan_reference): inv
             for inv in db.session.scalars(
                 select(SurveyInvitation).where(
                     SurveyInvitation.survey_id == survey_id, SurveyInvitation.plan_reference.in_(references)
                 )
             )
         }
-        for row in rows:
-            found = existing.get(row.plan_reference.upper())
+        for row, reference in zip(rows, references, strict=True):
+            found = existing.get(reference)
             if found:
                 result.already_invited.append((row.line, found))
                 continue
             invitation = SurveyInvitation(
                 survey_id=survey_id,
-                plan_reference=row.plan_reference,
+                plan_reference=reference,
                 finalised_on=row.finalised_on,
                 language=row.language,
                 email=row.email,

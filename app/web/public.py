@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import groupby
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from .. import clock
 from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document
 from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..extensions import db
@@ -91,13 +91,13 @@ def services():
 def category(key: str):
     if key not in CATEGORIES:
         abort(404)
-    return render_template("public/category.html", key=key, services=store().services_in(key), today=dt.date.today())
+    return render_template("public/category.html", key=key, services=store().services_in(key), today=clock.today())
 
 
 @bp.route("/services/<slug>")
 def service(slug: str):
     doc, untranslated = localise(store().services.get(slug) or abort(404))
-    overdue = doc.is_past_review(dt.date.today())
+    overdue = doc.is_past_review(clock.today())
     return render_template("public/service.html", doc=doc, meta=doc.meta, overdue=overdue, untranslated=untranslated)
 
 

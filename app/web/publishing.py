@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, url_for
 from flask_babel import _
@@ -22,6 +21,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, IntegerField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from .. import clock
 from ..content.loader import abbreviation_map
 from ..content.render import Renderer
 from ..extensions import db
@@ -46,14 +46,9 @@ def markdown_renderer() -> Renderer:
     return renderer
 
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/London"))
-
-
 def to_utc(day: dt.date, time: dt.time) -> dt.datetime:
     """A local (UK) date and time as naive UTC, how times are stored."""
-    local = dt.datetime.combine(day, time, tzinfo=local_zone())
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
+    return clock.uk_to_utc(day, time)
 
 
 def date_items(field: DateField) -> list[dict[str, Any]]:
@@ -228,7 +223,7 @@ class UpdateForm(FlaskForm):
     submit = SubmitField(_l("Add update"), widget=GovSubmitInput())
 
     def validate_happened_on(self, field: GovDateField) -> None:
-        if field.data and field.data > dt.date.today() + dt.timedelta(days=1):
+        if field.data and field.data > clock.today() + dt.timedelta(days=1):
             raise ValidationError(_("Date of the update must be today or in the past"))
 
 

@@ -25,9 +25,10 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
+from .. import clock
 from ..extensions import db, limiter
 from ..i18n import current_language
-from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
+from ..models.surveys import InvitationStatus, SurveyInvitation
 from ..surveys import Survey, invitations, load_surveys, responses
 from ..surveys.forms import HoneypotMixin, OpenSubmitForm, SubmitForm, answers_from, page_form
 from ..surveys.page_feedback import MAX_TEXT, record_page_feedback
@@ -66,7 +67,7 @@ def _locale() -> str:
 
 
 def _today() -> dt.date:
-    return utcnow().date()
+    return clock.today()
 
 
 # Session state ----------------------------------------------------------------------

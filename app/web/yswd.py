@@ -3,7 +3,6 @@ that write, publish, schedule and archive entries."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from .. import clock
 from ..extensions import db
 from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
@@ -88,7 +88,7 @@ def index():
         page=page,
         filters=filters,
         years=years,
-        report_years=report_years(years, dt.date.today()),
+        report_years=report_years(years, clock.today()),
         pagination=govuk_pagination(page, "yswd.index", **filters),
     )
 
@@ -130,7 +130,7 @@ def feed():
 
 @bp.route("/report/<int:year>")
 def report(year: int):
-    today = dt.date.today()
+    today = clock.today()
     years = report_years(publishing.entry_years(), today)
     if year not in years and year != today.year:
         abort(404)
