@@ -9,17 +9,59 @@ personal details are redacted.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
 from .staff import User, utcnow
 
-COMMENT_SOURCES = ("survey", "page_feedback", "paper")
-COMMENT_STATUSES = ("pending", "approved", "vexatious", "individual_case")
-#: The statuses an officer can choose.
-DECISIONS = ("approved", "vexatious", "individual_case")
+
+class CommentSource(enum.StrEnum):
+    """Where a comment came from."""
+
+    SURVEY = "survey"
+    PAGE_FEEDBACK = "page_feedback"
+    PAPER = "paper"
+
+
+COMMENT_SOURCE_LABELS = {
+    CommentSource.SURVEY: _l("Survey answer"),
+    CommentSource.PAGE_FEEDBACK: _l("Page feedback"),
+    CommentSource.PAPER: _l("Paper or phone comment"),
+}
+
+
+class ModerationStatus(enum.StrEnum):
+    """A comment's moderation status: waiting, or the officer's decision."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    VEXATIOUS = "vexatious"
+    INDIVIDUAL_CASE = "individual_case"
+
+
+MODERATION_STATUS_LABELS = {
+    ModerationStatus.PENDING: _l("Waiting for a decision"),
+    ModerationStatus.APPROVED: _l("Approved for quoting"),
+    ModerationStatus.VEXATIOUS: _l("Vexatious"),
+    ModerationStatus.INDIVIDUAL_CASE: _l("About one person's case"),
+}
+
+#: The statuses an officer can choose, each as the choice is worded and with a hint.
+DECISIONS = (ModerationStatus.APPROVED, ModerationStatus.VEXATIOUS, ModerationStatus.INDIVIDUAL_CASE)
+DECISION_LABELS = {
+    ModerationStatus.APPROVED: _l("Approve for quoting"),
+    ModerationStatus.VEXATIOUS: _l("Vexatious: never publish or quote"),
+    ModerationStatus.INDIVIDUAL_CASE: _l("About one person's case: never publish or quote"),
+}
+DECISION_HINTS = {
+    ModerationStatus.APPROVED: _l("It can be quoted in reports after personal details are removed."),
+    ModerationStatus.VEXATIOUS: _l("Abusive, offensive or not a genuine comment."),
+    ModerationStatus.INDIVIDUAL_CASE: _l("Pass it to the right team instead if it needs action."),
+}
 
 
 class OwnCaseError(ValueError):
@@ -39,7 +81,7 @@ class Comment(db.Model):
     text: Mapped[str] = mapped_column(Text)
     locale: Mapped[str] = mapped_column(String(10), default="en")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ModerationStatus.PENDING.value, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     #: Once marked as about one person's own case, always: such a comment is never approved or quoted.
@@ -53,13 +95,13 @@ class Comment(db.Model):
     @property
     def quotable(self) -> bool:
         """Only approved comments may be quoted (after redaction); never one about a person's own case."""
-        return self.status == "approved" and not self.own_case
+        return self.status == ModerationStatus.APPROVED and not self.own_case
 
     @validates("status")
     def _never_approve_own_case(self, _key: str, status: str) -> str:
-        if status == "individual_case":
+        if status == ModerationStatus.INDIVIDUAL_CASE:
             self.own_case = True
-        elif status == "approved" and self.own_case:
+        elif status == ModerationStatus.APPROVED and self.own_case:
             raise OwnCaseError("a comment about one person's own case cannot be approved for quoting")
         return status
 
@@ -67,7 +109,7 @@ class Comment(db.Model):
     def _own_case_stays(self, _key: str, own_case: bool | None) -> bool:
         if self.own_case and not own_case:
             raise OwnCaseError("a comment marked as about one person's own case stays marked")
-        if own_case and self.status == "approved":
+        if own_case and self.status == ModerationStatus.APPROVED:
             raise OwnCaseError("a comment about one person's own case cannot be approved for quoting")
         return bool(own_case)
 

@@ -1,4 +1,5 @@
-"""Surveys: definitions from `surveys/*.yaml`, forms built from them, invitations and responses.
+"""Surveys: definitions from `surveys/*.yaml`, invitations and responses (the forms built
+from definitions live in `app/web/forms/surveys.py`).
 
 No web imports: the blueprints in `app/web/` call into this package.
 """

@@ -27,12 +27,9 @@ from flask import (
 )
 from flask_babel import _, format_date
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import func, select
-from wtforms import IntegerField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, NumberRange, Optional
+from wtforms.validators import AnyOf
 
 from ..extensions import db
 from ..feedback import charts
@@ -51,6 +48,7 @@ from ..surveys import Survey
 from ..yswd.themes import STATUSES
 from ..yswd.themes import THEMES as YSWD_THEMES
 from .auth import current_staff, role_required
+from .forms.feedback import ALL, LAST_12_MONTHS, TARGET_KEYS, FilterForm, targets_form
 from .staff import add_tool
 
 bp = Blueprint("feedback", __name__, url_prefix="/staff/feedback")
@@ -93,8 +91,6 @@ TABLE_FORMATS = ("csv", "xlsx", "json")
 #: The charts on the dashboard and in the report.
 CHARTS = ("kpis", "sentiment", "sentiment_trend", "themes")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALL = "all"
-LAST_12_MONTHS = "12m"
 LANGUAGE_NAMES = {
     "en": "English",
     "pl": "Polski",
@@ -111,25 +107,6 @@ LANGUAGE_NAMES = {
 
 
 # Filters ------------------------------------------------------------------------------------
-
-
-class FilterForm(FlaskForm):
-    """What to look at. A GET form (it changes nothing), so it carries no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    survey = SelectField(_l("Survey or source"), widget=GovSelect(), default=ALL, validate_choice=False)
-    period = SelectField(_l("Period"), widget=GovSelect(), default=LAST_12_MONTHS, validate_choice=False)
-    language = SelectField(_l("Language"), widget=GovSelect(), default=ALL, validate_choice=False)
-    by = RadioField(
-        _l("Show figures by"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice("month", _l("Month")), SelectChoice("quarter", _l("Quarter"))],
-        default="month",
-        validate_choice=False,
-    )
-    submit = SubmitField(_l("Apply filters"), widget=GovSubmitInput())
 
 
 def _surveys() -> dict[str, Survey]:
@@ -474,45 +451,11 @@ def export_responses(fmt: str):
 # Targets ------------------------------------------------------------------------------------
 
 
-class PercentField(IntegerField):
-    """A whole percentage; text that is not a whole number gets a specific message."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = valuelist[0].strip().rstrip("%").strip() if valuelist else ""
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = int(text)
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Enter the target as a whole number, like 80")) from None
-
-
-TARGET_KEYS = (*HEADLINE_KPIS, RESPONSE_RATE, *(k for k in KPI_NAMES if k not in (*HEADLINE_KPIS, RESPONSE_RATE)))
-
-
-def _targets_form(data: dict[str, float]):
-    class TargetsForm(FlaskForm):
-        submit = SubmitField(_l("Save targets"), widget=GovSubmitInput())
-
-    for key in TARGET_KEYS:
-        field = PercentField(
-            str(KPI_NAMES[key]),
-            description=_l("Per cent. Leave blank for no target."),
-            widget=GovTextInput(),
-            validators=[Optional(), NumberRange(0, 100, _l("Enter a target between 0 and 100"))],
-            render_kw={"inputmode": "numeric", "class": "govuk-input--width-3", "spellcheck": "false"},
-        )
-        setattr(TargetsForm, key, field)
-    return TargetsForm(data={k: int(v) for k, v in data.items()})
-
-
 @bp.route("/targets", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def targets():
     """Officers set a target for each KPI; the dashboard and report compare with them."""
-    form = _targets_form(store.targets())
+    form = targets_form(store.targets())
     if form.validate_on_submit():
         values = {key: form[key].data for key in TARGET_KEYS}
         changed = store.save_targets(values, current_staff().id)

@@ -11,13 +11,8 @@ from urllib.parse import quote
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import _, force_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovFileInput, GovRadioInput
 from sqlalchemy import func, select
-from wtforms import HiddenField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
 
 from ..extensions import db
 from ..models.staff import Role, record_event
@@ -25,6 +20,8 @@ from ..models.surveys import InvitationStatus, PageFeedback, SurveyInvitation, S
 from ..surveys import Survey, invitations
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
 from .auth import current_staff, role_required
+from .forms.kit import ConfirmForm
+from .forms.surveys import MarkSelectedForm, MarkSentForm, UploadForm
 from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
@@ -96,23 +93,6 @@ def overview():
     )
 
 
-class UploadForm(FlaskForm):
-    survey = RadioField(
-        _l("Which survey are these families invited to?"),
-        widget=GovRadioInput(),
-        validators=[InputRequired(_l("Select which survey to invite families to"))],
-    )
-    file = FileField(
-        _l("Upload a CSV file of finalised plans"),
-        description=_l(
-            "Columns: plan_reference, finalised_date, language, email. Use case numbers, never names. "
-            "Language and email can be left blank."
-        ),
-        widget=GovFileInput(),
-        validators=[FileRequired(_l("Select a CSV file of finalised plans"))],
-    )
-
-
 @bp.route("/upload", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def upload():
@@ -179,18 +159,6 @@ def _letters(issued: list[invitations.IssuedInvitation]) -> list[dict]:
             )
         letters.append({"invitation": item.invitation, "html": body})
     return letters
-
-
-class MarkSentForm(FlaskForm):
-    ids = HiddenField()
-
-
-class MarkSelectedForm(FlaskForm):
-    invitation = SelectMultipleField(
-        _l("Select the invitations you have sent"),
-        widget=GovCheckboxesInput(),
-        validators=[InputRequired(_l("Select at least one invitation you have sent"))],
-    )
 
 
 def _mark_sent(ids: list[int]) -> None:
@@ -263,7 +231,7 @@ def invitation(invitation_id: int):
     """One invitation's history, and a way to reissue its link and code."""
     found = db.session.get(SurveyInvitation, invitation_id) or abort(404)
     return render_template(
-        "surveys/staff/invitation.html", invitation=found, survey=_surveys().get(found.survey_id), form=FlaskForm()
+        "surveys/staff/invitation.html", invitation=found, survey=_surveys().get(found.survey_id), form=ConfirmForm()
     )
 
 
@@ -272,7 +240,7 @@ def invitation(invitation_id: int):
 def reissue(invitation_id: int):
     """A new link and code (the old ones stop working), shown once as a printable letter."""
     found = db.session.get(SurveyInvitation, invitation_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     if found.status == InvitationStatus.COMPLETED or found.survey_id not in _surveys():
         flash(_("This invitation has already been answered, so it cannot be reissued."), "important")

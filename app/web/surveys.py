@@ -17,21 +17,16 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from .. import clock
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models.surveys import InvitationStatus, SurveyInvitation
 from ..surveys import Survey, invitations, load_surveys, responses
-from ..surveys.forms import HoneypotMixin, OpenSubmitForm, SubmitForm, answers_from, page_form
-from ..surveys.page_feedback import MAX_TEXT, record_page_feedback
+from ..surveys.page_feedback import record_page_feedback
+from .forms.surveys import CodeForm, OpenSubmitForm, PageFeedbackForm, SubmitForm, answers_from, page_form
 
 bp = Blueprint("surveys", __name__)
 
@@ -135,15 +130,6 @@ def _current_invitation(survey: Survey, state: dict | None):
 def invitation_link(token: str):
     """The link in an invitation email or letter."""
     return _open_invitation(invitations.find_by_token(token))
-
-
-class CodeForm(FlaskForm):
-    code = StringField(
-        _l("Enter your survey code"),
-        description=_l("It is in your letter or email and looks like ACDEF-GHJKM."),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter the code from your letter or email"))],
-    )
 
 
 @bp.route("/survey", methods=["GET", "POST"])
@@ -303,33 +289,6 @@ def done(survey_id: str):
 
 
 # "Was this page helpful?" ---------------------------------------------------------------
-
-
-class PageFeedbackForm(HoneypotMixin, FlaskForm):
-    """Yes or no, and what the person was looking for."""
-
-    path = HiddenField()
-    helpful = RadioField(
-        _l("Was this page helpful?"),
-        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
-        widget=GovRadioInput(),
-        validate_choice=False,
-        validators=[
-            InputRequired(_l("Select yes if this page was helpful, or no if it was not")),
-            AnyOf(["yes", "no"], message=_l("Select yes if this page was helpful, or no if it was not")),
-        ],
-    )
-    text = TextAreaField(
-        _l("What were you looking for? (optional)"),
-        description=_l("Do not include personal details, like your name, email address or phone number."),
-        widget=GovCharacterCount(),
-        validators=[
-            Optional(),
-            Length(
-                max=MAX_TEXT, message=_l("Enter what you were looking for in %(max)d characters or fewer", max=MAX_TEXT)
-            ),
-        ],
-    )
 
 
 def _safe_path(path: str | None) -> str | None:

@@ -6,16 +6,11 @@ latest appear on the home page, all of them at /updates and in an Atom feed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy import select
-from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..extensions import db
 from ..models.staff import Role, utcnow
@@ -24,16 +19,10 @@ from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.themes import NEWS_KINDS
 from .auth import current_staff, role_required
+from .forms.kit import ConfirmForm
+from .forms.publishing import PostForm, PublishForm
 from .pagination import govuk_pagination, paginate
-from .publishing import (
-    MARKDOWN_HINT,
-    ConfirmForm,
-    PublishForm,
-    add_publishing_routes,
-    feed_response,
-    markdown_renderer,
-    strip,
-)
+from .publishing import add_publishing_routes, feed_response, markdown_renderer
 from .staff import add_tool
 
 bp = Blueprint("updates", __name__, url_prefix="/updates")
@@ -99,48 +88,6 @@ def feed():
 
 
 # Staff pages ----------------------------------------------------------------------
-class PostForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a title")),
-            Length(max=200, message=_l("Title must be 200 characters or fewer")),
-        ],
-    )
-    kind = RadioField(
-        _l("What kind of update is it?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice(key, label) for key, label in NEWS_KINDS.items()],
-        validators=[InputRequired(message=_l("Select what kind of update it is"))],
-    )
-    summary = StringField(
-        _l("Summary"),
-        widget=GovTextInput(),
-        description=_l("One sentence for the home page and the list of updates."),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a summary")),
-            Length(max=300, message=_l("Summary must be 300 characters or fewer")),
-        ],
-    )
-    body = TextAreaField(
-        _l("Update"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter the update")),
-            Length(max=10000, message=_l("Update must be 10,000 characters or fewer")),
-        ],
-    )
-    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
-
-    def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name).data for name in publishing.POST_FIELDS}
-
-
 def _post_or_404(post_id: int) -> NewsPost:
     return db.session.get(NewsPost, post_id) or abort(404)
 

@@ -8,11 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy import select
-from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import clock
 from ..extensions import db
@@ -23,20 +19,10 @@ from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
 from ..yswd.themes import STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES, THEMES
 from .auth import current_staff, role_required
+from .forms.kit import ConfirmForm, date_items
+from .forms.publishing import EntryForm, PublishForm, UpdateForm
 from .pagination import govuk_pagination, paginate
-from .publishing import (
-    MARKDOWN_HINT,
-    ConfirmForm,
-    PublishForm,
-    UpdateForm,
-    WholeNumberField,
-    add_publishing_routes,
-    date_items,
-    feed_response,
-    markdown_renderer,
-    strip,
-    web_link,
-)
+from .publishing import add_publishing_routes, feed_response, markdown_renderer
 from .staff import add_tool
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
@@ -143,99 +129,6 @@ def report(year: int):
 
 
 # Staff pages ----------------------------------------------------------------------
-def _theme_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _l("Choose a theme"))] + [SelectChoice(key, label) for key, label in THEMES.items()]
-
-
-def _status_choices() -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in STATUSES.items()]
-
-
-class EntryForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        widget=GovTextInput(),
-        description=_l("A short summary for the list and the feed, for example: Clearer information about transport"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a title")),
-            Length(max=200, message=_l("Title must be 200 characters or fewer")),
-        ],
-    )
-    theme = SelectField(
-        _l("Theme"),
-        widget=GovSelect(),
-        choices=_theme_choices(),
-        validators=[InputRequired(message=_l("Select a theme"))],
-    )
-    we_asked = TextAreaField(
-        _l("We asked"),
-        widget=GovTextArea(),
-        description=_l("Which survey, consultation or conversation this came from, and when."),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what we asked")),
-            Length(max=2000, message=_l("We asked must be 2,000 characters or fewer")),
-        ],
-    )
-    we_asked_url = StringField(
-        _l("Link to the survey or consultation (optional)"),
-        widget=GovTextInput(),
-        validators=[
-            Length(max=500, message=_l("Link must be 500 characters or fewer")),
-            web_link(_l("Enter a link that starts with https://")),
-        ],
-    )
-    you_said = TextAreaField(
-        _l("You said"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what families told us")),
-            Length(max=20000, message=_l("You said must be 20,000 characters or fewer")),
-        ],
-    )
-    we_did = TextAreaField(
-        _l("We did"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what we did or will do")),
-            Length(max=20000, message=_l("We did must be 20,000 characters or fewer")),
-        ],
-    )
-    status = RadioField(
-        _l("Status"),
-        widget=GovRadioInput(),
-        choices=_status_choices(),
-        validators=[InputRequired(message=_l("Select a status"))],
-    )
-    progress = WholeNumberField(
-        _l("Progress, as a percentage (optional)"),
-        widget=GovTextInput(),
-        invalid_message=_l("Progress must be a whole number between 0 and 100"),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=100, message=_l("Progress must be a whole number between 0 and 100")),
-        ],
-    )
-    evidence_url = StringField(
-        _l("Link to evidence (optional)"),
-        widget=GovTextInput(),
-        description=_l("For example, the new page, the report or the meeting minutes."),
-        validators=[
-            Length(max=500, message=_l("Link must be 500 characters or fewer")),
-            web_link(_l("Enter a link that starts with https://")),
-        ],
-    )
-    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
-
-    def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name).data for name in publishing.ENTRY_FIELDS}
-
-
 def _entry_or_404(entry_id: int) -> Entry:
     return db.session.get(Entry, entry_id) or abort(404)
 
