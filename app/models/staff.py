@@ -35,7 +35,6 @@ SET_PASSWORD_TOKEN_LIFETIME = dt.timedelta(hours=72)
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
-
 class Role(enum.StrEnum):
     """Staff roles, each including everything the ones before it can do."""
 

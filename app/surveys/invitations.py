@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..feedback.exports import neutralise
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
 
 #: Random bytes in a link token (at least 128 bits).
@@ -343,11 +344,6 @@ def mark_sent(ids: Iterable[int], now: dt.datetime | None = None) -> int:
     return result.rowcount or 0
 
 
-def _cell(value: str) -> str:
-    """Stop a spreadsheet treating a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def mail_merge_csv(issued: Iterable[IssuedInvitation], link_for: Callable[[str], str]) -> str:
     """The mail-merge file: reference, link, code, expiry, language, email."""
     out = io.StringIO()
@@ -357,12 +353,12 @@ def mail_merge_csv(issued: Iterable[IssuedInvitation], link_for: Callable[[str],
         inv = item.invitation
         writer.writerow(
             [
-                _cell(inv.plan_reference),
+                neutralise(inv.plan_reference),
                 link_for(item.token),
                 format_code(item.code),
                 inv.expires_at.date().isoformat(),
                 inv.language,
-                _cell(inv.email or ""),
+                neutralise(inv.email or ""),
             ]
         )
     return out.getvalue()
