@@ -9,7 +9,7 @@ import json
 
 from openpyxl import load_workbook
 
-from app.feedback.exports import table_csv, tables_json, write_xlsx
+from app.feedback.exports import neutralise, table_csv, tables_json, write_xlsx
 from app.feedback.suppression import count, difference, percentage
 from app.feedback.tables import Column, Table
 
@@ -53,7 +53,28 @@ def test_xlsx_cells_are_typed_and_text_is_never_a_formula():
     assert share.value == 0.25 and share.number_format == "0.0%"
     assert change.value == 25.0
     assert month.value == dt.datetime(2026, 3, 1) and month.number_format == "mmm yyyy"
-    assert [c.value for c in next(sheet.iter_rows(min_row=3, max_row=3))][1:4] == ["not shown"] * 3
+    small = next(sheet.iter_rows(min_row=3, max_row=3))[1:4]
+    assert [c.value for c in small] == [None] * 3, "suppressed figures are empty, so a column still adds up"
+    assert all("fewer than 5" in c.comment.text for c in small)
+
+
+def test_xlsx_is_made_for_a_person():
+    buffer = io.BytesIO()
+    write_xlsx([TABLE], buffer, {"Showing": "All surveys"})
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook.sheetnames == ["README", "example"]
+    readme = [row for row in workbook["README"].iter_rows(values_only=True)]
+    assert ("Showing", "All surveys") in readme
+    assert any(row[0] == "example" and row[1] == "Example" for row in readme)
+    sheet = workbook["example"]
+    assert sheet.freeze_panes == "B2"
+    assert all(sheet.column_dimensions[letter].width >= 10 for letter in "ABCDE")
+
+
+def test_only_spreadsheet_formats_neutralise_formulas():
+    document = json.loads("".join(tables_json([TABLE], {})))
+    assert document["tables"][0]["rows"][0]["name"] == '=HYPERLINK("http://example.com")'
+    assert neutralise("-2 weeks late") == "'-2 weeks late" and neutralise(-2) == -2
 
 
 def test_json_keeps_value_text_and_suppression():

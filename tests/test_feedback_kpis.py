@@ -84,29 +84,29 @@ def test_periods():
 
 
 def test_kpi_percentages_per_month_with_unknowns_left_out_of_the_base():
-    data = responses(1, [True, True, True, False, None, True]) + responses(2, [True] * 5)
+    data = responses(1, [True] * 5 + [False] * 5 + [None]) + responses(2, [True] * 5)
     table = kpi_table(data, keys=["listened"])
     january, february = table.rows
-    assert (january.kpis["listened"].positive, january.kpis["listened"].base) == (4, 5)
-    assert january.kpis["listened"].figure.text == "80.0%"
-    assert january.responses.text == "6"
+    assert (january.kpis["listened"].positive, january.kpis["listened"].base) == (5, 10)
+    assert january.kpis["listened"].figure.text == "50.0%"
+    assert january.responses.text == "11"
     assert february.kpis["listened"].figure.text == "100.0%"
-    assert february.kpis["listened"].change.text == "+20.0"
-    assert table.total.kpis["listened"].figure.text == "90.0%"  # 9 of 10
+    assert february.kpis["listened"].change.text == "+50.0"
+    assert table.total.kpis["listened"].figure.text == "66.7%"  # 10 of 15
 
 
 def test_first_period_is_the_baseline_and_gaps_are_kept():
-    data = responses(1, [True, False, False, False, False]) + responses(3, [True] * 5)
+    data = responses(1, [True] * 5 + [False] * 5) + responses(3, [True] * 5)
     table = kpi_table(data, keys=["listened"])
     assert [row.period.key for row in table.rows] == ["2026-01", "2026-02", "2026-03"]
     assert table.baselines["listened"].period.key == "2026-01"
     assert table.rows[0].kpis["listened"].is_baseline
     assert table.rows[1].kpis["listened"].status == "no_data"
-    assert table.rows[2].kpis["listened"].change.text == "+80.0"
+    assert table.rows[2].kpis["listened"].change.text == "+50.0"
 
 
 def test_baseline_is_the_first_period_whose_figure_is_shown():
-    data = responses(1, [True, False]) + responses(2, [True, True, False, False, False]) + responses(3, [True] * 6)
+    data = responses(1, [True, False]) + responses(2, [True] * 5 + [False] * 5) + responses(3, [True] * 7 + [False] * 7)
     table = kpi_table(data, keys=["listened"])
     assert table.rows[0].kpis["listened"].figure.text == "not shown"
     assert table.rows[0].kpis["listened"].status == "suppressed"
@@ -116,21 +116,30 @@ def test_baseline_is_the_first_period_whose_figure_is_shown():
 
 
 def test_baseline_comes_from_before_the_range_shown():
-    data = responses(1, [False] * 5) + responses(3, [True] * 4 + [False]) + responses(4, [True] * 5)
+    data = responses(1, [False] * 5) + responses(3, [True] * 5) + responses(4, [True] * 5)
     table = kpi_table(data, keys=["listened"], start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 30))
     assert [row.period.key for row in table.rows] == ["2026-03", "2026-04"]
     assert table.baselines["listened"].period.key == "2026-01"
-    assert table.rows[0].kpis["listened"].change.text == "+80.0"
-    assert table.total.kpis["listened"].figure.text == "90.0%"  # 9 of 10, January not counted
+    assert table.rows[0].kpis["listened"].change.text == "+100.0"
+    assert table.total.kpis["listened"].figure.text == "100.0%"  # 10 of 10, January not counted
 
 
 def test_kpis_against_targets():
-    data = responses(1, [True] * 4 + [False], satisfied=[True, False, False, False, False])
-    table = kpi_table(data, keys=["listened", "satisfied", "seen_plan"], targets={"listened": 80, "satisfied": 50})
+    data = responses(1, [True] * 10, satisfied=[True] * 5 + [False] * 5)
+    table = kpi_table(data, keys=["listened", "satisfied", "seen_plan"], targets={"listened": 80, "satisfied": 60})
     cells = table.rows[0].kpis
     assert (cells["listened"].status, cells["listened"].target) == ("met", 80)
     assert cells["satisfied"].status == "not_met"
     assert cells["seen_plan"].status == "no_data"
+
+
+def test_a_percentage_hides_when_fewer_than_5_answered_either_way():
+    table = kpi_table(responses(1, [True] * 5 + [False]) + responses(2, [True] * 5 + [False] * 5), keys=["listened"])
+    january, february = table.rows
+    assert january.responses.text == "6"
+    assert january.kpis["listened"].figure.text == "not shown"  # 83.3% of 6 would say one family did not
+    assert february.kpis["listened"].figure.text == "not shown"  # else the total row gives January away
+    assert table.total.kpis["listened"].figure.text == "62.5%"
 
 
 def test_response_rate_is_completed_over_invited_by_invitation_month():
@@ -166,10 +175,10 @@ def test_a_period_not_over_yet_is_partial_and_not_the_headline():
 
 
 def test_quarters_add_up_months():
-    data = responses(1, [True] * 3) + responses(2, [False] * 2) + responses(4, [True] * 5)
+    data = responses(1, [True] * 6) + responses(2, [False] * 5) + responses(4, [True] * 5)
     table = kpi_table(data, keys=["listened"], granularity="quarter")
     assert [row.period.key for row in table.rows] == ["2026-Q1", "2026-Q2"]
-    assert table.rows[0].kpis["listened"].figure.text == "60.0%"
+    assert table.rows[0].kpis["listened"].figure.text == "54.5%"
 
 
 def test_no_data_gives_an_empty_table():

@@ -55,10 +55,8 @@ def add_response(number: int, day: dt.date, answers: dict[str, str], locale: str
 def feedback(app):
     """Responses in January to March 2026, invitations, comments in moderation, a target."""
     with app.app_context():
-        for number in range(6):  # January: 5 of 6 felt listened to
-            add_response(
-                number, dt.date(2026, 1, 5 + number), {"listened": "yes" if number else "no", "satisfied": "4"}
-            )
+        for number in range(6):  # January: 6 of 6 felt listened to
+            add_response(number, dt.date(2026, 1, 5 + number), {"listened": "yes", "satisfied": "4"})
         for number in range(6, 9):  # February: only 3 responses
             add_response(number, dt.date(2026, 2, 3 + number), {"listened": "yes", "satisfied": "2"})
         for number in range(20, 25):  # March: 5, hidden beside February so the total row cannot give it away
@@ -120,12 +118,12 @@ def test_dashboard_shows_kpis_against_targets_with_suppression(feedback, officer
     kpis = {row[0]: row for row in table_texts(page, "kpis")}
     assert kpis["Jan 2026"][1] == "6"  # responses
     assert kpis["Jan 2026"][4] == "60.0%"  # response rate: 6 of 10 invited
-    assert kpis["Jan 2026"][5] == "83.3%"  # felt listened to: 5 of 6
+    assert kpis["Jan 2026"][5] == "100.0%"  # felt listened to: 6 of 6
     assert kpis["Feb 2026"][1] == "not shown"
     assert kpis["Feb 2026"][5] == "not shown"
     targets = {row[0]: row for row in table_texts(page, "targets")}
-    assert targets["Felt listened to"][1:3] == ["Jan 2026", "83.3%"]
-    assert targets["Felt listened to"][6:8] == ["80", "Too few responses to compare"]
+    assert targets["Felt listened to"][1:3] == ["Jan 2026", "100.0%"]
+    assert targets["Felt listened to"][6:8] == ["80.0%", "Too few responses to compare"]
     assert "Target met" not in targets["Satisfied overall"]
     charts = page.select(".council-chart img")
     assert len(charts) == 4 and all(img["src"].startswith("data:image/svg+xml;base64,") for img in charts)
@@ -201,7 +199,7 @@ def test_xlsx_export_has_one_typed_sheet_per_table(feedback, officer, client, ge
     january = [cell for cell in next(kpis.iter_rows(min_row=2, max_row=2))]
     assert january[0].value == "Jan 2026"
     assert january[1].value == 6 and isinstance(january[1].value, int)
-    assert january[5].value == pytest.approx(0.833)
+    assert january[5].value == pytest.approx(1.0)
     assert january[5].number_format == "0.0%"
     february = next(kpis.iter_rows(min_row=3, max_row=3))
     assert february[1].value is None  # suppressed: empty, so the column still adds up
@@ -224,7 +222,7 @@ def test_json_export_has_the_dashboard_figures(feedback, officer, client, get_pa
     for label in ("Positive", "Neutral", "Negative"):
         assert sentiment[label]["comments"]["text"] == screen[label][1]
     listened = tables["kpis"]["rows"][0]["listened"]
-    assert listened == {"value": 83.3, "text": "83.3%", "suppressed": False}
+    assert listened == {"value": 100.0, "text": "100.0%", "suppressed": False}
     assert tables["kpis"]["rows"][1]["listened"] == {"value": None, "text": "not shown", "suppressed": True}
     assert document["about"]["filters"]["period"] == QUARTER
 
@@ -257,7 +255,7 @@ def test_anonymised_responses_export(feedback, officer, client, app):
     assert "R0000000" not in body
     assert {row["month"] for row in rows} == {"2026-01", "2026-02", "2026-03"}
     first = rows[0]
-    assert first["ehcp-finalisation.listened"] == "no"
+    assert first["ehcp-finalisation.listened"] == "yes"
     assert first["ehcp-finalisation.went_well"].startswith("Our caseworker [name] kept us informed")
     assert "07700" not in body
     assert rows[4]["ehcp-finalisation.do_better"] == ""  # still waiting for moderation

@@ -16,7 +16,7 @@ from typing import Literal
 
 from flask_babel import lazy_gettext as _l
 
-from .suppression import Figure, Line, count, difference, percentage, protect
+from .suppression import Figure, Line, count, difference, is_small, percentage, protect
 
 Granularity = Literal["month", "quarter"]
 Status = Literal["met", "not_met", "no_target", "suppressed", "no_data"]
@@ -208,10 +208,16 @@ def _tally_period(responses: Sequence[ResponseRecord], invited: Sequence[Invitat
 def _protected(shown: Sequence[tuple[str, _Tally]], total: _Tally, keys: Sequence[str]) -> frozenset:
     """Which counts of the table to hide: each column of periods adds up to the total row."""
     values: dict = {}
-    columns = ["responses", "invited", "completed", *(f"kpi:{k}" for k in keys)]
+    columns = ["responses", "invited", "completed"]
+    for key in keys:
+        columns += [f"kpi:{key}", f"yes:{key}", f"no:{key}"]
 
     def number(tally: _Tally, column: str) -> int:
-        return tally.kpis[column[4:]][1] if column.startswith("kpi:") else getattr(tally, column)
+        kind, _sep, key = column.partition(":")
+        if not key:
+            return getattr(tally, column)
+        positive, base = tally.kpis[key]
+        return {"kpi": base, "yes": positive, "no": base - positive}[kind]
 
     for column in columns:
         for key, tally in shown:
@@ -219,6 +225,11 @@ def _protected(shown: Sequence[tuple[str, _Tally]], total: _Tally, keys: Sequenc
         values[(column, "total")] = number(total, column)
     lines = [Line(tuple((column, key) for key, _t in shown), (column, "total")) for column in columns]
     return protect(values, lines)
+
+
+def _kpi_hidden(hidden: frozenset, key: str, period_key: str) -> bool:
+    """A KPI's percentage hides with its base, and with either side of it (a percentage gives both away)."""
+    return any((f"{kind}:{key}", period_key) in hidden for kind in ("kpi", "yes", "no"))
 
 
 def kpi_table(
@@ -237,8 +248,9 @@ def kpi_table(
     The baseline of each KPI is the first period, from the start of the data (even before
     `start`), with a figure that can be shown. Response rate is by cohort: of the invitations
     issued in a period, the share answered so far. The periods shown and their total row are
-    protected together (see `suppression.protect`): a KPI's percentage hides with its base, and
-    the response rate with the invitations or completions it comes from. A period that has not
+    protected together (see `suppression.protect`): a KPI's percentage hides with its base or
+    when fewer than 5 answered either way (83% of 6 would say that one family did not), and the
+    response rate with the invitations or completions it comes from. A period that has not
     ended by `today` is marked partial.
     """
     targets = targets or {}
@@ -280,9 +292,8 @@ def kpi_table(
         cells = {}
         for key in keys:
             positive, base = tally.kpis[key]
-            cells[key] = _measure(
-                key, positive, base, targets, baselines, period, shown and hides(f"kpi:{key}", period.key)
-            )
+            hide = _kpi_hidden(hidden, key, period.key) if shown else is_small(positive) or is_small(base - positive)
+            cells[key] = _measure(key, positive, base, targets, baselines, period, hide)
         rate_hidden = shown and (hides("invited", period.key) or hides("completed", period.key))
         rate = _measure(RESPONSE_RATE, tally.completed, tally.invited, targets, baselines, period, rate_hidden)
         if shown:
@@ -307,7 +318,7 @@ def kpi_table(
                 targets.get(key),
                 _baseline_figure(baselines, key),
                 False,
-                hides(f"kpi:{key}", "total"),
+                _kpi_hidden(hidden, key, "total"),
             )
             for key in keys
         }

@@ -123,7 +123,7 @@ def targets_table(table: KpiTable, period_label: PeriodLabel, headline: str | No
                 row_label(table.rows[index], period_label) if index is not None else "",
                 latest.figure if latest else None,
                 latest.change if latest else None,
-                cells[0].target if cells else None,
+                Figure(cells[0].target, 0, percent=True) if cells and cells[0].target is not None else None,
                 _status_text(latest) if latest else str(STATUS_NAMES["no_data"]),
             )
         )
