@@ -177,6 +177,7 @@ def _readme(workbook: Workbook, tables: Sequence[Table], about: Mapping[str, str
             )
         ),
     )
+    line(str(_l("Empty cells")), str(_l("An empty cell without a note is a percentage with no responses to divide.")))
     line(
         str(_l("Percentages")),
         str(_l("Percentages and targets are numbers from 0 to 1 shown as per cent (0.8 is 80%).")),
