@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models.surveys import SurveyResponse
+from app.services import survey_definitions
 from app.surveys import responses
 
 from .test_survey_answering import FEEDBACK_ALL
@@ -52,7 +53,7 @@ def test_today_is_the_uk_day(monkeypatch):
 
 
 def test_a_response_sent_at_half_past_midnight_bst_on_1_april_counts_in_april(app):
-    survey = app.extensions["surveys"]["local-offer-feedback"]
+    survey = survey_definitions(app)["local-offer-feedback"]
     with app.test_request_context():
         key = responses.new_draft_key()
         for page_id, data in FEEDBACK_ALL:

@@ -15,8 +15,7 @@ from sqlalchemy import select
 from ..clock import reporting_day
 from ..extensions import db
 from ..models.yswd import Entry
-from ..yswd.themes import STATUSES
-from ..yswd.themes import THEMES as YSWD_THEMES
+from ..yswd.themes import ENTRY_THEMES, STATUSES
 from .analysis import ThemeRow
 
 #: The feedback themes each "You said, we did" theme answers.
@@ -67,7 +66,7 @@ def linked_entries(start: dt.date | None, end: dt.date | None, themes: Sequence[
         linked.append(
             LinkedEntry(
                 entry,
-                str(YSWD_THEMES.get(entry.theme, entry.theme)),
+                str(ENTRY_THEMES.get(entry.theme, entry.theme)),
                 str(STATUSES.get(entry.status, entry.status)),
                 found,
             )

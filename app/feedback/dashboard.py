@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import _, format_date
 
+from ..languages import KNOWN_LANGUAGES, own_name
 from ..models.feedback import targets as kpi_targets
 from . import records
-from .analysis import CommentRecord, FeedbackSummary, Filters, analyse_cached, summarise
+from .analysis import CommentRecord, FeedbackFilters, FeedbackSummary, analyse_cached, summarise
 from .annual import KpiQuestion
 from .kpis import HEADLINE_KPIS, InvitationRecord, KpiTable, Period, ResponseRecord, kpi_table, period_of
 from .records import QuestionText
@@ -28,20 +29,6 @@ ALL = "all"
 #: The default period: the twelve months to today.
 LAST_12_MONTHS = "12m"
 GRANULARITIES = ("month", "quarter")
-#: Locale names in themselves, for languages the portal is not translated into.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "pl": "Polski",
-    "ro": "Română",
-    "pa": "ਪੰਜਾਬੀ",
-    "ur": "اردو",
-    "pt": "Português",
-    "es": "Español",
-    "ar": "العربية",
-    "bn": "বাংলা",
-    "gu": "ગુજરાતી",
-    "it": "Italiano",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +107,7 @@ class View:
     """Everything a dashboard, chart, export or report shows for one choice of filters."""
 
     choice: Choice
-    filters: Filters
+    filters: FeedbackFilters
     kpis: KpiTable
     summary: FeedbackSummary
     tables: dict[str, Table]
@@ -142,8 +129,8 @@ def load(catalogue: Catalogue) -> Data:
 
 def language_name(code: str, languages: Mapping[str, str]) -> str:
     """A locale's name in itself ("Polski"), from the portal's languages or the common ones; else the code."""
-    names = {**LANGUAGE_NAMES, **languages}
-    return names.get(code) or names.get(code.split("_")[0].split("-")[0]) or code
+    base = code.split("_")[0].split("-")[0]
+    return languages.get(code) or languages.get(base) or (own_name(base) if base in KNOWN_LANGUAGES else code)
 
 
 def period_label(period: Period) -> str:
@@ -196,7 +183,7 @@ def build_view(data: Data, catalogue: Catalogue, choice: Choice, labels: Options
     survey_id = None if choice.survey == ALL else choice.survey
     locale = None if choice.language == ALL else choice.language
     start, end = period_range(choice.period, today)
-    filters = Filters(survey_id=survey_id, start=start, end=end, locale=locale)
+    filters = FeedbackFilters(survey_id=survey_id, start=start, end=end, locale=locale)
     kpis = kpi_table(
         filters.responses(data.responses),
         filters.invitations(data.invitations),

@@ -36,9 +36,9 @@ from ..feedback.coproduction import linked_entries
 from ..feedback.dashboard import ALL, GRANULARITIES, Choice, View, build_view, load, options
 from ..feedback.exports import XLSX_MIMETYPE, raw_csv, raw_json, table_csv, tables_json, write_xlsx
 from ..feedback.suppression import EXPLANATION
-from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES, cell_text
+from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES
 from ..feedback.themes import theme_name
-from ..models import feedback as store
+from ..models import feedback as feedback_data
 from ..models.staff import Role, record_event
 from ..models.surveys import SurveyResponse
 from .auth import current_staff, role_required
@@ -118,7 +118,6 @@ def _page_context(view: View, form: FilterForm) -> dict:
         "form": form,
         "tables": view.tables,
         "summary": view.summary,
-        "cell_text": cell_text,
         "theme_name": theme_name,
         "chart_src": _embedded(view),
         "chart_descriptions": charts.CHART_DESCRIPTIONS,
@@ -207,10 +206,10 @@ def export_responses(fmt: str):
 @role_required(Role.OFFICER)
 def targets():
     """Officers set a target for each KPI; the dashboard and report compare with them."""
-    form = targets_form(store.targets())
+    form = targets_form(feedback_data.targets())
     if form.validate_on_submit():
         values = {key: form[key].data for key in TARGET_KEYS}
-        changed = store.save_targets(values, current_staff().id)
+        changed = feedback_data.save_targets(values, current_staff().id)
         record_event("kpi_targets_updated", user=current_staff(), target_type="kpi_targets", count=changed)
         db.session.commit()
         flash(_("Targets saved."), "success")

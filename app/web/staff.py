@@ -19,7 +19,7 @@ from ..models.moderation import (
     Comment,
     ModerationStatus,
 )
-from ..models.staff import ROLE_HINTS, ROLE_LABELS, AuditEvent, Role, User, normalise_email, record_event, utcnow
+from ..models.staff import AuditEvent, Role, User, normalise_email, record_event, utcnow
 from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm
 from .forms.staff import DecisionForm, NewUserForm, RoleForm
@@ -56,16 +56,6 @@ add_tool(
 )
 add_tool("staff.users", _l("Staff accounts"), _l("Add staff, change roles and deactivate accounts."), Role.ADMIN)
 add_tool("staff.audit", _l("Audit log"), _l("Who signed in, published, exported or moderated, and when."), Role.ADMIN)
-
-
-@bp.app_context_processor
-def _staff_globals() -> dict:
-    return {"ROLE_LABELS": ROLE_LABELS, "role_items": _role_items}
-
-
-def _role_items() -> list[dict]:
-    """Hints for the role radios, in the order of ROLE_LABELS."""
-    return [{"hint": {"text": ROLE_HINTS[key]}} for key in ROLE_LABELS]
 
 
 @bp.route("/")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import _
 
 from ..feedback.dashboard import Catalogue, QuestionInfo
 from ..feedback.records import PAGE_FEEDBACK, PAPER
+from ..services import survey_definitions
 from ..surveys import Survey
 
 
 def surveys() -> dict[str, Survey]:
     """The loaded surveys, by id."""
-    return current_app.extensions["surveys"]
+    return survey_definitions()
 
 
 def catalogue(locale: str = "en") -> Catalogue:

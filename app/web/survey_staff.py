@@ -14,11 +14,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from ..clock import reporting_day
 from ..extensions import db
 from ..models.staff import Role, record_event
-from ..models.surveys import InvitationStatus, PageFeedback, SurveyInvitation, SurveyResponse, utcnow
+from ..models.surveys import (
+    INVITATION_STATUS_LABELS,
+    InvitationStatus,
+    PageFeedback,
+    SurveyInvitation,
+    SurveyResponse,
+    utcnow,
+)
+from ..services import survey_definitions
 from ..surveys import Survey, invitations
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
+from ..transaction import commit_with_retry
 from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm
 from .forms.surveys import MarkSelectedForm, MarkSentForm, UploadForm
@@ -26,21 +36,6 @@ from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
 bp = Blueprint("survey_staff", __name__, url_prefix="/staff/surveys")
-
-STATUS_LABELS = {
-    InvitationStatus.CREATED.value: _l("Not sent yet"),
-    InvitationStatus.SENT.value: _l("Sent"),
-    InvitationStatus.OPENED.value: _l("Opened"),
-    InvitationStatus.COMPLETED.value: _l("Completed"),
-    InvitationStatus.EXPIRED.value: _l("Expired"),
-}
-STATUS_TAGS = {
-    InvitationStatus.CREATED.value: "govuk-tag--grey",
-    InvitationStatus.SENT.value: "govuk-tag--blue",
-    InvitationStatus.OPENED.value: "govuk-tag--yellow",
-    InvitationStatus.COMPLETED.value: "govuk-tag--green",
-    InvitationStatus.EXPIRED.value: "govuk-tag--red",
-}
 
 add_tool(
     "survey_staff.overview",
@@ -51,7 +46,7 @@ add_tool(
 
 
 def _surveys() -> dict[str, Survey]:
-    return current_app.extensions["surveys"]
+    return survey_definitions()
 
 
 def _invitation_surveys() -> list[Survey]:
@@ -67,11 +62,6 @@ def _no_store(response):
 
 def _link(token: str) -> str:
     return url_for("surveys.invitation_link", token=token, _external=True)
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {"INVITATION_STATUS_LABELS": STATUS_LABELS, "INVITATION_STATUS_TAGS": STATUS_TAGS}
 
 
 @bp.route("/")
@@ -105,26 +95,20 @@ def upload():
             form.file.errors.append(_l("The selected file must be a CSV file"))
         else:
             now = utcnow()
-            rows, problems = invitations.parse_csv(text, now.date())
+            rows, problems = invitations.parse_csv(text, reporting_day(now))
             if not rows and problems:
                 form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
                 return render_template("surveys/staff/upload.html", form=form, problems=problems)
             survey_id, me = form.survey.data, current_staff()
-            result = invitations.create_invitations(
-                survey_id,
-                rows,
-                now,
-                current_app.config["SURVEY_INVITATION_DAYS"],
-                before_commit=lambda done: record_event(
-                    "survey_invitations_uploaded",
-                    user=me,
-                    target_type="survey",
-                    target_id=survey_id,
-                    survey=survey_id,
-                    rows=len(rows) + len(problems),
-                    count=len(done.created),
-                ),
-            )
+
+            def invite() -> invitations.UploadResult:
+                result = invitations.create_invitations(
+                    survey_id, rows, now, current_app.config["SURVEY_INVITATION_DAYS"]
+                )
+                record_event(**invitations.upload_event(survey_id, len(rows) + len(problems), result), user=me)
+                return result
+
+            result = commit_with_retry(invite)
             result.problems = problems
             mail_merge = invitations.mail_merge_csv(result.created, _link)
             return _no_store(
@@ -194,7 +178,7 @@ def invitations_list():
         query = query.where(
             SurveyInvitation.status != InvitationStatus.COMPLETED.value, SurveyInvitation.expires_at <= now
         )
-    elif status in STATUS_LABELS:
+    elif status in INVITATION_STATUS_LABELS:
         query = query.where(SurveyInvitation.status == status)
         if status != InvitationStatus.COMPLETED.value:
             query = query.where(SurveyInvitation.expires_at > now)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -24,7 +23,8 @@ from .. import clock
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models.surveys import InvitationStatus, SurveyInvitation
-from ..surveys import Survey, invitations, load_surveys, responses
+from ..services import survey_definitions
+from ..surveys import Survey, invitations, responses
 from ..surveys.page_feedback import record_page_feedback
 from .forms.surveys import CodeForm, OpenSubmitForm, PageFeedbackForm, SubmitForm, answers_from, page_form
 
@@ -32,13 +32,6 @@ bp = Blueprint("surveys", __name__)
 
 #: The public pages that ask "Was this page helpful?".
 FEEDBACK_ENDPOINTS = frozenset({"public.service", "public.guidance", "public.page", "public.category"})
-
-
-@bp.record_once
-def _load_definitions(state) -> None:
-    """Read surveys/ once at start-up; a broken definition stops the portal starting."""
-    app = state.app
-    app.extensions["surveys"] = load_surveys(Path(app.config["SURVEYS_DIR"]))
 
 
 def _rate_limit() -> str:
@@ -50,7 +43,7 @@ def _page_rate_limit() -> str:
 
 
 def surveys() -> dict[str, Survey]:
-    return current_app.extensions["surveys"]
+    return survey_definitions()
 
 
 def _survey_or_404(survey_id: str) -> Survey:
@@ -110,6 +103,7 @@ def _open_invitation(invitation: SurveyInvitation | None):
         return problem
     assert invitation is not None
     invitations.mark_opened(invitation, _today())
+    db.session.commit()
     _begin(surveys()[invitation.survey_id], invitation.id)
     return redirect(url_for("surveys.start", survey_id=invitation.survey_id))
 
@@ -195,6 +189,7 @@ def question(survey_id: str, page_id: str):
             return redirect(url_for(".start", survey_id=survey.id))
         values = answers_from(form, form.questions)
         responses.save_page(state["key"], survey, page.id, values)
+        db.session.commit()
         answers = {**answers, **values}
         seen = {*seen, page.id}
         if changing:
@@ -305,21 +300,19 @@ def _safe_path(path: str | None) -> str | None:
     return parts.path if endpoint in FEEDBACK_ENDPOINTS else None
 
 
-@bp.app_context_processor
-def _page_feedback_component() -> dict:
-    def page_feedback_form() -> PageFeedbackForm:
-        form = PageFeedbackForm(formdata=None)
-        form.path.data = request.path
-        return form
+def page_feedback_form() -> PageFeedbackForm:
+    """The "Was this page helpful?" form for the page being shown (a template global)."""
+    form = PageFeedbackForm(formdata=None)
+    form.path.data = request.path
+    return form
 
-    def page_feedback_thanks() -> bool:
-        """True once, on the page someone has just given feedback on."""
-        if session.get("page_feedback_thanks") == request.path:
-            session.pop("page_feedback_thanks")
-            return True
-        return False
 
-    return {"page_feedback_form": page_feedback_form, "page_feedback_thanks": page_feedback_thanks}
+def page_feedback_thanks() -> bool:
+    """True once, on the page someone has just given feedback on (a template global)."""
+    if session.get("page_feedback_thanks") == request.path:
+        session.pop("page_feedback_thanks")
+        return True
+    return False
 
 
 @bp.route("/page-feedback", methods=["POST"])
@@ -333,6 +326,7 @@ def page_feedback():
     if form.validate_on_submit():
         if not form.is_spam():
             record_page_feedback(path, _locale(), form.helpful.data == "yes", form.text.data, _today())
+            db.session.commit()
         session["page_feedback_thanks"] = path
         return redirect(path + "#page-feedback")
     return render_template("surveys/page_feedback.html", form=form, back=path), 400

@@ -18,11 +18,12 @@ from ..models.yswd import NewsPost
 from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.themes import NEWS_KINDS
-from .auth import current_staff, role_required
+from . import publishing as staff_publishing
+from .auth import role_required
 from .forms.kit import ConfirmForm
 from .forms.publishing import PostForm, PublishForm
 from .pagination import govuk_pagination, paginate
-from .publishing import add_publishing_routes, feed_response, markdown_renderer
+from .publishing import feed_response
 from .staff import add_tool
 
 bp = Blueprint("updates", __name__, url_prefix="/updates")
@@ -36,11 +37,6 @@ add_tool(
     _l("Short news for families: events, service changes and open consultations."),
     Role.SENDIASS,
 )
-
-
-@bp.app_context_processor
-def _updates_globals() -> dict:
-    return {"NEWS_KINDS": NEWS_KINDS}
 
 
 def _live_post(post_id: int) -> NewsPost:
@@ -111,8 +107,7 @@ def posts():
 def new_post():
     form = PostForm()
     if form.validate_on_submit():
-        created = publishing.save_post(None, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        created = staff_publishing.save(None, form)
         flash(_("Draft saved. Publish it when it is ready."), "success")
         return redirect(url_for("updates_staff.edit_post", post_id=created.id))
     return render_template(
@@ -133,8 +128,7 @@ def edit_post(post_id: int):
     form = PostForm(obj=item) if request.method == "GET" else PostForm()
     publish_form = PublishForm(formdata=None)
     if form.validate_on_submit():
-        publishing.save_post(item, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        staff_publishing.save(item, form)
         flash(_("Changes saved."), "success")
         return redirect(url_for("updates_staff.edit_post", post_id=item.id))
     return _post_page(item, form, publish_form)
@@ -153,10 +147,31 @@ def _post_page(item: NewsPost, form: FlaskForm, publish_form: PublishForm):
     )
 
 
-add_publishing_routes(
-    staff_bp,
-    noun="post",
-    load=_post_or_404,
-    invalid_publish=lambda item, form: _post_page(item, PostForm(obj=item, formdata=None), form),
-    show="updates_staff.edit_post",
-)
+@staff_bp.post("/<int:post_id>/publish")
+@role_required(Role.SENDIASS)
+def publish_post(post_id: int):
+    """Publish now or schedule."""
+    item = _post_or_404(post_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _post_page(item, PostForm(obj=item, formdata=None), form)
+    staff_publishing.publish(item, form)
+    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+
+
+@staff_bp.post("/<int:post_id>/archive")
+@role_required(Role.SENDIASS)
+def archive_post(post_id: int):
+    """Take the update off the public pages and feed."""
+    item = _post_or_404(post_id)
+    staff_publishing.archive(item)
+    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+
+
+@staff_bp.post("/<int:post_id>/draft")
+@role_required(Role.SENDIASS)
+def draft_post(post_id: int):
+    """Move the update back to draft."""
+    item = _post_or_404(post_id)
+    staff_publishing.back_to_draft(item)
+    return redirect(url_for("updates_staff.edit_post", post_id=item.id))

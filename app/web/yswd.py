@@ -17,15 +17,17 @@ from ..feedback.suppression import EXPLANATION, SUPPRESSED_TEXT
 from ..i18n import current_language
 from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
+from ..services import markdown_renderer
 from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
-from ..yswd.themes import STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES, THEMES
+from ..yswd.themes import ENTRY_THEMES, STAGES, STATUSES
+from . import publishing as staff_publishing
 from .auth import current_staff, role_required
-from .forms.kit import ConfirmForm, date_items
+from .forms.kit import ConfirmForm
 from .forms.publishing import EntryForm, PublishForm, UpdateForm
 from .pagination import govuk_pagination, paginate
-from .publishing import add_publishing_routes, feed_response, markdown_renderer
+from .publishing import feed_response
 from .staff import add_tool
 from .survey_catalogue import catalogue
 
@@ -42,18 +44,6 @@ add_tool(
 )
 
 
-@bp.app_context_processor
-def _yswd_globals() -> dict:
-    return {
-        "THEMES": THEMES,
-        "STATUSES": STATUSES,
-        "STATUS_TAG_CLASSES": STATUS_TAG_CLASSES,
-        "STAGES": STAGES,
-        "STAGE_TAG_CLASSES": STAGE_TAG_CLASSES,
-        "date_items": date_items,
-    }
-
-
 # Public pages ---------------------------------------------------------------------
 def _filters() -> dict[str, Any]:
     """The list's filters from the query string; unknown values are ignored."""
@@ -61,7 +51,7 @@ def _filters() -> dict[str, Any]:
     status = request.args.get("status", "")
     year = request.args.get("year", "")
     return {
-        "theme": theme if theme in THEMES else "",
+        "theme": theme if theme in ENTRY_THEMES else "",
         "status": status if status in STATUSES else "",
         "year": int(year) if year.isdigit() and 2000 <= int(year) <= 2999 else None,
     }
@@ -105,7 +95,7 @@ def feed():
             content_html=render_template("yswd/_feed_content.html", entry=e),
             published=e.publish_at,
             updated=max(e.updated_at, e.publish_at),
-            category=str(THEMES[e.theme]),
+            category=str(ENTRY_THEMES[e.theme]),
         )
         for e in entries
     ]
@@ -147,14 +137,8 @@ def entries():
     stage = request.args.get("stage", "")
     query = select(Entry).order_by(Entry.updated_at.desc(), Entry.id.desc())
     now = utcnow()
-    if stage == "draft":
-        query = query.where(Entry.state == "draft")
-    elif stage == "archived":
-        query = query.where(Entry.state == "archived")
-    elif stage == "scheduled":
-        query = query.where(Entry.state == "published", Entry.publish_at > now)
-    elif stage == "published":
-        query = query.where(Entry.live(now))
+    if stage in STAGES:
+        query = query.where(Entry.in_stage(stage, now))
     else:
         stage = ""
     page = paginate(query, per_page=25)
@@ -173,8 +157,7 @@ def entries():
 def new_entry():
     form = EntryForm()
     if form.validate_on_submit():
-        created = publishing.save_entry(None, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        created = staff_publishing.save(None, form)
         flash(_("Draft saved. Publish it when it is ready."), "success")
         return redirect(url_for("yswd_staff.entry", entry_id=created.id))
     return render_template("yswd/staff_entry_form.html", form=form, entry=None)
@@ -186,8 +169,7 @@ def edit_entry(entry_id: int):
     item = _entry_or_404(entry_id)
     form = EntryForm(obj=item)
     if form.validate_on_submit():
-        publishing.save_entry(item, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        staff_publishing.save(item, form)
         flash(_("Changes saved."), "success")
         return redirect(url_for("yswd_staff.entry", entry_id=item.id))
     return render_template("yswd/staff_entry_form.html", form=form, entry=item)
@@ -215,13 +197,34 @@ def staff_entry(entry_id: int):
     return _staff_entry_page(_entry_or_404(entry_id))
 
 
-add_publishing_routes(
-    staff_bp,
-    noun="entry",
-    load=_entry_or_404,
-    invalid_publish=lambda item, form: _staff_entry_page(item, publish_form=form),
-    show="yswd_staff.entry",
-)
+@staff_bp.post("/<int:entry_id>/publish")
+@role_required(Role.SENDIASS)
+def publish_entry(entry_id: int):
+    """Publish now or schedule."""
+    item = _entry_or_404(entry_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _staff_entry_page(item, publish_form=form)
+    staff_publishing.publish(item, form)
+    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
+
+
+@staff_bp.post("/<int:entry_id>/archive")
+@role_required(Role.SENDIASS)
+def archive_entry(entry_id: int):
+    """Take the entry off the public pages and feed."""
+    item = _entry_or_404(entry_id)
+    staff_publishing.archive(item)
+    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
+
+
+@staff_bp.post("/<int:entry_id>/draft")
+@role_required(Role.SENDIASS)
+def draft_entry(entry_id: int):
+    """Move the entry back to draft."""
+    item = _entry_or_404(entry_id)
+    staff_publishing.back_to_draft(item)
+    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
 
 
 @staff_bp.route("/<int:entry_id>/updates", methods=["POST"])
@@ -232,6 +235,7 @@ def add_update(entry_id: int):
     if not form.validate_on_submit():
         return _staff_entry_page(item, update_form=form)
     publishing.add_update(item, form.happened_on.data, form.text.data, current_staff(), markdown_renderer())
+    staff_publishing.audit(item, "update_added")
     db.session.commit()
     flash(_("Update added."), "success")
     return redirect(url_for("yswd_staff.entry", entry_id=item.id))

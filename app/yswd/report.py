@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ..feedback.suppression import protect_group
 from ..models.yswd import Entry
-from .themes import THEMES
+from .themes import ENTRY_THEMES
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class ThemeSection:
 
     @property
     def label(self) -> str:
-        return str(THEMES[self.theme])
+        return str(ENTRY_THEMES[self.theme])
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def build_report(year: int, entries: Sequence[Entry], figures: Iterable[Mapping]
     grouped: dict[str, list[Entry]] = {}
     for entry in entries:
         grouped.setdefault(entry.theme, []).append(entry)
-    sections = tuple(ThemeSection(theme, tuple(grouped[theme])) for theme in THEMES if theme in grouped)
+    sections = tuple(ThemeSection(theme, tuple(grouped[theme])) for theme in ENTRY_THEMES if theme in grouped)
     return AnnualReport(year=year, sections=sections, figures=tuple(figure_rows(figures)))
 
 

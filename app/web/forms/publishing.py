@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ... import clock
 from ...models.staff import utcnow
-from ...yswd.publishing import ENTRY_FIELDS, POST_FIELDS
-from ...yswd.themes import NEWS_KINDS, STATUSES, THEMES
+from ...models.yswd import Entry, NewsPost
+from ...yswd.themes import ENTRY_THEMES, NEWS_KINDS, STATUSES
 from .kit import MARKDOWN_HINT, GovDateField, WholeNumberField, strip, web_link
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -108,7 +108,7 @@ class UpdateForm(FlaskForm):
 
 
 def _theme_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _l("Choose a theme"))] + [SelectChoice(key, label) for key, label in THEMES.items()]
+    return [SelectChoice("", _l("Choose a theme"))] + [SelectChoice(key, label) for key, label in ENTRY_THEMES.items()]
 
 
 def _status_choices() -> list[SelectChoice]:
@@ -199,7 +199,7 @@ class EntryForm(FlaskForm):
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name).data for name in ENTRY_FIELDS}
+        return {name: getattr(self, name).data for name in Entry.FIELDS}
 
 
 class PostForm(FlaskForm):
@@ -243,4 +243,4 @@ class PostForm(FlaskForm):
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name).data for name in POST_FIELDS}
+        return {name: getattr(self, name).data for name in NewsPost.FIELDS}
