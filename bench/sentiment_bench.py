@@ -103,7 +103,8 @@ def speed(count: int) -> None:
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"Speed: {count:,} NHS comments scored in {elapsed:.1f} s ({count / elapsed:,.0f} a second); peak memory {peak:.0f} MB"
+        f"Speed: {count:,} NHS comments scored in {elapsed:.1f} s ({count / elapsed:,.0f} a second); "
+        f"peak memory {peak:.0f} MB"
     )
     print("  (the whole analysis, themes and summary included: bench/feedback_bench.py)")
 

@@ -196,7 +196,7 @@ def main() -> None:
     }
     spec = {
         "about": (
-            "Multinomial logistic regression (scikit-learn, L2, C=%s, balanced classes) over word and word-pair "
+            "Multinomial logistic regression (scikit-learn, L2, C=%s, balanced classes) over word and word-pair "  # noqa: UP031
             "presence and the lexicon analyser's polarity, subjectivity, label and mixed flag. Trained by "
             "bench/sentiment_train.py on %d NHS patient feedback comments labelled by people (The Strategy Unit, "
             "pxtextmining phase 1 data, MIT licence, Copyright the Strategy Unit / Nottinghamshire Healthcare NHS "

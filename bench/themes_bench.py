@@ -62,7 +62,8 @@ def main() -> None:
         print(f"{theme:<26}{hit + missed:>9}{precision:>11.2f}{recall:>8.2f}{f1:>7.2f}")
     hit, extra, missed = totals
     precision, recall = hit / (hit + extra), hit / (hit + missed)
-    print(f"{'all (micro)':<26}{hit + missed:>9}{precision:>11.2f}{recall:>8.2f}{2 * precision * recall / (precision + recall):>7.2f}")
+    f1 = 2 * precision * recall / (precision + recall)
+    print(f"{'all (micro)':<26}{hit + missed:>9}{precision:>11.2f}{recall:>8.2f}{f1:>7.2f}")
     exact = sum(set(tagger.tag(text)) == truth for text, truth in rows)
     print(f"Comments with exactly the right themes: {exact} of {len(rows)} ({exact / len(rows):.0%})")
     if args.misses:

@@ -169,7 +169,12 @@ def test_the_model_explains_its_label():
     text = "Ours took 31 weeks."
     reading, _ = SentimentAnalyser(trained=False).lexicon_clauses(text)
     found = features(
-        text, polarity=reading.polarity, subjectivity=reading.subjectivity, label=reading.label, mixed=False, kind="general"
+        text,
+        polarity=reading.polarity,
+        subjectivity=reading.subjectivity,
+        label=reading.label,
+        mixed=False,
+        kind="general",
     )
     prediction = model().predict(found)
     assert prediction.label == "negative"

@@ -4,8 +4,8 @@ A multinomial logistic regression: each comment is described by the words and wo
 contains and by what the lexicon analyser (sentiment.py) made of it (its polarity, subjectivity,
 label and whether the clauses pulled both ways). Every feature carries one weight per label;
 a comment's score for a label is the sum of the weights of its features, and the label with the
-highest score wins, the label the lexicon chose getting a fixed extra vote. `explain()` lists the features that decided a comment, so an officer can see
-why ("'took' + 'weeks' pushed towards negative").
+highest score wins, the label the lexicon chose getting a fixed extra vote. `explain()` lists
+the features that decided a comment, so an officer can see why ("'took' + 'weeks' pushed towards negative").
 
 The weights (data/sentiment_model.json) are made by `bench/sentiment_train.py` from 8,266
 NHS patient feedback comments labelled by people (The Strategy Unit, pxtextmining, MIT
@@ -15,6 +15,7 @@ plain Python over a dictionary: no training library is needed at run time.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ def features(
     """The features of one comment: words ("w:"), word pairs ("b:") and the lexicon's reading ("lex:")."""
     words = tokens(plain(text))
     found: dict[str, float] = {f"w:{w}": 1.0 for w in words}
-    for first, second in zip(words, words[1:], strict=False):
+    for first, second in itertools.pairwise(words):
         found[f"b:{first}_{second}"] = 1.0
     found["lex:polarity"] = polarity
     found["lex:subjectivity"] = subjectivity

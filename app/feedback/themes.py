@@ -108,7 +108,6 @@ class ThemeTagger:
                         found.add(term.theme)
         return sorted(found, key=self._order.__getitem__)
 
-
     def _names_person(self, words: list[tuple[str, str, str]]) -> bool:
         """Whether the words name a person (a member of staff, "she", "everyone")."""
         return any(
