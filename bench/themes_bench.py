@@ -22,11 +22,12 @@ sys.path.insert(0, str(ROOT))
 from app.feedback.themes import FEEDBACK_THEMES, ThemeTagger  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "themes_gold.csv"
+HOLDOUT = ROOT / "tests" / "data" / "themes_holdout.csv"
 
 
-def load() -> list[tuple[str, set[str]]]:
+def load(path: Path = GOLD) -> list[tuple[str, set[str]]]:
     """The labelled comments and their themes."""
-    with GOLD.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8", newline="") as handle:
         return [(row["text"], {t for t in row["themes"].split(";") if t}) for row in csv.DictReader(handle)]
 
 
@@ -47,11 +48,13 @@ def figures(rows: list[tuple[str, set[str]]], tagger: ThemeTagger) -> dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--holdout", action="store_true", help="the check set written after the word lists were tuned")
     args = parser.parse_args()
-    rows = load()
+    path = HOLDOUT if args.holdout else GOLD
+    rows = load(path)
     tagger = ThemeTagger()
     table = figures(rows, tagger)
-    print(f"{len(rows)} labelled comments ({GOLD.relative_to(ROOT)})")
+    print(f"{len(rows)} labelled comments ({path.relative_to(ROOT)})")
     print(f"{'theme':<26}{'labelled':>9}{'precision':>11}{'recall':>8}{'F1':>7}")
     totals = [0, 0, 0]
     for theme, (hit, extra, missed) in table.items():
