@@ -393,6 +393,7 @@ def test_officer_corrects_a_comment_and_every_output_counts_it(feedback, officer
     page = get_page(path)
     reading = page.soup.select(".govuk-summary-list")[-1].get_text(" ", strip=True)
     assert "Positive" in reading and "Communication" in reading
+    assert "Words that weighed most" in reading and "quickly" in reading
     assert table_texts(dashboard(get_page), "sentiment")[-1][-1] == "0"
 
     response = post_form(

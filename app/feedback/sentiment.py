@@ -242,6 +242,28 @@ class SentimentAnalyser:
             return sentiment, scores
         return replace(sentiment, label=label), scores
 
+    def deciding_words(self, text: str, *, kind: QuestionKind = "general", count: int = 5) -> list[str]:
+        """The words and word pairs that pushed the model hardest towards the label it gave `text`.
+
+        Empty when the lexicon decided alone (no model, or an answer meaning "nothing").
+        """
+        sentiment, scores = self.score_clauses(text, kind=kind)
+        trained = self.model
+        if trained is None or not scores or sentiment.content or self._rules_decide(text, kind):
+            return []
+        reading, _ = self.lexicon_clauses(text, kind=kind)
+        found = model_features(
+            text,
+            polarity=reading.polarity,
+            subjectivity=reading.subjectivity,
+            label=reading.label,
+            mixed=reading.mixed,
+            kind=kind,
+        )
+        pushes = trained.explain(found, sentiment.label, count=len(found))
+        words = [name[2:].replace("_", " ") for name, push in pushes if push > 0 and name[:2] in ("w:", "b:")]
+        return words[:count]
+
     @staticmethod
     def _rules_decide(text: str, kind: QuestionKind) -> bool:
         """A "nothing" answer the rules decide: "nothing went well", or a bare "nothing" to an unknown question."""

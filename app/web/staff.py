@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..feedback.analysis import AnalysedComment, analyse
 from ..feedback.records import comment_record, survey_of
+from ..feedback.sentiment import analyser, question_kind
 from ..feedback.tables import SENTIMENT_NAMES
 from ..feedback.themes import theme_keys, theme_name
 from ..models.moderation import (
@@ -276,6 +277,11 @@ def _moderate_page(comment: Comment, form: DecisionForm, correction: CorrectionF
         comment=comment,
         reading_sentiment=SENTIMENT_NAMES[reading.sentiment.label],
         reading_themes=[theme_name(key) for key in reading.themes],
+        deciding_words=[]
+        if comment.corrected_sentiment
+        else analyser().deciding_words(
+            comment.text, kind=question_kind(reading.comment.question, reading.comment.kind)
+        ),
         STATUS_LABELS=MODERATION_STATUS_LABELS,
         SOURCE_LABELS=COMMENT_SOURCE_LABELS,
         decision_items=[{"hint": {"text": DECISION_HINTS[key]}} for key in DECISION_LABELS],
