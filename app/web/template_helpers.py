@@ -16,7 +16,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
-from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
+from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
 from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..feedback.suppression import Figure
 from ..i18n import current_language, html_lang, language_links
@@ -102,6 +102,7 @@ def role_items() -> list[dict]:
 
 def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
+    from .council import contact, council
     from .security import csp_nonce
     from .surveys import page_feedback_form, page_feedback_thanks
 
@@ -117,6 +118,7 @@ def register_template_helpers(app: Flask) -> None:
         language_links=language_links,
         languages=app.config["LANGUAGES"],
         csp_nonce=csp_nonce,
+        contact=contact,
         # formatting
         percent=percent,
         number=number,
@@ -127,7 +129,6 @@ def register_template_helpers(app: Flask) -> None:
         CATEGORY_DESCRIPTIONS=CATEGORY_DESCRIPTIONS,
         NEED_AREAS=NEED_AREAS,
         ACCESS_ROUTES=ACCESS_ROUTES,
-        AREAS=AREAS,
         AUDIENCES=AUDIENCES,
         SECTIONS=SECTIONS,
         ROLE_LABELS=ROLE_LABELS,
@@ -148,4 +149,9 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def _request_values() -> dict:
         language = current_language()
-        return {"current_locale": language, "html_lang": html_lang(), "text_direction": text_direction(language)}
+        return {
+            "current_locale": language,
+            "html_lang": html_lang(),
+            "text_direction": text_direction(language),
+            "council": council(),
+        }
