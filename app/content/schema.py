@@ -122,6 +122,7 @@ class ServiceMeta(_Strict):
     opening_times: str | None = None
     accessibility: str | None = None
     languages: tuple[str, ...] = ()
+    schedule2: tuple[str, ...] = ()
     last_reviewed: dt.date
     review_due: dt.date
 
@@ -170,6 +171,7 @@ class GuidanceMeta(_Strict):
     order: int = Field(ge=1)
     related: tuple[str, ...] = ()
     timeline: tuple[TimelineStep, ...] = ()
+    schedule2: tuple[str, ...] = ()
     last_reviewed: dt.date | None = None
     review_due: dt.date | None = None
 
@@ -187,6 +189,7 @@ class GuidanceMeta(_Strict):
 class PageMeta(_Strict):
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=300)
+    schedule2: tuple[str, ...] = ()
 
 
 class GlossaryEntry(_Strict):
