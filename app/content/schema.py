@@ -122,7 +122,6 @@ class ServiceMeta(_Strict):
     opening_times: str | None = None
     accessibility: str | None = None
     languages: tuple[str, ...] = ()
-    schedule2: tuple[str, ...] = ()
     last_reviewed: dt.date
     review_due: dt.date
 
@@ -171,7 +170,6 @@ class GuidanceMeta(_Strict):
     order: int = Field(ge=1)
     related: tuple[str, ...] = ()
     timeline: tuple[TimelineStep, ...] = ()
-    schedule2: tuple[str, ...] = ()
     last_reviewed: dt.date | None = None
     review_due: dt.date | None = None
 
@@ -189,7 +187,6 @@ class GuidanceMeta(_Strict):
 class PageMeta(_Strict):
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=300)
-    schedule2: tuple[str, ...] = ()
 
 
 class GlossaryEntry(_Strict):
