@@ -8,6 +8,8 @@ from typing import Literal
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .schedule2 import SCHEDULE2
+
 #: Service categories, following the areas of Schedule 2 to the SEND Regulations 2014.
 CATEGORIES = {
     "early-years": _l("Early years and childcare"),
@@ -89,6 +91,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class _CoversSchedule2(_Strict):
+    """Front matter that can say which Schedule 2 items the page covers."""
+
+    schedule2: tuple[str, ...] = ()
+
+    @field_validator("schedule2")
+    @classmethod
+    def _schedule2(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_one_of(v, SCHEDULE2, "Schedule 2 item") for v in value))
+
+
 class Cost(_Strict):
     type: Literal["free", "paid"]
     detail: str | None = None
@@ -106,7 +119,7 @@ class Contact(_Strict):
         return self
 
 
-class ServiceMeta(_Strict):
+class ServiceMeta(_CoversSchedule2):
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=300)
     category: str
@@ -162,7 +175,7 @@ class TimelineStep(_Strict):
     text: str = Field(min_length=1)
 
 
-class GuidanceMeta(_Strict):
+class GuidanceMeta(_CoversSchedule2):
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=300)
     audience: tuple[str, ...] = Field(min_length=1)
@@ -184,7 +197,7 @@ class GuidanceMeta(_Strict):
         return _one_of(value, SECTIONS, "section")
 
 
-class PageMeta(_Strict):
+class PageMeta(_CoversSchedule2):
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=300)
 
