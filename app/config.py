@@ -45,8 +45,6 @@ class Config:
 
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Kelderbridge SEND Local Offer")
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Kelderbridge Borough Council")
-    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "localoffer@kelderbridge.example")
-    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "0113 496 0100")
 
     LANGUAGES = LANGUAGES
     BABEL_DEFAULT_LOCALE = "en"
