@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
 from . import readability
+from .consistency import check_facts
 from .contact_check import check_contacts
 from .loader import GLOSSARY_FILE, Problem, read_content
 from .schedule2 import SCHEDULE2, coverage
@@ -132,6 +134,11 @@ def check_store(store: ContentStore, content_dir: Path, today: dt.date, site_pat
         if row.missing
     ]
     problems += _readability_problems(store, root)
+    problems += check_facts(
+        [*store.documents()],
+        store.placeholders.fact,
+        lambda doc: str(doc.path.relative_to(root)),
+    )
     return problems
 
 
@@ -352,7 +359,14 @@ def report(store: ContentStore) -> list[str]:
     width = max(map(len, SCHEDULE2))
     for row in coverage(store):
         covered = ", ".join(doc.url for doc in row.documents) or "MISSING"
-        lines.append(f"  {row.key:<{width}}  {covered}")
+        indent = " " * (width + 4)
+        lines += textwrap.wrap(
+            f"{row.key:<{width}}  {covered}",
+            width=max(100, width + 40),
+            initial_indent="  ",
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
     lines += [
         "",
         f"Reading grades (Flesch-Kincaid; target {readability.MAX_GRADE:g} or lower, "
