@@ -251,6 +251,7 @@ def test_agreeing_literals_and_placeholders_pass(tmp_path):
         "Young people aged 16 to 25 can take part in their own right.",
         "The plan can carry on until you are 25.",
         "Professionals usually have 6 weeks to send advice.",
+        "Personal Independence Payment is money for people aged 16 or over.",
     ],
 )
 def test_wordings_that_misstate_the_law_are_errors(tmp_path, wording):
@@ -277,3 +278,13 @@ def test_a_school_without_the_send_section_is_warned_about(tmp_path):
 def test_a_team_that_visits_schools_is_not_a_setting(tmp_path):
     team = GOOD_SERVICE.replace("category: health", "category: schools").replace("Test service", "Visiting team")
     assert not any("How we support" in p for p in found(tree(tmp_path, service=team)))
+
+
+def test_the_glossary_is_checked_for_misstated_facts_too(tmp_path):
+    root = tree(tmp_path)
+    (root / "glossary.yaml").write_text(
+        "- term: Education, health and care plan\n  abbreviation: EHCP\n  definition: >-\n"
+        "    A plan. A parent or a young person aged 16 to 25 can ask for one.\n",
+        encoding="utf-8",
+    )
+    assert any(p.startswith("content/glossary.yaml:4: error: in law a young person") for p in found(root))

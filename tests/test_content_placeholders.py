@@ -146,6 +146,10 @@ def test_an_unknown_placeholder_stops_the_portal_starting(tmp_path):
         ("sendiass:\n  name: S\n  hours: no\n", "content/contacts.yaml:3: sendiass.hours must be text (put it in"),
         ("sendiass:\n  name: {pl: S}\n", "content/contacts.yaml:2: sendiass.name a value given per language must"),
         ("Send IASS:\n  name: S\n", "content/contacts.yaml:1: organisation key 'Send IASS' must be lowercase"),
+        (
+            "sendiass:\n  name: S\n  phone: {en: 0113 496 0002, pl: 0113 496 0009}\n",
+            "content/contacts.yaml:3: sendiass.phone is the same in every language: give one value",
+        ),
     ],
 )
 def test_contacts_file_problems_are_reported_with_their_line(tmp_path, contacts, expected):

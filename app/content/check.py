@@ -11,6 +11,7 @@ from pathlib import Path
 from . import readability
 from .consistency import check_facts
 from .contact_check import check_contacts
+from .council import COUNCIL_FILE
 from .loader import GLOSSARY_FILE, Problem, read_content
 from .schedule2 import SCHEDULE2, coverage
 from .schema import CATEGORIES
@@ -134,11 +135,10 @@ def check_store(store: ContentStore, content_dir: Path, today: dt.date, site_pat
         if row.missing
     ]
     problems += _readability_problems(store, root)
-    problems += check_facts(
-        [*store.documents()],
-        store.placeholders.fact,
-        lambda doc: str(doc.path.relative_to(root)),
-    )
+    sources = [(str(doc.path.relative_to(root)), doc.path.read_text(encoding="utf-8")) for doc in store.documents()]
+    glossary = content_dir / GLOSSARY_FILE
+    sources.append((str(glossary.relative_to(root)), glossary.read_text(encoding="utf-8")))
+    problems += check_facts(sources, store.placeholders.fact)
     return problems
 
 
@@ -173,6 +173,10 @@ def _check_links_and_words(
                 if word not in defined and word not in EVERYDAY_ABBREVIATIONS and not _in_url(line_text, word):
                     problems.append(Problem(rel, number, f"{word!r} looks like jargon but is not in {GLOSSARY_FILE}"))
     problems += check_contacts([*store.documents(), *translated], store.placeholders, root)
+    for name, path in store.council.pages.items():
+        problem = _link_problem(path, known, anchors, store)
+        if problem:
+            problems.append(Problem(f"{content_dir.name}/{COUNCIL_FILE}", 1, f"pages.{name}: {problem}"))
     return problems
 
 

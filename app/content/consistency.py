@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .loader import Problem
-from .store import Document
 
 NUMBER_WORDS = {
     "one": "1",
@@ -98,6 +97,11 @@ WRONG_WORDINGS = (
         "a plan can last until the end of the academic year in which the young person turns 25",
     ),
     WrongWording(
+        "pip-ages",
+        re.compile(r"(?:\bPIP\b|Personal Independence Payment)[^.]{0,120}?\b16 or over\b", re.IGNORECASE),
+        "Personal Independence Payment is for people from 16 up to State Pension age",
+    ),
+    WrongWording(
         "advice-weeks",
         re.compile(
             r"\b(?:usually have|aim to send (?:it|advice|their advice) within) \**(?:6|six) weeks", re.IGNORECASE
@@ -111,14 +115,13 @@ def _number(value: str) -> str:
     return NUMBER_WORDS.get(value.lower(), value)
 
 
-def check_facts(
-    documents: Iterable[Document], fact: Callable[[str], str | None], root_rel: Callable[[Document], str]
-) -> list[Problem]:
-    """Every literal in English content that disagrees with a named fact, or misstates one."""
+def check_facts(sources: Iterable[tuple[str, str]], fact: Callable[[str], str | None]) -> list[Problem]:
+    """Every literal in English content that disagrees with a named fact, or misstates one.
+
+    `sources` are (path to report, file text) pairs: the English pages and the glossary.
+    """
     problems: dict[tuple[str, int, str], Problem] = {}
-    for doc in documents:
-        text = doc.path.read_text(encoding="utf-8")
-        rel = root_rel(doc)
+    for rel, text in sources:
         for rule in FACT_RULES:
             expected = fact(rule.fact)
             if expected is None:

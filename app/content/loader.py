@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from .council import Council, load_council
 from .placeholders import Placeholders, load_placeholders
 from .problems import ContentError, Problem
 from .render import Renderer, slugify
@@ -76,8 +77,10 @@ def _read_document(
     renderer: Renderer,
     placeholders: Placeholders | None = None,
     locale: str = "en",
+    council: Council | None = None,
 ) -> tuple[Document | None, list[Problem]]:
     placeholders = placeholders or Placeholders()
+    council = council or Council()
     rel = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
     slug = path.stem
     if not SLUG_RE.match(slug):
@@ -112,7 +115,7 @@ def _read_document(
     data = placeholders.fill_data(data, locale)
     body = placeholders.fill(body, locale)
     try:
-        meta = META_MODELS[kind].model_validate(data)
+        meta = META_MODELS[kind].model_validate(data, context={"areas": tuple(council.areas)})
     except ValidationError as exc:
         return None, _validation_problems(rel, exc, key_lines)
     if not body.strip():
@@ -195,6 +198,8 @@ def abbreviation_map(terms: list[GlossaryTerm]) -> dict[str, tuple[str, str]]:
 def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]:
     """Load everything under `content_dir`; the store is None when any file has an error."""
     placeholders, problems = load_placeholders(content_dir)
+    council, council_problems = load_council(content_dir)
+    problems += council_problems
     glossary, glossary_problems = load_glossary(content_dir / GLOSSARY_FILE, content_dir, placeholders)
     problems += glossary_problems
     renderer = Renderer(abbreviation_map(glossary))
@@ -205,11 +210,11 @@ def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]
             problems.append(Problem(f"{content_dir.name}/{kind}", 1, "folder is missing"))
             continue
         for path in sorted(folder.glob("*.md")):
-            doc, found = _read_document(kind, path, content_dir, renderer, placeholders)
+            doc, found = _read_document(kind, path, content_dir, renderer, placeholders, "en", council)
             problems += found
             if doc:
                 documents[kind][doc.slug] = doc
-    translations, translation_problems = _read_translations(content_dir, renderer, documents, placeholders)
+    translations, translation_problems = _read_translations(content_dir, renderer, documents, placeholders, council)
     problems += translation_problems
     if problems:
         return None, sorted(problems)
@@ -221,6 +226,7 @@ def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]
         content_fingerprint(content_dir),
         translations,
         placeholders,
+        council,
     )
     return store, []
 
@@ -230,6 +236,7 @@ def _read_translations(
     renderer: Renderer,
     english: dict[str, dict[str, Document]],
     placeholders: Placeholders | None = None,
+    council: Council | None = None,
 ) -> tuple[dict[str, dict[str, dict[str, Document]]], list[Problem]]:
     """Translated pages in content/<locale>/<kind>/<slug>.md, each of an English page."""
     translations: dict[str, dict[str, dict[str, Document]]] = {}
@@ -239,7 +246,7 @@ def _read_translations(
         translations[locale] = {kind: {} for kind in KINDS}
         for kind in KINDS:
             for path in sorted((folder / kind).glob("*.md")):
-                doc, found = _read_document(kind, path, content_dir, renderer, placeholders, locale)
+                doc, found = _read_document(kind, path, content_dir, renderer, placeholders, locale, council)
                 problems += found
                 if doc is None:
                     continue

@@ -29,6 +29,8 @@ FACTS_FILE = "facts.yaml"
 
 #: The details an organisation may have; `name` is required.
 CONTACT_FIELDS = ("name", "phone", "email", "address", "website", "hours", "text_phone")
+#: Details that are the same in every language: one value, never one per language.
+SINGLE_VALUE_FIELDS = ("phone", "email", "website", "text_phone")
 #: The details a service's `contact: ORG` takes from the organisation.
 SERVICE_CONTACT_FIELDS = ("phone", "email", "website")
 
@@ -153,7 +155,7 @@ class Placeholders:
         }
 
 
-def _localised(value: Any) -> Localised | str:
+def localised_value(value: Any) -> Localised | str:
     """A value as {locale: text}, or a message saying why it cannot be one."""
     if isinstance(value, bool) or value is None:
         return "must be text (put it in quotes if it is yes, no, true or false)"
@@ -174,7 +176,7 @@ def _localised(value: Any) -> Localised | str:
     return "must be text, or a mapping of language code to text"
 
 
-def _read_yaml(path: Path, rel: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
+def read_yaml(path: Path, rel: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
         return yaml.safe_load(text), yaml.compose(text), []
@@ -186,7 +188,7 @@ def _read_yaml(path: Path, rel: str) -> tuple[Any, yaml.Node | None, list[Proble
         return None, None, [Problem(rel, mark.line + 1 if mark else 1, f"not valid YAML: {reason}")]
 
 
-def _key_lines(node: yaml.Node | None) -> dict[str, tuple[int, dict[str, int]]]:
+def key_lines(node: yaml.Node | None) -> dict[str, tuple[int, dict[str, int]]]:
     """Line of each top-level key, and of each key one level below it."""
     lines: dict[str, tuple[int, dict[str, int]]] = {}
     if not isinstance(node, yaml.MappingNode):
@@ -201,14 +203,14 @@ def load_contacts(path: Path, rel: str) -> tuple[dict[str, Organisation], list[P
     """Organisations from contacts.yaml; a missing file means there are none."""
     if not path.exists():
         return {}, []
-    data, node, problems = _read_yaml(path, rel)
+    data, node, problems = read_yaml(path, rel)
     if problems:
         return {}, problems
     if data is None:
         return {}, []
     if not isinstance(data, dict):
         return {}, [Problem(rel, 1, "must be a set of 'organisation-key:' entries, each with its details")]
-    lines = _key_lines(node)
+    lines = key_lines(node)
     organisations: dict[str, Organisation] = {}
     for key, entry in data.items():
         line, field_lines = lines.get(str(key), (1, {}))
@@ -232,9 +234,12 @@ def load_contacts(path: Path, rel: str) -> tuple[dict[str, Organisation], list[P
                 allowed = ", ".join((*CONTACT_FIELDS, "aliases"))
                 problems.append(Problem(rel, where, f"{key}.{name} is not a known field (use: {allowed})"))
                 continue
-            localised = _localised(value)
+            localised = localised_value(value)
             if isinstance(localised, str):
                 problems.append(Problem(rel, where, f"{key}.{name} {localised}"))
+            elif name in SINGLE_VALUE_FIELDS and isinstance(value, dict):
+                message = f"{key}.{name} is the same in every language: give one value, not one per language"
+                problems.append(Problem(rel, where, message))
             else:
                 details[name] = localised
         if "name" not in entry:
@@ -248,21 +253,21 @@ def load_facts(path: Path, rel: str) -> tuple[dict[str, Localised], list[Problem
     """Named facts from facts.yaml; a missing file means there are none."""
     if not path.exists():
         return {}, []
-    data, node, problems = _read_yaml(path, rel)
+    data, node, problems = read_yaml(path, rel)
     if problems:
         return {}, problems
     if data is None:
         return {}, []
     if not isinstance(data, dict):
         return {}, [Problem(rel, 1, "must be a set of 'fact-name: value' lines")]
-    lines = _key_lines(node)
+    lines = key_lines(node)
     facts: dict[str, Localised] = {}
     for name, value in data.items():
         line = lines.get(str(name), (1, {}))[0]
         if not isinstance(name, str) or not KEY_RE.match(name):
             problems.append(Problem(rel, line, f"fact name {name!r} must be lowercase words joined by '-'"))
             continue
-        localised = _localised(value)
+        localised = localised_value(value)
         if isinstance(localised, str):
             problems.append(Problem(rel, line, f"{name} {localised}"))
         else:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .schedule2 import SCHEDULE2
 
@@ -57,12 +57,9 @@ ACCESS_ROUTES = {
     "ehc-plan-only": _l("Only with an EHC plan"),
 }
 
-AREAS = {
-    "borough-wide": _l("The whole borough"),
-    "north": _l("North (Northfold and Hatherby)"),
-    "central": _l("Central (Kelderbridge town)"),
-    "south": _l("South (Ashby Vale and Lowmoor)"),
-}
+#: The area key every council has: the whole area. A council's other areas (parts of it)
+#: are in content/council.yaml; validation is given them as context `{"areas": [...]}`.
+WHOLE_AREA = "borough-wide"
 
 AUDIENCES = {
     "parents": _l("Parents and carers"),
@@ -157,8 +154,9 @@ class ServiceMeta(_CoversSchedule2):
 
     @field_validator("area_served")
     @classmethod
-    def _areas(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_one_of(v, AREAS, "area") for v in value)
+    def _areas(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        areas = dict.fromkeys((info.context or {}).get("areas", (WHOLE_AREA,)))
+        return tuple(_one_of(v, areas, "area") for v in value)
 
     @model_validator(mode="after")
     def _ranges(self) -> ServiceMeta:

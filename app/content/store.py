@@ -9,6 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .council import Council
 from .placeholders import Placeholders
 from .render import Heading
 from .schema import SECTIONS
@@ -76,6 +77,8 @@ class ContentStore:
     translations: Mapping[str, Mapping[str, Mapping[str, Document]]] = field(default_factory=dict)
     #: The contacts and facts that placeholders in the content (and templates) refer to.
     placeholders: Placeholders = field(default_factory=Placeholders)
+    #: The council's name for the service, its areas, colours, logo and linked pages.
+    council: Council = field(default_factory=Council)
     _guidance_order: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
@@ -88,6 +91,7 @@ class ContentStore:
         fingerprint: str,
         translations: dict[str, dict[str, dict[str, Document]]] | None = None,
         placeholders: Placeholders | None = None,
+        council: Council | None = None,
     ) -> ContentStore:
         section_rank = {key: rank for rank, key in enumerate(SECTIONS)}
         order = sorted(guidance, key=lambda s: (section_rank[guidance[s].meta.section], guidance[s].meta.order, s))
@@ -104,6 +108,7 @@ class ContentStore:
                 }
             ),
             placeholders=placeholders or Placeholders(),
+            council=council or Council(),
             _guidance_order=tuple(order),
         )
 
