@@ -1,7 +1,8 @@
 """Plain-language measures: Flesch-Kincaid reading grade and long sentences (textstat).
 
 textstat is pinned to 0.7.4, which counts syllables with Pyphen's bundled dictionaries;
-later releases fetch a pronouncing dictionary over the network at run time.
+later releases fetch a pronouncing dictionary over the network at run time. It imports
+`pkg_resources`, so setuptools is pinned alongside it.
 """
 
 from __future__ import annotations
