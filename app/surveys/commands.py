@@ -13,7 +13,7 @@ from ..clock import reporting_day
 from ..extensions import db
 from ..models.staff import record_event
 from ..models.surveys import utcnow
-from ..services import survey_definitions
+from ..services import content_store, survey_definitions
 from ..transaction import commit_with_retry
 from . import invitations, responses
 from .loader import check_surveys
@@ -44,7 +44,7 @@ def check_command(directory: Path | None) -> None:
     envvar="PUBLIC_BASE_URL",
     default="http://127.0.0.1:5000",
     show_default=True,
-    help="The portal's public address, e.g. https://localoffer.kelderbridge.example (or set PUBLIC_BASE_URL).",
+    help="The portal's public address, e.g. https://localoffer.example.gov.uk (or set PUBLIC_BASE_URL).",
 )
 @click.option("--out", type=click.File("w", encoding="utf-8", lazy=True), default="-", help="Mail-merge CSV (stdout).")
 @click.option("--days", type=click.IntRange(1, 365), default=None, help="Days the links work (SURVEY_INVITATION_DAYS).")
@@ -64,7 +64,8 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
             raise click.ClickException("The file must be a CSV file saved as UTF-8.")
         now = utcnow()
         days = days or current_app.config["SURVEY_INVITATION_DAYS"]
-        rows, problems = invitations.parse_csv(text, reporting_day(now))
+        example = content_store().council.plan_reference_example
+        rows, problems = invitations.parse_csv(text, reporting_day(now), example)
 
         def invite() -> invitations.UploadResult:
             result = invitations.create_invitations(survey_id, rows, now, days)

@@ -17,6 +17,7 @@ from ..services import markdown_renderer
 from ..yswd import publishing as workflow
 from ..yswd.feeds import FeedItem, atom_feed
 from .auth import current_staff
+from .council import council
 from .forms.kit import ConfirmForm
 from .forms.publishing import EntryForm, PostForm, PublishForm
 
@@ -81,7 +82,7 @@ def feed_response(title: str, subtitle: str, feed_endpoint: str, page_endpoint: 
         self_url=url_for(feed_endpoint, _external=True),
         page_url=url_for(page_endpoint, _external=True),
         site_url=url_for("public.home", _external=True),
-        author=_("Kelderbridge Borough Council"),
+        author=council().name,
         language=html_lang(),
         items=items,
         generated=utcnow(),

@@ -30,6 +30,7 @@ from ..surveys import Survey, invitations
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
 from ..transaction import commit_with_retry
 from .auth import current_staff, role_required
+from .council import council
 from .forms.kit import ConfirmForm
 from .forms.surveys import MarkSelectedForm, MarkSentForm, UploadForm
 from .pagination import govuk_pagination, paginate
@@ -95,7 +96,7 @@ def upload():
             form.file.errors.append(_l("The selected file must be a CSV file"))
         else:
             now = utcnow()
-            rows, problems = invitations.parse_csv(text, reporting_day(now))
+            rows, problems = invitations.parse_csv(text, reporting_day(now), council().plan_reference_example)
             if not rows and problems:
                 form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
                 return render_template("surveys/staff/upload.html", form=form, problems=problems)

@@ -16,7 +16,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
-from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
+from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
 from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..feedback.suppression import Figure
 from ..i18n import current_language, html_lang, language_links
@@ -127,7 +127,6 @@ def register_template_helpers(app: Flask) -> None:
         CATEGORY_DESCRIPTIONS=CATEGORY_DESCRIPTIONS,
         NEED_AREAS=NEED_AREAS,
         ACCESS_ROUTES=ACCESS_ROUTES,
-        AREAS=AREAS,
         AUDIENCES=AUDIENCES,
         SECTIONS=SECTIONS,
         ROLE_LABELS=ROLE_LABELS,

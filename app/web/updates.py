@@ -20,6 +20,7 @@ from ..yswd.feeds import FeedItem
 from ..yswd.themes import NEWS_KINDS
 from . import publishing as staff_publishing
 from .auth import role_required
+from .council import council
 from .forms.kit import ConfirmForm
 from .forms.publishing import PostForm, PublishForm
 from .pagination import govuk_pagination, paginate
@@ -75,8 +76,11 @@ def feed():
         for p in posts
     ]
     return feed_response(
-        _("Updates – Kelderbridge SEND Local Offer"),
-        _("Events, service changes and consultations for families of children with SEND in Kelderbridge."),
+        _("Updates – %(service)s", service=council().service_name),
+        _(
+            "Events, service changes and consultations for families of children with SEND in %(place)s.",
+            place=council().place,
+        ),
         "updates.feed",
         "updates.index",
         items,

@@ -24,6 +24,7 @@ from ..yswd.report import build_report, report_years
 from ..yswd.themes import ENTRY_THEMES, STAGES, STATUSES
 from . import publishing as staff_publishing
 from .auth import current_staff, role_required
+from .council import council
 from .forms.kit import ConfirmForm
 from .forms.publishing import EntryForm, PublishForm, UpdateForm
 from .pagination import govuk_pagination, paginate
@@ -100,8 +101,8 @@ def feed():
         for e in entries
     ]
     return feed_response(
-        _("You said, we did – Kelderbridge SEND Local Offer"),
-        _("What families told us about SEND services in Kelderbridge, and what we did about it."),
+        _("You said, we did – %(service)s", service=council().service_name),
+        _("What families told us about SEND services in %(place)s, and what we did about it.", place=council().place),
         "yswd.feed",
         "yswd.index",
         items,

@@ -11,6 +11,7 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from ...staff.passwords import password_problems
+from ..council import local_words
 
 
 class SignInForm(FlaskForm):
@@ -49,6 +50,6 @@ class SetPasswordForm(FlaskForm):
         self._email = email
 
     def validate_password(self, field: PasswordField) -> None:
-        problems = password_problems(field.data or "", self._email)
+        problems = password_problems(field.data or "", self._email, local_words())
         if problems:
             raise ValidationError(problems[0])
