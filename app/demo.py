@@ -85,7 +85,7 @@ DO_BETTER = [
 #: Comments about one family's own case: an officer marks them so, and they are never approved or quoted.
 OWN_CASE = frozenset(
     {
-        "Please ring me on 07700 900123, nobody has replied about our plan KB-2026-00123.",
+        "Please ring me on 07700 900123, nobody has replied about our plan AB-2026-00123.",
         "Our son's plan still names the wrong school, please phone me about it.",
     }
 )

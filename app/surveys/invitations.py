@@ -49,7 +49,7 @@ MAIL_MERGE_COLUMNS = ("reference", "link", "code", "expiry", "language", "email"
 
 
 def normalise_plan_reference(text: str) -> str:
-    """A plan reference as it is stored and compared: upper case, with no spaces ("kb 2026-00123" -> "KB2026-00123").
+    """A plan reference as it is stored and compared: upper case, with no spaces ("ab 2026-00123" -> "AB2026-00123").
 
     Applied once, as a reference comes in, so the same plan cannot be invited twice under two spellings.
     """
