@@ -20,6 +20,7 @@ import yaml
 
 YAMLError = yaml.YAMLError
 MappingNode = yaml.MappingNode
+Node = yaml.Node
 SequenceNode = yaml.SequenceNode
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -144,7 +144,7 @@ def test_an_unknown_placeholder_stops_the_portal_starting(tmp_path):
     [
         ("sendiass:\n  phone: 0113 496 0002\n", "content/contacts.yaml:1: sendiass.name is required"),
         ("sendiass:\n  name: S\n  fax: 1\n", "content/contacts.yaml:3: sendiass.fax is not a known field"),
-        ("sendiass:\n  name: S\n  hours: no\n", "content/contacts.yaml:3: sendiass.hours must be text (put it in"),
+        ("sendiass:\n  name: S\n  hours: true\n", "content/contacts.yaml:3: sendiass.hours must be text (put it in"),
         ("sendiass:\n  name: {pl: S}\n", "content/contacts.yaml:2: sendiass.name a value given per language must"),
         ("Send IASS:\n  name: S\n", "content/contacts.yaml:1: organisation key 'Send IASS' must be lowercase"),
         (

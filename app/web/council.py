@@ -168,10 +168,9 @@ def logo():
 
 
 def register_council(app: Flask) -> None:
-    """Check the content has what the interface shows; give templates `contact()` and `council`."""
+    """Check the content has what the interface shows, and serve the logo (templates get
+    `contact()` and `council` from `template_helpers`)."""
     problems = missing_settings(content_store(app), Path(app.config["CONTENT_DIR"]).name)
     if problems:
         raise ContentError(problems)
     app.register_blueprint(bp)
-    app.jinja_env.globals["contact"] = contact
-    app.context_processor(lambda: {"council": council()})

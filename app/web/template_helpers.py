@@ -102,6 +102,7 @@ def role_items() -> list[dict]:
 
 def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
+    from .council import contact, council
     from .security import csp_nonce
     from .surveys import page_feedback_form, page_feedback_thanks
 
@@ -117,6 +118,7 @@ def register_template_helpers(app: Flask) -> None:
         language_links=language_links,
         languages=app.config["LANGUAGES"],
         csp_nonce=csp_nonce,
+        contact=contact,
         # formatting
         percent=percent,
         number=number,
@@ -147,4 +149,9 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def _request_values() -> dict:
         language = current_language()
-        return {"current_locale": language, "html_lang": html_lang(), "text_direction": text_direction(language)}
+        return {
+            "current_locale": language,
+            "html_lang": html_lang(),
+            "text_direction": text_direction(language),
+            "council": council(),
+        }
