@@ -63,8 +63,8 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
         if text is None:
             raise click.ClickException("The file must be a CSV file saved as UTF-8.")
         now = utcnow()
-        example = content_store().council.plan_reference_example
         days = days or current_app.config["SURVEY_INVITATION_DAYS"]
+        example = content_store().council.plan_reference_example
         rows, problems = invitations.parse_csv(text, reporting_day(now), example)
 
         def invite() -> invitations.UploadResult:
