@@ -11,7 +11,7 @@ import uuid
 import pytest
 from flask import Flask, session
 from flask.testing import FlaskClient
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from app import create_app
 from app.config import BASE_DIR, Config, TestConfig
@@ -142,7 +142,7 @@ def _plausible_url(app: Flask, rule: Rule) -> str:
     values: dict[str, object] = {}
     for name in rule.arguments:
         converter = type(rule._converters[name]).__name__
-        if converter == "IntegerConverter":
+        if isinstance(rule._converters[name], IntegerConverter):
             values[name] = 1
         elif converter == "UUIDConverter":
             values[name] = uuid.UUID(int=1)

@@ -19,8 +19,10 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
     from . import auth, feedback, public, search, staff, survey_staff, surveys, updates, yswd
+    from .ids import register_id_converter
     from .security import register_security
 
+    register_id_converter(app)  # before the first route, so every <int:...> is bounded
     register_security(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(search.bp)
