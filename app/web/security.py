@@ -59,9 +59,26 @@ def content_security_policy(nonce: str) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
+#: Endpoints (besides everything under /staff/) whose responses no cache may keep: sign-in
+#: and set-password pages, invitation links, and the survey pages that show a family's answers.
+NO_STORE_BLUEPRINTS = frozenset({"auth", "surveys"})
+#: Pages whose URL holds a live token: the browser must not send it on as a referrer.
+TOKEN_ENDPOINTS = frozenset({"surveys.invitation_link", "auth.set_password"})
+
+
+def is_private(path: str, blueprint: str | None) -> bool:
+    """True for a staff page or one that may show a link, a code, answers or a form tied to a session."""
+    return path.startswith("/staff/") or blueprint in NO_STORE_BLUEPRINTS
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the security headers on a response (leaving any a view set itself)."""
     headers = response.headers
+    if is_private(request.path, request.blueprint):
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
+    if request.endpoint in TOKEN_ENDPOINTS:
+        headers["Referrer-Policy"] = "no-referrer"
     headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
