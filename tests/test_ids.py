@@ -25,7 +25,9 @@ def id_rules(app):
         for rule in app.url_map.iter_rules()
         if any(isinstance(converter, IntegerConverter) for converter in rule._converters.values())
     ]
-    assert any(rule.rule.startswith("/staff/") for rule in rules) and any(not rule.rule.startswith("/staff/") for rule in rules)
+    assert any(rule.rule.startswith("/staff/") for rule in rules) and any(
+        not rule.rule.startswith("/staff/") for rule in rules
+    )
     return rules
 
 

@@ -58,7 +58,8 @@ def csp_directives(response) -> dict[str, list[str]]:
 
 def assert_security_headers(response, path: str) -> None:
     for name, value in ALWAYS.items():
-        assert response.headers.get(name) == value, f"{path}: {name} is {response.headers.get(name)!r}"
+        allowed = {value, "no-referrer"} if name == "Referrer-Policy" else {value}  # stricter on token pages
+        assert response.headers.get(name) in allowed, f"{path}: {name} is {response.headers.get(name)!r}"
     assert "camera=()" in response.headers.get("Permissions-Policy", ""), path
     csp = csp_directives(response)
     assert csp.get("frame-ancestors") == ["'none'"], path
@@ -225,6 +226,7 @@ class ProductionLikeConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SESSION_COOKIE_SECURE = True
+    PUBLIC_BASE_URL = "https://localhost"
 
 
 @pytest.fixture()

@@ -21,7 +21,6 @@ from app.config import TestConfig
 from app.extensions import db
 from app.models import staff as staff_model
 from app.models.staff import MAX_FAILED_ATTEMPTS, User
-
 from app.web.auth import DEVICE_COOKIE
 
 from .conftest import check_page_structure
@@ -84,7 +83,11 @@ def test_thirty_parallel_wrong_passwords_get_at_most_five_checked(shared_app, co
             barrier.wait(timeout=20)
             response = clients[index].post(
                 "/sign-in",
-                data={"email": "target@kelderbridge.example", "password": f"wrong-guess-{index:04d}", "csrf_token": tokens[index]},
+                data={
+                    "email": "target@kelderbridge.example",
+                    "password": f"wrong-guess-{index:04d}",
+                    "csrf_token": tokens[index],
+                },
                 environ_base={"REMOTE_ADDR": f"203.0.113.{index + 1}"},
             )
             statuses.append(response.status_code)
@@ -151,7 +154,9 @@ def test_unknown_deactivated_locked_and_wrong_all_answer_alike(app, counted_chec
         for name, (email, password) in cases.items():
             counted_checks.clear()
             started = time.perf_counter()
-            response = clients[name].post("/sign-in", data={"email": email, "password": password, "csrf_token": tokens[name]})
+            response = clients[name].post(
+                "/sign-in", data={"email": email, "password": password, "csrf_token": tokens[name]}
+            )
             durations[name].append(time.perf_counter() - started)
             assert len(counted_checks) == 1, f"{name}: {counted_checks}"
             page = check_page_structure(response)
@@ -159,7 +164,7 @@ def test_unknown_deactivated_locked_and_wrong_all_answer_alike(app, counted_chec
     times = {name: sorted(values)[2] for name, values in durations.items()}
     assert len(set(messages.values())) == 1, messages
     reference = times["wrong password"]
-    for name, median in times.items():
+    for median in times.values():
         assert 0.5 * reference <= median <= 2 * reference, times
 
 
@@ -205,7 +210,12 @@ def test_an_admin_unlocks_an_account_from_the_staff_accounts_page(app):
 
     officer = app.test_client()
     _attempt(officer, "not-admin@kelderbridge.example", PASSWORD)
-    assert officer.post(f"/staff/users/{target.id}/unlock", data={"csrf_token": csrf_token(officer, "/staff/")}).status_code == 403
+    assert (
+        officer.post(
+            f"/staff/users/{target.id}/unlock", data={"csrf_token": csrf_token(officer, "/staff/")}
+        ).status_code
+        == 403
+    )
 
     admin = app.test_client()
     _attempt(admin, "unlocker@kelderbridge.example", PASSWORD)

@@ -61,7 +61,9 @@ def test_a_copied_cookie_stops_working_after_a_new_password(app):
         db.session.commit()
     path = f"/set-password/{token}"
     new_password = "another-river-lantern-58"
-    response = browser.post(path, data={"password": new_password, "confirm": new_password, "csrf_token": csrf_token(browser, path)})
+    response = browser.post(
+        path, data={"password": new_password, "confirm": new_password, "csrf_token": csrf_token(browser, path)}
+    )
     assert response.headers["Location"] == "/sign-in"
     assert thief.get("/staff/").status_code == 302
     assert browser.get("/staff/").status_code == 302

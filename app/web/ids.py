@@ -18,7 +18,9 @@ MAX_ID = 2**31 - 1
 class DatabaseIntConverter(IntegerConverter):
     """`<int:...>` limited to 0..MAX_ID; longer numbers do not match (so a 404)."""
 
-    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = 0, max: int | None = MAX_ID, signed: bool = False):
+    def __init__(
+        self, url_map, fixed_digits: int = 0, min: int | None = 0, max: int | None = MAX_ID, signed: bool = False
+    ):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
