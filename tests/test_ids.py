@@ -8,10 +8,10 @@ import re
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from app.web.ids import MAX_ID
+from app.web.ids import MAX_ID, ids_from
 
 from .conftest import check_page_structure
-from .staff_helpers import act_as, make_user
+from .staff_helpers import act_as, make_user, post_form
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -52,3 +52,21 @@ def test_out_of_range_ids_are_not_found(app, client, monkeypatch, value):
             checked.append(path)
     assert "/you-said-we-did/" + value in checked and "/updates/" + value in checked
     assert f"/staff/users/{value}" in checked
+
+
+def test_out_of_range_ids_in_a_form_are_left_out(app, client):
+    """The upload page's "mark all as sent" sends ids in a hidden field: huge ones are ignored."""
+    with app.app_context():
+        officer = make_user("officer", email="ids-form@kelderbridge.example")
+    act_as(client, officer)
+    response = post_form(
+        client,
+        "/staff/surveys/invitations/mark-sent",
+        {"ids": "1,2147483648,99999999999999999999,-3,x"},
+        token_from="/staff/surveys/upload",
+    )
+    assert response.status_code == 302
+
+
+def test_ids_from_keeps_only_what_a_column_holds():
+    assert ids_from(" 1, 2 ,2147483647,2147483648,99999999999999999999,0,-1,a,") == [1, 2, 2147483647]

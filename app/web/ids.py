@@ -24,6 +24,12 @@ class DatabaseIntConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+def ids_from(text: str | None) -> list[int]:
+    """The ids in a comma-separated form value, leaving out anything an id column cannot hold."""
+    parts = (part.strip() for part in (text or "").split(","))
+    return [int(part) for part in parts if part.isdigit() and len(part) <= 10 and 0 < int(part) <= MAX_ID]
+
+
 def register_id_converter(app: Flask) -> None:
     """Make `<int:...>` the bounded converter (call before any route is added)."""
     app.url_map.converters["int"] = DatabaseIntConverter

@@ -25,6 +25,7 @@ from ..models.surveys import InvitationStatus, PageFeedback, SurveyInvitation, S
 from ..surveys import Survey, invitations
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
 from .auth import current_staff, role_required
+from .ids import ids_from
 from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
@@ -207,8 +208,7 @@ def mark_sent():
     form = MarkSentForm()
     if not form.validate_on_submit():
         abort(400)
-    ids = [int(part) for part in (form.ids.data or "").split(",") if part.strip().isdigit()]
-    _mark_sent(ids)
+    _mark_sent(ids_from(form.ids.data))
     return redirect(url_for(".invitations_list", status=InvitationStatus.SENT.value))
 
 
