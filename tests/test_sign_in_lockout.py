@@ -8,6 +8,7 @@ when TEST_DATABASE_URL is set, against that database too (PostgreSQL in CI).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 import time
@@ -20,7 +21,7 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from app.models import staff as staff_model
-from app.models.staff import MAX_FAILED_ATTEMPTS, User
+from app.models.staff import MAX_FAILED_ATTEMPTS, User, utcnow
 from app.web.auth import DEVICE_COOKIE
 
 from .conftest import check_page_structure
@@ -231,3 +232,23 @@ def test_an_admin_unlocks_an_account_from_the_staff_accounts_page(app):
         (event,) = audit_actions("user_unlocked")
         assert event.user_email == "unlocker@kelderbridge.example" and event.target_id == str(target.id)
     assert _attempt(app.test_client(), "unlock-me@kelderbridge.example", PASSWORD).status_code == 302
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_each_lock_in_a_row_lasts_twice_as_long_until_a_successful_sign_in(app):
+    with app.app_context():
+        user = make_user(email="backoff@kelderbridge.example")
+    expected = [15, 30, 60, 120, 240, 240]
+    for minutes in expected:
+        _lock(app, "backoff@kelderbridge.example")
+        with app.app_context():
+            locked = db.session.get(User, user.id)
+            remaining = locked.locked_until - utcnow()
+            assert dt.timedelta(minutes=minutes - 1) < remaining <= dt.timedelta(minutes=minutes), (minutes, remaining)
+            locked.locked_until = utcnow() - dt.timedelta(seconds=1)  # the lock runs out
+            db.session.commit()
+    assert _attempt(app.test_client(), "backoff@kelderbridge.example", PASSWORD).status_code == 302
+    _lock(app, "backoff@kelderbridge.example")
+    with app.app_context():
+        remaining = db.session.get(User, user.id).locked_until - utcnow()
+        assert dt.timedelta(minutes=14) < remaining <= dt.timedelta(minutes=15)  # back to the first step

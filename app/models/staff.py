@@ -23,8 +23,10 @@ from ..extensions import db
 
 #: Failed sign-ins in a row that lock an account.
 MAX_FAILED_ATTEMPTS = 5
-#: How long a locked account stays locked (for browsers it has not signed in on before).
+#: How long a locked account stays locked the first time (for browsers it has not signed in on before).
 LOCKOUT = dt.timedelta(minutes=15)
+#: Each further lock without a successful sign-in in between lasts twice as long, up to 2**4 times LOCKOUT.
+MAX_DOUBLINGS = 4
 #: How long a browser is remembered as one the account signed in on (its own failure count).
 DEVICE_LIFETIME = dt.timedelta(days=90)
 #: How long a set-password link works.
@@ -78,6 +80,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Locks in a row without a successful sign-in: each lasts twice as long as the one before.
+    lockouts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     set_password_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     set_password_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -152,13 +156,17 @@ class User(UserMixin, db.Model):
         """Clear the account's lock and failure counts, and those of every browser it signed in on."""
         self.failed_attempts = 0
         self.locked_until = None
+        self.lockouts = 0
         db.session.execute(
-            update(SignInDevice).where(SignInDevice.user_id == self.id).values(failed_attempts=0, locked_until=None)
+            update(SignInDevice)
+            .where(SignInDevice.user_id == self.id)
+            .values(failed_attempts=0, locked_until=None, lockouts=0)
         )
 
     def record_success(self, now: dt.datetime | None = None) -> None:
         self.failed_attempts = 0
         self.locked_until = None
+        self.lockouts = 0
         self.last_sign_in_at = now or utcnow()
 
     @classmethod
@@ -180,6 +188,7 @@ class SignInDevice(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -204,9 +213,15 @@ class SignInDevice(db.Model):
             db.session.add(device)
         device.failed_attempts = 0
         device.locked_until = None
+        device.lockouts = 0
         device.last_used_at = now
         assert token is not None
         return token
+
+
+def lock_period(earlier_locks: int) -> dt.timedelta:
+    """How long a lock lasts after `earlier_locks` locks in a row: 15, 30, 60, 120, then 240 minutes."""
+    return LOCKOUT * 2 ** min(earlier_locks, MAX_DOUBLINGS)
 
 
 def reserve_attempt(counter: User | SignInDevice, now: dt.datetime | None = None) -> int | None:
@@ -214,8 +229,9 @@ def reserve_attempt(counter: User | SignInDevice, now: dt.datetime | None = None
 
     Returns the attempt's number in the current period (1 to MAX_FAILED_ATTEMPTS), or None
     when the account (or browser) is locked and the password must not be checked. The
-    MAX_FAILED_ATTEMPTS-th attempt locks until LOCKOUT from now; a correct password then
-    clears the lock. However many attempts run at once, each gets its own number, so at
+    MAX_FAILED_ATTEMPTS-th attempt locks for LOCKOUT, or twice as long as the lock before
+    it when there has been no successful sign-in since (see lock_period); a correct
+    password then clears the lock. However many attempts run at once, each gets its own number, so at
     most MAX_FAILED_ATTEMPTS passwords are checked per lock period. Commits at once, so
     parallel requests see the count before the slow hash check.
     """
@@ -224,12 +240,17 @@ def reserve_attempt(counter: User | SignInDevice, now: dt.datetime | None = None
     column = table.c
     # The WHERE clause admits a row only when any lock on it has expired: a new period starts.
     attempt = case((column.locked_until.is_not(None), 1), else_=column.failed_attempts + 1)
+    lock_ends = case(
+        *[(column.lockouts == earlier, now + lock_period(earlier)) for earlier in range(MAX_DOUBLINGS)],
+        else_=now + lock_period(MAX_DOUBLINGS),
+    )
     statement = (
         update(table)
         .where(column.id == counter.id, or_(column.locked_until.is_(None), column.locked_until <= now))
         .values(
             failed_attempts=attempt,
-            locked_until=case((attempt >= MAX_FAILED_ATTEMPTS, now + LOCKOUT), else_=None),
+            locked_until=case((attempt >= MAX_FAILED_ATTEMPTS, lock_ends), else_=None),
+            lockouts=case((attempt >= MAX_FAILED_ATTEMPTS, column.lockouts + 1), else_=column.lockouts),
         )
         .returning(column.failed_attempts)
     )
@@ -241,7 +262,9 @@ def reserve_attempt(counter: User | SignInDevice, now: dt.datetime | None = None
 def clear_attempts(counter: User | SignInDevice) -> None:
     """After a correct password: the count starts again and any lock is lifted."""
     table = type(counter).__table__
-    db.session.execute(update(table).where(table.c.id == counter.id).values(failed_attempts=0, locked_until=None))
+    db.session.execute(
+        update(table).where(table.c.id == counter.id).values(failed_attempts=0, locked_until=None, lockouts=0)
+    )
 
 
 def normalise_email(email: str) -> str:

@@ -1,4 +1,4 @@
-"""Staff session generations and remembered sign-in browsers
+"""Staff session generations, lock back-off and remembered sign-in browsers
 
 Revision ID: e5d4511985ab
 Revises: c4f1a9e27b3d
@@ -19,6 +19,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('staff_user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('lockouts', sa.Integer(), server_default='0', nullable=False))
 
     op.create_table('staff_sign_in_device',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -26,6 +27,7 @@ def upgrade():
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('failed_attempts', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.Column('lockouts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_used_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], name=op.f('fk_staff_sign_in_device_user_id_staff_user'), ondelete='CASCADE'),
@@ -42,4 +44,5 @@ def downgrade():
 
     op.drop_table('staff_sign_in_device')
     with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.drop_column('lockouts')
         batch_op.drop_column('session_generation')
