@@ -16,12 +16,13 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from app.models import staff as staff_model
-from app.models.staff import MAX_FAILED_ATTEMPTS, User, utcnow
+from app.models.staff import MAX_FAILED_ATTEMPTS, SignInDevice, User, utcnow
 from app.web.auth import DEVICE_COOKIE
 
 from .conftest import check_page_structure
@@ -252,3 +253,26 @@ def test_each_lock_in_a_row_lasts_twice_as_long_until_a_successful_sign_in(app):
     with app.app_context():
         remaining = db.session.get(User, user.id).locked_until - utcnow()
         assert dt.timedelta(minutes=14) < remaining <= dt.timedelta(minutes=15)  # back to the first step
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_browsers_unused_for_ninety_days_are_forgotten(app):
+    with app.app_context():
+        user = make_user(email="forgetful@kelderbridge.example")
+    old_browser, new_browser = app.test_client(), app.test_client()
+    _attempt(old_browser, "forgetful@kelderbridge.example", PASSWORD)
+    old_browser.post("/sign-out", data={"csrf_token": csrf_token(old_browser, "/staff/")})
+    with app.app_context():
+        (device,) = db.session.scalars(select(SignInDevice).where(SignInDevice.user_id == user.id))
+        device.last_used_at = utcnow() - dt.timedelta(days=91)
+        db.session.commit()
+    _lock(app, "forgetful@kelderbridge.example")
+    # The old browser no longer counts as one the account signed in on: it is locked out too.
+    assert _attempt(old_browser, "forgetful@kelderbridge.example", PASSWORD).status_code == 200
+    with app.app_context():
+        db.session.get(User, user.id).unlock()
+        db.session.commit()
+    _attempt(new_browser, "forgetful@kelderbridge.example", PASSWORD)
+    with app.app_context():
+        remaining = db.session.scalars(select(SignInDevice).where(SignInDevice.user_id == user.id)).all()
+        assert len(remaining) == 1 and remaining[0].last_used_at > utcnow() - dt.timedelta(minutes=1)

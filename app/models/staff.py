@@ -15,7 +15,7 @@ import secrets
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, case, func, or_, select, update
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, case, delete, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -206,6 +206,7 @@ class SignInDevice(db.Model):
     def remember(cls, user: User, token: str | None, now: dt.datetime | None = None) -> str:
         """After a successful sign-in: the browser's cookie value (new, or the one it has)."""
         now = now or utcnow()
+        db.session.execute(delete(cls).where(cls.user_id == user.id, cls.last_used_at < now - DEVICE_LIFETIME))
         device = cls.find(user, token, now)
         if device is None:
             token = secrets.token_urlsafe(32)
