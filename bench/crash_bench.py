@@ -66,6 +66,8 @@ class Tally:
     gave_up: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     sent_since_start: int = 0
+    sending: int = 0  # families whose Send is in flight right now
+    sends_in_flight_at_crashes: list[int] = field(default_factory=list)
 
     def count(self, ok: bool) -> None:
         with self.lock:
@@ -122,7 +124,13 @@ class Family:
             status, _, _ = self.call("POST", f"/survey/{SURVEY}/questions/{page_id}", form)
             if status != 302:
                 raise RuntimeError(f"page {page_id}: {status}")
-        status, location, _ = self.call("POST", f"/survey/{SURVEY}/check", "")
+        with self.tally.lock:
+            self.tally.sending += 1
+        try:
+            status, location, _ = self.call("POST", f"/survey/{SURVEY}/check", "")
+        finally:
+            with self.tally.lock:
+                self.tally.sending -= 1
         if status != 302 or not location.endswith(f"/survey/{SURVEY}/done"):
             raise RuntimeError(f"send: {status} {location}")
         with self.tally.lock:
@@ -274,6 +282,11 @@ def main() -> int:
                 busy = tally.sent_since_start >= 5 and queue
             if not busy:
                 continue
+            deadline = time.monotonic() + 2  # aim for a moment when some Send is being stored
+            while time.monotonic() < deadline and not tally.sending:
+                time.sleep(0.002)
+            with tally.lock:
+                tally.sends_in_flight_at_crashes.append(tally.sending)
             kill(server)
             crashes += 1
             down = time.monotonic()
@@ -305,7 +318,10 @@ def main() -> int:
     half_written = sum(n for count, n in shapes.items() if count != max(shapes, default=0))
     print(f"time: {seconds:.1f} s, of which the server was down {downtime:.1f} s")
     print(f"requests: {tally.requests} ({tally.failed_requests} failed while the server was down and were retried)")
-    print(f"crashes: {crashes}; sends retried after a crash: {tally.retried_sends}")
+    print(
+        f"crashes: {crashes}, with {sum(tally.sends_in_flight_at_crashes)} sends in flight when killed "
+        f"{tally.sends_in_flight_at_crashes}; sends retried after a crash: {tally.retried_sends}"
+    )
     print(f"acknowledged: {len(tally.acknowledged)} references shown to families ({len(tally.gave_up)} gave up)")
     print(
         f"stored: {total} responses, {stored['completed']} invitations completed, {stored['comments']} comments, "
