@@ -57,6 +57,7 @@ from ..models.staff import (
     utcnow,
 )
 from ..staff.passwords import password_problems
+from .council import local_words
 
 __all__ = ["Role", "current_staff", "role_required"]
 
@@ -209,7 +210,7 @@ class SetPasswordForm(FlaskForm):
         self._email = email
 
     def validate_password(self, field: PasswordField) -> None:
-        problems = password_problems(field.data or "", self._email)
+        problems = password_problems(field.data or "", self._email, local_words())
         if problems:
             raise ValidationError(problems[0])
 
