@@ -14,6 +14,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, case, delete, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -62,6 +63,18 @@ class Role(enum.StrEnum):
     def includes(self, other: Role | str) -> bool:
         """True when this role can do everything `other` can."""
         return self.rank >= Role(other).rank
+
+
+ROLE_LABELS = {
+    Role.SENDIASS: _l("SENDIASS staff"),
+    Role.OFFICER: _l("Local Offer officer"),
+    Role.ADMIN: _l("Administrator"),
+}
+ROLE_HINTS = {
+    Role.SENDIASS: _l("Publishes updates and “You said, we did” entries."),
+    Role.OFFICER: _l("Everything SENDIASS staff can do, plus invitations, dashboards, exports and moderation."),
+    Role.ADMIN: _l("Everything an officer can do, plus managing staff accounts and reading the audit log."),
+}
 
 
 def _digest(token: str) -> str:
@@ -233,8 +246,9 @@ def reserve_attempt(counter: User | SignInDevice, now: dt.datetime | None = None
     MAX_FAILED_ATTEMPTS-th attempt locks for LOCKOUT, or twice as long as the lock before
     it when there has been no successful sign-in since (see lock_period); a correct
     password then clears the lock. However many attempts run at once, each gets its own number, so at
-    most MAX_FAILED_ATTEMPTS passwords are checked per lock period. Commits at once, so
-    parallel requests see the count before the slow hash check.
+    most MAX_FAILED_ATTEMPTS passwords are checked per lock period. The caller commits at
+    once, before the slow hash check, so parallel requests see the count (and wait for the
+    row lock only that long).
     """
     now = now or utcnow()
     table = type(counter).__table__
@@ -255,9 +269,7 @@ def reserve_attempt(counter: User | SignInDevice, now: dt.datetime | None = None
         )
         .returning(column.failed_attempts)
     )
-    number = db.session.execute(statement).scalar()
-    db.session.commit()
-    return number
+    return db.session.execute(statement).scalar()
 
 
 def clear_attempts(counter: User | SignInDevice) -> None:

@@ -38,10 +38,6 @@ from flask.wrappers import Response
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from ..extensions import db, limiter, login_manager
 from ..models.staff import (
@@ -56,8 +52,7 @@ from ..models.staff import (
     reserve_attempt,
     utcnow,
 )
-from ..staff.passwords import password_problems
-from .council import local_words
+from .forms.auth import SetPasswordForm, SignInForm
 
 __all__ = ["Role", "current_staff", "role_required"]
 
@@ -173,48 +168,6 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-# Forms ------------------------------------------------------------------------
-class SignInForm(FlaskForm):
-    email = StringField(
-        _l("Email address"),
-        widget=GovTextInput(),
-        validators=[InputRequired(message=_l("Enter your email address")), Length(max=254)],
-    )
-    password = PasswordField(
-        _l("Password"),
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message=_l("Enter your password")), Length(max=256)],
-    )
-    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
-
-
-class SetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        widget=GovPasswordInput(),
-        description=_l("At least 12 characters. Avoid common words and your email address."),
-        validators=[InputRequired(message=_l("Enter a new password"))],
-    )
-    confirm = PasswordField(
-        _l("Confirm new password"),
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message=_l("Enter the new password again")),
-            EqualTo("password", message=_l("Enter the same password in both boxes")),
-        ],
-    )
-    submit = SubmitField(_l("Save password"), widget=GovSubmitInput())
-
-    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._email = email
-
-    def validate_password(self, field: PasswordField) -> None:
-        problems = password_problems(field.data or "", self._email, local_words())
-        if problems:
-            raise ValidationError(problems[0])
-
-
 # Views ------------------------------------------------------------------------
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(SIGN_IN_RATE_LIMIT, methods=["POST"])
@@ -253,6 +206,7 @@ def _attempt_sign_in(email: str, password: str) -> User | None:
     device = SignInDevice.find(user, request.cookies.get(DEVICE_COOKIE), now)
     counter: User | SignInDevice = device or user
     attempt = reserve_attempt(counter, now)
+    db.session.commit()  # counted before the password is checked, so parallel attempts see it
     if attempt is None:
         dummy_password_check(password)
         record_event("sign_in_refused_locked", user=user, target_type="user", target_id=user.id)

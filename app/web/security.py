@@ -141,8 +141,8 @@ def use_public_base_url(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Public URLs and trusted hosts, trust in the configured number of proxies, the headers
-    and the `csp_nonce()` template global."""
+    """Public URLs and trusted hosts, trust in the configured number of proxies, and the headers
+    (`csp_nonce()` is a template global)."""
     use_public_base_url(app)
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0))
     if proxies > 0:
@@ -150,4 +150,3 @@ def register_security(app: Flask) -> None:
         # never taken from X-Forwarded-Host/-Port, which a client can send through a proxy.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0)
     app.after_request(add_security_headers)
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
