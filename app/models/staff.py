@@ -20,6 +20,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, cas
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..clock import utcnow
 from ..extensions import db
 
 #: Failed sign-ins in a row that lock an account.
@@ -42,11 +43,6 @@ def dummy_password_check(password: str) -> bool:
     """Check a password against a hash no account has: the same work as a real check, always False."""
     check_password_hash(DUMMY_HASH, password)
     return False
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC, without tzinfo (how every timestamp is stored)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Role(enum.StrEnum):

@@ -1,7 +1,7 @@
 """Staff session generations, lock back-off and remembered sign-in browsers
 
 Revision ID: e5d4511985ab
-Revises: c4f1a9e27b3d
+Revises: 6e90cbe24450
 Create Date: 2026-12-04 05:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5d4511985ab'
-down_revision = 'c4f1a9e27b3d'
+down_revision = '6e90cbe24450'
 branch_labels = None
 depends_on = None
 
