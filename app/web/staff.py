@@ -118,6 +118,7 @@ def user(user_id: int):
             old = account.role
             if form.role.data != old:
                 account.role = form.role.data
+                account.end_sessions()  # they sign in again with the new role
                 record_event(
                     "user_role_changed",
                     user=me,
@@ -144,6 +145,7 @@ def deactivate_user(user_id: int):
         return redirect(url_for("staff.user", user_id=account.id))
     account.active = False
     account.set_password_token_hash = None
+    account.end_sessions()
     record_event("user_deactivated", user=me, target_type="user", target_id=account.id)
     db.session.commit()
     flash(_("%(email)s can no longer sign in.", email=account.email), "success")
@@ -157,11 +159,24 @@ def reactivate_user(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     account.active = True
-    account.failed_attempts = 0
-    account.locked_until = None
+    account.unlock()
     record_event("user_reactivated", user=current_staff(), target_type="user", target_id=account.id)
     db.session.commit()
     flash(_("%(email)s can sign in again.", email=account.email), "success")
+    return redirect(url_for("staff.user", user_id=account.id))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@role_required(Role.ADMIN)
+def unlock_user(user_id: int):
+    """Lift a lock after too many wrong passwords, so the member of staff can sign in at once."""
+    account = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    account.unlock()
+    record_event("user_unlocked", user=current_staff(), target_type="user", target_id=account.id)
+    db.session.commit()
+    flash(_("%(email)s can sign in again now.", email=account.email), "success")
     return redirect(url_for("staff.user", user_id=account.id))
 
 
