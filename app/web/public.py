@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
+from .. import clock
 from ..content import CATEGORIES, SECTIONS, Document
 from ..extensions import db
 from ..i18n import current_language
@@ -74,14 +74,14 @@ def category(key: str):
     if key not in CATEGORIES:
         abort(404)
     return render_template(
-        "public/category.html", key=key, services=content_store().services_in(key), today=dt.date.today()
+        "public/category.html", key=key, services=content_store().services_in(key), today=clock.today()
     )
 
 
 @bp.route("/services/<slug>")
 def service(slug: str):
     doc, untranslated = localise(content_store().services.get(slug) or abort(404))
-    overdue = doc.is_past_review(dt.date.today())
+    overdue = doc.is_past_review(clock.today())
     return render_template("public/service.html", doc=doc, meta=doc.meta, overdue=overdue, untranslated=untranslated)
 
 
@@ -138,7 +138,8 @@ def sitemap():
     urls = [url_for("public.home", _external=True), url_for("public.services", _external=True)]
     urls += [url_for("public.guidance_index", _external=True), url_for("public.glossary", _external=True)]
     urls += [url_for("public.category", key=key, _external=True) for key in CATEGORIES]
-    urls += [request.url_root.rstrip("/") + doc.url for doc in content.documents()]
+    root = url_for("public.home", _external=True).rstrip("/")
+    urls += [root + doc.url for doc in content.documents()]
     urls += [url_for("search.search", _external=True), url_for("yswd.index", _external=True)]
     urls += [url_for("yswd.entry", entry_id=entry.id, _external=True) for entry in db.session.scalars(public_entries())]
     urls += [url_for("yswd.report", year=year, _external=True) for year in entry_years()]

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from ..clock import reporting_day
 from ..extensions import db
 from ..models.staff import Role, record_event
 from ..models.surveys import (
@@ -32,6 +33,7 @@ from .auth import current_staff, role_required
 from .council import council
 from .forms.kit import ConfirmForm
 from .forms.surveys import MarkSelectedForm, MarkSentForm, UploadForm
+from .ids import ids_from
 from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
@@ -95,7 +97,7 @@ def upload():
             form.file.errors.append(_l("The selected file must be a CSV file"))
         else:
             now = utcnow()
-            rows, problems = invitations.parse_csv(text, now.date(), council().plan_reference_example)
+            rows, problems = invitations.parse_csv(text, reporting_day(now), council().plan_reference_example)
             if not rows and problems:
                 form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
                 return render_template("surveys/staff/upload.html", form=form, problems=problems)
@@ -159,8 +161,7 @@ def mark_sent():
     form = MarkSentForm()
     if not form.validate_on_submit():
         abort(400)
-    ids = [int(part) for part in (form.ids.data or "").split(",") if part.strip().isdigit()]
-    _mark_sent(ids)
+    _mark_sent(ids_from(form.ids.data))
     return redirect(url_for(".invitations_list", status=InvitationStatus.SENT.value))
 
 
