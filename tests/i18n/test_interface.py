@@ -26,8 +26,8 @@ from app.config import BASE_DIR, LANGUAGES, RTL_LANGUAGES
 from app.extensions import db
 from app.models.surveys import SurveyResponse
 
-from .conftest import check_page_structure
-from .survey_helpers import csrf_from, invite
+from ..conftest import check_page_structure
+from ..survey_helpers import csrf_from, invite
 
 LOCALES = [code for code in LANGUAGES if code != "en"]
 TRANSLATIONS = BASE_DIR / "translations"

@@ -14,8 +14,8 @@ from app.models.staff import utcnow
 from app.models.yswd import Entry
 from app.yswd.report import figure_rows
 
-from .conftest import check_page_structure
-from .staff_helpers import act_as, audit_actions, make_user, post_form
+from ..conftest import check_page_structure
+from ..staff_helpers import act_as, audit_actions, make_user, post_form
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

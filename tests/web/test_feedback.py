@@ -16,7 +16,7 @@ from app.models.moderation import Comment
 from app.models.surveys import SurveyAnswer, SurveyInvitation, SurveyResponse
 from app.models.yswd import Entry
 
-from .staff_helpers import act_as, audit_actions, make_user, post_form
+from ..staff_helpers import act_as, audit_actions, make_user, post_form
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

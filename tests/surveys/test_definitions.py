@@ -11,7 +11,7 @@ from app.surveys import check_surveys, load_surveys
 from app.surveys.definitions import Survey, pick
 from app.surveys.loader import SurveyError
 
-SURVEYS_DIR = Path(__file__).resolve().parent.parent / "surveys"
+SURVEYS_DIR = Path(__file__).resolve().parents[2] / "surveys"
 
 HEADER = """\
 id: {id}

@@ -13,8 +13,8 @@ from app.models.moderation import Comment
 from app.models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyResponse
 from app.surveys import responses
 
-from .conftest import check_page_structure
-from .survey_helpers import EHCP_ANSWERS, answer, answer_all, error_messages, invitation_row, invite, post_page
+from ..conftest import check_page_structure
+from ..survey_helpers import EHCP_ANSWERS, answer, answer_all, error_messages, invitation_row, invite, post_page
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

@@ -21,8 +21,8 @@ from app.extensions import db
 from app.models.surveys import InvitationStatus, SurveyDraft, SurveyInvitation, SurveyResponse
 from app.surveys import responses
 
-from .conftest import check_page_structure
-from .survey_helpers import EHCP_ANSWERS, answer_all, csrf_from, invite
+from ..conftest import check_page_structure
+from ..survey_helpers import EHCP_ANSWERS, answer_all, csrf_from, invite
 
 ROUNDS = 4
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
 LEXER = Environment(extensions=["jinja2.ext.do", "jinja2.ext.i18n"])
 # Text that is not language: punctuation, numbers, symbols, and brand names that stay in English.
 NOT_LANGUAGE = re.compile(r"^[\W\d_]*$")

@@ -16,9 +16,9 @@ from app.models.surveys import InvitationStatus, SurveyInvitation
 from app.surveys import invitations
 from app.surveys.stats import response_rates
 
-from .conftest import check_page_structure
-from .staff_helpers import act_as, make_user
-from .survey_helpers import csrf_from, invitation_row, invite
+from ..conftest import check_page_structure
+from ..staff_helpers import act_as, make_user
+from ..survey_helpers import csrf_from, invitation_row, invite
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

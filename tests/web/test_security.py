@@ -17,7 +17,7 @@ from app import create_app
 from app.config import BASE_DIR, Config, TestConfig
 from app.content import CATEGORIES
 
-from .conftest import check_page_structure
+from ..conftest import check_page_structure
 
 CSRF_HEADING = "Sorry, we could not accept that form"
 

@@ -15,7 +15,7 @@ from app.search import SearchIndex
 from app.search.analysis import language_terms
 from app.surveys import check_surveys, load_surveys
 
-from .staff_helpers import act_as, make_user
+from ..staff_helpers import act_as, make_user
 
 SURVEYS_DIR = BASE_DIR / "surveys"
 

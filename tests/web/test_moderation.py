@@ -7,8 +7,8 @@ import pytest
 from app.extensions import db
 from app.models.moderation import Comment
 
-from .conftest import check_page_structure
-from .staff_helpers import act_as, audit_actions, make_user, post_form
+from ..conftest import check_page_structure
+from ..staff_helpers import act_as, audit_actions, make_user, post_form
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

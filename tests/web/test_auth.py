@@ -14,8 +14,8 @@ from app.extensions import db
 from app.models.staff import User, utcnow
 from app.staff.passwords import is_common, password_problems
 
-from .conftest import check_page_structure
-from .staff_helpers import PASSWORD, audit_actions, csrf_token, make_user, sign_in
+from ..conftest import check_page_structure
+from ..staff_helpers import PASSWORD, audit_actions, csrf_token, make_user, sign_in
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

@@ -12,8 +12,8 @@ from app.extensions import db
 from app.models.moderation import Comment
 from app.models.staff import Role, User, record_event
 
-from .conftest import check_page_structure
-from .staff_helpers import act_as, audit_actions, csrf_token, make_user, post_form, sign_in
+from ..conftest import check_page_structure
+from ..staff_helpers import act_as, audit_actions, csrf_token, make_user, post_form, sign_in
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
