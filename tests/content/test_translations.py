@@ -11,7 +11,7 @@ from app import create_app
 from app.config import BASE_DIR, TestConfig
 from app.content import ContentError, load_store
 
-from ..conftest import check_page_structure
+from ..pages import check_page_structure
 
 
 def _translate(root: Path, slug: str, title: str) -> None:

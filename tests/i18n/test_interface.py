@@ -26,8 +26,9 @@ from app.config import BASE_DIR, LANGUAGES, RTL_LANGUAGES
 from app.extensions import db
 from app.models.surveys import SurveyResponse
 
-from ..conftest import check_page_structure
-from ..survey_helpers import csrf_from, invite
+from ..factories import create_invitation
+from ..helpers import csrf_from
+from ..pages import check_page_structure
 
 LOCALES = [code for code in LANGUAGES if code != "en"]
 TRANSLATIONS = BASE_DIR / "translations"
@@ -321,7 +322,7 @@ def journey(app: Flask, locale: str, survey_id: str, reference: str) -> list[tup
         first = f"/survey/{survey_id}"
     else:
         with app.app_context():
-            _id, token, _code = invite(reference, survey_id)
+            _id, token, _code = create_invitation(reference, survey_id)
         response = client.get(f"/s/{token}")
         assert response.status_code == 302
         first = response.headers["Location"]
@@ -330,7 +331,7 @@ def journey(app: Flask, locale: str, survey_id: str, reference: str) -> list[tup
 
 @pytest.mark.parametrize("survey_id", ["ehcp-finalisation", "young-person", "local-offer-feedback"])
 @pytest.mark.parametrize("locale", LOCALES)
-def test_whole_survey_journey_has_no_english_left(app, clean_db, locale, survey_id):
+def test_whole_survey_journey_has_no_english_left(app, locale, survey_id):
     english = journey(app, "en", survey_id, f"KB-1-{locale}-{survey_id}"[:30])
     local = journey(app, locale, survey_id, f"KB-2-{locale}-{survey_id}"[:30])
     assert [step for step, _ in english] == [step for step, _ in local]
@@ -344,20 +345,20 @@ def test_whole_survey_journey_has_no_english_left(app, clean_db, locale, survey_
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_survey_problem_and_code_pages_have_no_english_left(app, clean_db, locale):
+def test_survey_problem_and_code_pages_have_no_english_left(app, locale):
     for path, status in (("/survey", 200), ("/s/not-a-real-token", 404), ("/survey/ehcp-finalisation", 200)):
         english, local = both(app, locale, path, status)
         assert_no_english_left(english, local, locale, path)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_expired_invitation_page_has_no_english_left(app, clean_db, locale):
+def test_expired_invitation_page_has_no_english_left(app, locale):
     import datetime as dt
 
     pages = []
     for language in ("en", locale):
         with app.app_context():
-            _id, token, _code = invite(f"KB-9-{language}", now=dt.datetime(2020, 1, 1), days=1)
+            _id, token, _code = create_invitation(f"KB-9-{language}", now=dt.datetime(2020, 1, 1), days=1)
         client = app.test_client()
         in_language(client, language)
         pages.append(fetch(client, f"/s/{token}", 410))

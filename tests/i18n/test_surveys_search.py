@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from app.config import BASE_DIR
-from app.extensions import db
 from app.search import SearchIndex
 from app.search.analysis import language_terms
 from app.surveys import check_surveys, load_surveys
 
-from ..staff_helpers import act_as, make_user
+from ..factories import create_response, create_user
+from ..helpers import act_as
 
 SURVEYS_DIR = BASE_DIR / "surveys"
 
@@ -209,24 +209,11 @@ def test_search_page_uses_the_reader_s_language(search_app):
 # Figures per language ----------------------------------------------------------------------
 
 
-def test_officers_filter_the_figures_by_language_and_small_numbers_are_translated(app, client, clean_db, get_page):
-    from app.models.surveys import SurveyResponse
-
+def test_officers_filter_the_figures_by_language_and_small_numbers_are_translated(app, client, get_page):
     with app.app_context():
         for number in range(8):
-            db.session.add(
-                SurveyResponse(
-                    reference=f"L{number:07d}",
-                    submission_key=f"lang-{number}",
-                    survey_id="ehcp-finalisation",
-                    survey_version="2026.1",
-                    locale="ur" if number < 6 else "pl",
-                    channel="invitation",
-                    submitted_on=dt.date(2026, 1, 5 + number),
-                )
-            )
-        db.session.commit()
-        officer = make_user("officer")
+            create_response(submitted_on=dt.date(2026, 1, 5 + number), locale="ur" if number < 6 else "pl")
+        officer = create_user("officer")
     act_as(client, officer)
 
     def responses(language: str, lang: str = "en") -> str:

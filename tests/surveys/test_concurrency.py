@@ -21,10 +21,14 @@ from app.extensions import db
 from app.models.surveys import InvitationStatus, SurveyDraft, SurveyInvitation, SurveyResponse
 from app.surveys import responses
 
-from ..conftest import check_page_structure
-from ..survey_helpers import EHCP_ANSWERS, answer_all, csrf_from, invite
+from ..factories import create_invitation
+from ..helpers import EHCP_ANSWERS, answer_all, csrf_from
+from ..pages import check_page_structure
 
 ROUNDS = 4
+
+#: Threads write through their own connections: commit for real, and delete every row afterwards.
+pytestmark = pytest.mark.commits
 
 
 @pytest.fixture(params=["sqlite-file", "postgresql"])
@@ -35,7 +39,6 @@ def shared_app(request, tmp_path) -> Iterator[Flask]:
         if not url.startswith("postgresql"):
             pytest.skip("set TEST_DATABASE_URL to a PostgreSQL database to run this")
         app = request.getfixturevalue("app")
-        request.getfixturevalue("clean_db")
         yield app
         return
 
@@ -76,7 +79,7 @@ def run_together(targets: list) -> list:
 def test_two_browsers_sending_one_invitation_store_one_response(shared_app):
     for round_number in range(ROUNDS):
         with shared_app.app_context():
-            invitation_id, token, _code = invite(f"KB-2026-9{round_number:04d}")
+            invitation_id, token, _code = create_invitation(f"KB-2026-9{round_number:04d}")
         browsers = [shared_app.test_client() for _ in range(2)]
         tokens = []
         for browser in browsers:
@@ -101,7 +104,7 @@ def test_one_draft_sent_many_times_at_once_is_stored_once(shared_app):
     survey = shared_app.extensions["surveys"]["ehcp-finalisation"]
     for round_number in range(ROUNDS):
         with shared_app.test_request_context():
-            invitation_id, _token, _code = invite(f"KB-2026-8{round_number:04d}")
+            invitation_id, _token, _code = create_invitation(f"KB-2026-8{round_number:04d}")
             key = responses.new_draft_key()
             for page_id, data in EHCP_ANSWERS:
                 responses.save_page(key, survey, page_id, data)

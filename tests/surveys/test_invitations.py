@@ -16,11 +16,9 @@ from app.models.surveys import InvitationStatus, SurveyInvitation
 from app.surveys import invitations
 from app.surveys.stats import response_rates
 
-from ..conftest import check_page_structure
-from ..staff_helpers import act_as, make_user
-from ..survey_helpers import csrf_from, invitation_row, invite
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from ..factories import create_invitation, create_user
+from ..helpers import act_as, csrf_from, invitation_row
+from ..pages import check_page_structure
 
 TODAY = dt.date(2026, 6, 1)
 GOOD_AND_BAD = """plan_reference,finalised_date,language,email
@@ -76,7 +74,7 @@ def test_files_without_the_right_columns_are_refused(app, text, message):
 
 
 def test_tokens_and_codes_are_stored_only_as_hashes():
-    invitation_id, token, code = invite("KB-2026-00200")
+    invitation_id, token, code = create_invitation("KB-2026-00200")
     assert len(token) >= 22, "at least 128 bits"
     assert len(code) == 10 and set(code) <= set(invitations.CODE_ALPHABET)
     row = invitation_row(invitation_id)
@@ -100,7 +98,7 @@ def test_uploading_the_same_plans_again_does_not_duplicate():
 
 
 def test_expired_is_worked_out_from_the_expiry():
-    invitation_id, _token, _code = invite("KB-2026-00400", now=dt.datetime(2026, 1, 1), days=90)
+    invitation_id, _token, _code = create_invitation("KB-2026-00400", now=dt.datetime(2026, 1, 1), days=90)
     row = invitation_row(invitation_id)
     assert row.status == InvitationStatus.CREATED
     assert row.effective_status(dt.datetime(2026, 3, 31)) == InvitationStatus.CREATED
@@ -142,7 +140,7 @@ def test_flask_surveys_invite(app, runner, tmp_path):
 
 @pytest.fixture()
 def officer_client(app, client):
-    act_as(client, make_user("officer"))
+    act_as(client, create_user("officer"))
     return client
 
 
@@ -188,7 +186,7 @@ def test_upload_needs_a_file_and_a_survey(officer_client):
 
 
 def test_mark_sent_and_overview_rates(app, officer_client):
-    ids = [invite(f"KB-2026-0070{i}")[0] for i in range(4)]
+    ids = [create_invitation(f"KB-2026-0070{i}")[0] for i in range(4)]
     page = check_page_structure(officer_client.get("/staff/surveys/invitations?status=created"))
     token = csrf_from(page.response.get_data(as_text=True))
     response = officer_client.post(
@@ -210,7 +208,7 @@ def test_mark_sent_and_overview_rates(app, officer_client):
 
 
 def test_reissue_replaces_the_link_and_code(app, officer_client, client):
-    invitation_id, old_token, old_code = invite("KB-2026-00800")
+    invitation_id, old_token, old_code = create_invitation("KB-2026-00800")
     page = check_page_structure(officer_client.get(f"/staff/surveys/invitations/{invitation_id}"))
     token = csrf_from(page.response.get_data(as_text=True))
     response = officer_client.post(f"/staff/surveys/invitations/{invitation_id}/reissue", data={"csrf_token": token})
@@ -231,6 +229,6 @@ def test_reissue_replaces_the_link_and_code(app, officer_client, client):
 
 
 def test_sendiass_staff_cannot_see_invitations(app, client):
-    act_as(client, make_user("sendiass"))
+    act_as(client, create_user("sendiass"))
     assert client.get("/staff/surveys/").status_code == 403
     assert client.get("/staff/surveys/upload").status_code == 403

@@ -9,10 +9,8 @@ from app.extensions import db
 from app.models.moderation import Comment
 from app.models.surveys import PageFeedback
 
-from ..conftest import check_page_structure
-from ..survey_helpers import csrf_from
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from ..helpers import csrf_from
+from ..pages import check_page_structure
 
 GUIDANCE = "/guidance/the-20-week-journey"
 

@@ -14,15 +14,14 @@ from app.extensions import db
 from app.models.staff import User, utcnow
 from app.staff.passwords import is_common, password_problems
 
-from ..conftest import check_page_structure
-from ..staff_helpers import PASSWORD, audit_actions, csrf_token, make_user, sign_in
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from ..factories import PASSWORD, create_user
+from ..helpers import audit_actions, csrf_token, sign_in
+from ..pages import check_page_structure
 
 
 def test_sign_in_takes_staff_to_their_dashboard_and_is_audited(app, client, get_page):
     with app.app_context():
-        user = make_user("officer", email="olive@kelderbridge.example")
+        user = create_user("officer", email="olive@kelderbridge.example")
     response = sign_in(client, "Olive@Kelderbridge.example ", PASSWORD)
     assert response.status_code == 302 and response.headers["Location"] == "/staff/"
     page = get_page("/staff/")
@@ -35,7 +34,7 @@ def test_sign_in_takes_staff_to_their_dashboard_and_is_audited(app, client, get_
 
 def test_session_cookie_is_http_only_and_same_site(app, client):
     with app.app_context():
-        make_user(email="cookie@kelderbridge.example")
+        create_user(email="cookie@kelderbridge.example")
     response = sign_in(client, "cookie@kelderbridge.example")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -53,7 +52,7 @@ def test_session_cookie_is_http_only_and_same_site(app, client):
 )
 def test_sign_in_errors_are_specific_and_do_not_say_which_part_was_wrong(app, client, email, password, message):
     with app.app_context():
-        make_user(email="pat@kelderbridge.example")
+        create_user(email="pat@kelderbridge.example")
     response = client.post("/sign-in", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
     page = check_page_structure(response)
     assert response.status_code == 200
@@ -73,7 +72,7 @@ def test_failed_sign_in_with_unknown_email_logs_nothing_typed(app, client):
 
 def test_next_is_followed_only_when_it_is_a_local_path(app, client):
     with app.app_context():
-        make_user("admin", email="ada@kelderbridge.example")
+        create_user("admin", email="ada@kelderbridge.example")
     response = client.get("/staff/users")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in?next=")
@@ -86,7 +85,7 @@ def test_next_is_followed_only_when_it_is_a_local_path(app, client):
 
 def test_sign_out_ends_the_session(app, client, get_page):
     with app.app_context():
-        make_user(email="sam@kelderbridge.example")
+        create_user(email="sam@kelderbridge.example")
     sign_in(client, "sam@kelderbridge.example")
     assert client.get("/sign-out").status_code == 405  # only a POST (with its token) signs out
     response = client.post("/sign-out", data={"csrf_token": csrf_token(client, "/staff/")})
@@ -100,7 +99,7 @@ def test_sign_out_ends_the_session(app, client, get_page):
 
 def test_five_failures_lock_the_account_until_the_lock_expires(app, client):
     with app.app_context():
-        user = make_user(email="lee@kelderbridge.example")
+        user = create_user(email="lee@kelderbridge.example")
     for _ in range(5):
         sign_in(client, "lee@kelderbridge.example", "wrong-password-again")
     response = sign_in(client, "lee@kelderbridge.example", PASSWORD)
@@ -124,7 +123,7 @@ def test_five_failures_lock_the_account_until_the_lock_expires(app, client):
 
 def test_a_success_resets_the_failure_count(app, client):
     with app.app_context():
-        user = make_user(email="kim@kelderbridge.example")
+        user = create_user(email="kim@kelderbridge.example")
     for _ in range(4):
         sign_in(client, "kim@kelderbridge.example", "wrong-password-again")
     sign_in(client, "kim@kelderbridge.example")
@@ -137,7 +136,7 @@ def test_a_success_resets_the_failure_count(app, client):
 
 def test_idle_sessions_expire_and_send_staff_back_to_sign_in(app, client, get_page):
     with app.app_context():
-        make_user(email="ida@kelderbridge.example")
+        create_user(email="ida@kelderbridge.example")
     sign_in(client, "ida@kelderbridge.example")
     assert client.get("/staff/").status_code == 200
     with client.session_transaction() as session:
@@ -154,7 +153,7 @@ def test_idle_sessions_expire_and_send_staff_back_to_sign_in(app, client, get_pa
 
 def test_activity_keeps_a_session_alive(app, client):
     with app.app_context():
-        make_user(email="ava@kelderbridge.example")
+        create_user(email="ava@kelderbridge.example")
     sign_in(client, "ava@kelderbridge.example")
     with client.session_transaction() as session:
         session["last_seen"] = int(time.time()) - 29 * 60
@@ -165,7 +164,7 @@ def test_activity_keeps_a_session_alive(app, client):
 
 def test_deactivated_staff_cannot_sign_in_and_are_signed_out(app, client):
     with app.app_context():
-        user = make_user(email="dee@kelderbridge.example")
+        user = create_user(email="dee@kelderbridge.example")
     sign_in(client, "dee@kelderbridge.example")
     assert client.get("/staff/").status_code == 200
     with app.app_context():
@@ -210,7 +209,7 @@ def test_cli_rejects_a_bad_email_or_role(runner):
 
 def test_expired_set_password_link_is_refused(app, get_page):
     with app.app_context():
-        user = db.session.get(User, make_user(email="late@kelderbridge.example", password=None).id)
+        user = db.session.get(User, create_user(email="late@kelderbridge.example", password=None).id)
         token = user.issue_set_password_token(now=utcnow() - dt.timedelta(hours=73))
         db.session.commit()
     get_page(f"/set-password/{token}", status=404)
@@ -231,7 +230,7 @@ def test_expired_set_password_link_is_refused(app, get_page):
 )
 def test_set_password_rules(app, client, password, confirm, message):
     with app.app_context():
-        user_id = make_user(email="rowan.tree@kelderbridge.example", password=None).id
+        user_id = create_user(email="rowan.tree@kelderbridge.example", password=None).id
         token = db.session.get(User, user_id).issue_set_password_token()
         db.session.commit()
     path = f"/set-password/{token}"
@@ -256,6 +255,7 @@ def test_password_policy_as_plain_functions():
     ]
 
 
+@pytest.mark.commits
 def test_sign_in_is_rate_limited(app, limiter_switched_back_off):
     """Enabled only here: a separate app with rate limiting on."""
 

@@ -13,12 +13,17 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.models.feedback import KpiTarget
 from app.models.moderation import Comment
-from app.models.surveys import SurveyAnswer, SurveyInvitation, SurveyResponse
-from app.models.yswd import Entry
+from app.models.surveys import SurveyAnswer, SurveyResponse
 
-from ..staff_helpers import act_as, audit_actions, make_user, post_form
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from ..factories import (
+    create_comment,
+    create_entry,
+    create_invitation,
+    create_kpi_target,
+    create_response,
+    create_user,
+)
+from ..helpers import act_as, audit_actions, post_form
 
 SURVEY = "ehcp-finalisation"
 #: A fixed quarter in the past, so the figures do not depend on today's date.
@@ -34,69 +39,43 @@ COMMENTS = [
 ]
 
 
-def add_response(number: int, day: dt.date, answers: dict[str, str], locale: str = "en") -> SurveyResponse:
-    response = SurveyResponse(
-        reference=f"R{number:07d}",
-        submission_key=f"key-{number}",
-        survey_id=SURVEY,
-        survey_version="2026.1",
-        locale=locale,
-        channel="invitation",
-        submitted_on=day,
-    )
-    kpis = {"listened": "listened", "seen_plan": "seen_plan", "satisfied": "satisfied"}
-    for question, value in answers.items():
-        response.answers.append(SurveyAnswer(question_id=question, value=value, kpi=kpis.get(question)))
-    db.session.add(response)
-    return response
-
-
 @pytest.fixture()
 def feedback(app):
     """Responses in January and February 2026, invitations, comments in moderation, a target."""
     with app.app_context():
         for number in range(6):  # January: 5 of 6 felt listened to
-            add_response(
-                number, dt.date(2026, 1, 5 + number), {"listened": "yes" if number else "no", "satisfied": "4"}
+            create_response(
+                {"listened": "yes" if number else "no", "satisfied": "4"},
+                dt.date(2026, 1, 5 + number),
+                reference=f"R{number:07d}",
             )
         for number in range(6, 9):  # February: only 3 responses
-            add_response(number, dt.date(2026, 2, 3 + number), {"listened": "yes", "satisfied": "2"})
+            create_response({"listened": "yes", "satisfied": "2"}, dt.date(2026, 2, 3 + number), f"R{number:07d}")
         for number in range(10):
-            db.session.add(
-                SurveyInvitation(
-                    survey_id=SURVEY,
-                    plan_reference=f"KB-2026-{number:05d}",
-                    finalised_on=dt.date(2026, 1, 2),
-                    language="en",
-                    token_hash=f"t{number}",
-                    code_hash=f"c{number}",
-                    status="completed" if number < 6 else "sent",
-                    expires_at=dt.datetime(2026, 4, 1),
-                )
+            create_invitation(
+                f"KB-2026-{number:05d}",
+                SURVEY,
+                finalised_on=dt.date(2026, 1, 2),
+                status="completed" if number < 6 else "sent",
+                expires_at=dt.datetime(2026, 4, 1),
             )
         for index, (question, text, status) in enumerate(COMMENTS):
-            db.session.add(
-                Comment(
-                    source="survey",
-                    source_ref=f"R{index:07d}",
-                    question_id=question,
-                    text=text,
-                    locale="pl" if text == "nothing" else "en",
-                    status=status,
-                    created_at=dt.datetime(2026, 1, 10),
-                )
+            create_comment(
+                text,
+                source_ref=f"R{index:07d}",
+                question_id=question,
+                locale="pl" if text == "nothing" else "en",
+                status=status,
+                created_at=dt.datetime(2026, 1, 10),
             )
-        db.session.add(
-            Comment(source="survey", source_ref="R0000006", question_id="do_better", text="x", status="vexatious")
-        )
-        db.session.add(KpiTarget(kpi="listened", percent=80))
-        db.session.commit()
+        create_comment("x", source_ref="R0000006", question_id="do_better", status="vexatious")
+        create_kpi_target("listened", 80)
 
 
 @pytest.fixture()
 def officer(app, client):
     with app.app_context():
-        user = make_user("officer")
+        user = create_user("officer")
     act_as(client, user)
     return user
 
@@ -286,23 +265,17 @@ def test_targets_need_a_csrf_token(officer, client):
 
 def test_report_page_and_pdf(feedback, officer, client, get_page, app):
     with app.app_context():
-        db.session.add_all(
-            [
-                Entry(
-                    title="Replies within five working days",
-                    theme="communication",
-                    you_said="You had to chase us.",
-                    you_said_html="<p>You had to chase us.</p>",
-                    we_did="Named caseworkers.",
-                    we_did_html='<p>Named caseworkers.</p><img src="http://127.0.0.1:9/tracker.png" alt="">',
-                    status="done",
-                    state="published",
-                    publish_at=dt.datetime(2026, 2, 1, 9),
-                ),
-                Entry(title="Still a draft", theme="travel", you_said="x", we_did="y", state="draft"),
-            ]
+        create_entry(
+            "Replies within five working days",
+            you_said="You had to chase us.",
+            you_said_html="<p>You had to chase us.</p>",
+            we_did="Named caseworkers.",
+            we_did_html='<p>Named caseworkers.</p><img src="http://127.0.0.1:9/tracker.png" alt="">',
+            status="done",
+            state="published",
+            publish_at=dt.datetime(2026, 2, 1, 9),
         )
-        db.session.commit()
+        create_entry("Still a draft", "travel", "x", "y", state="draft")
     page = get_page(f"/staff/feedback/report?period={QUARTER}")
     assert page.h1 == "Co-production report"
     text = page.text()
@@ -334,7 +307,7 @@ def test_report_page_and_pdf(feedback, officer, client, get_page, app):
 def test_only_officers_and_admins_reach_feedback(app, client, path):
     assert client.get(path).headers["Location"].startswith("/sign-in")
     with app.app_context():
-        sendiass, admin = make_user("sendiass"), make_user("admin")
+        sendiass, admin = create_user("sendiass"), create_user("admin")
     act_as(client, sendiass)
     assert client.get(path).status_code == 403
     act_as(client, admin)
@@ -362,10 +335,14 @@ def test_demo_seed_makes_a_year_once(app, runner):
 
 def test_public_annual_report_gets_the_year_s_kpis(feedback, app, get_page):
     with app.app_context():
-        entry = Entry(title="Named caseworkers", theme="communication", you_said="a", we_did="b", status="done")
-        entry.state, entry.publish_at = "published", dt.datetime(2026, 3, 1, 9)
-        db.session.add(entry)
-        db.session.commit()
+        create_entry(
+            "Named caseworkers",
+            you_said="a",
+            we_did="b",
+            status="done",
+            state="published",
+            publish_at=dt.datetime(2026, 3, 1, 9),
+        )
     page = get_page("/you-said-we-did/report/2026")
     text = page.text()
     assert "Felt listened to" in text

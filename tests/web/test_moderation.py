@@ -7,10 +7,9 @@ import pytest
 from app.extensions import db
 from app.models.moderation import Comment
 
-from ..conftest import check_page_structure
-from ..staff_helpers import act_as, audit_actions, make_user, post_form
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from ..factories import create_comment, create_user
+from ..helpers import act_as, audit_actions, post_form
+from ..pages import check_page_structure
 
 TEXT = "The short breaks page did not say how to apply. My son Sam at Riverside needs help."
 
@@ -18,19 +17,14 @@ TEXT = "The short breaks page did not say how to apply. My son Sam at Riverside 
 @pytest.fixture()
 def officer(app, client):
     with app.app_context():
-        user = make_user("officer", email="officer@kelderbridge.example")
+        user = create_user("officer", email="officer@kelderbridge.example")
     act_as(client, user)
     return user
 
 
 def add_comments(app, count: int = 2) -> list[int]:
     with app.app_context():
-        comments = [
-            Comment(source="survey", source_ref=f"resp-{n}", question_id="q7", text=f"{TEXT} {n}") for n in range(count)
-        ]
-        db.session.add_all(comments)
-        db.session.commit()
-        return [c.id for c in comments]
+        return [create_comment(f"{TEXT} {n}", source_ref=f"resp-{n}", question_id="q7").id for n in range(count)]
 
 
 def test_officer_works_through_the_queue(app, client, officer, get_page):

@@ -10,7 +10,7 @@ import pytest
 
 from app.content import CATEGORIES
 
-from ..conftest import check_page_structure
+from ..pages import check_page_structure
 
 
 def test_home_offers_start_points_and_every_category(get_page):

@@ -9,13 +9,11 @@ import pytest
 from werkzeug.routing import Rule
 
 from app.extensions import db
-from app.models.moderation import Comment
 from app.models.staff import Role, User, record_event
 
-from ..conftest import check_page_structure
-from ..staff_helpers import act_as, audit_actions, csrf_token, make_user, post_form, sign_in
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from ..factories import create_comment, create_entry, create_post, create_user
+from ..helpers import act_as, audit_actions, csrf_token, post_form, sign_in
+from ..pages import check_page_structure
 
 ROLES = [role.value for role in Role]
 
@@ -80,22 +78,11 @@ def methods(rule: Rule) -> list[str]:
 def sample_ids(app) -> dict[str, int]:
     """Rows for the routes that take an id, so each role meets a real page."""
     with app.app_context():
-        target = make_user("sendiass", email="target@kelderbridge.example")
-        comment = Comment(source="page_feedback", text="The travel page was clear.", locale="en")
-        db.session.add(comment)
-        db.session.commit()
-        ids = {"user_id": target.id, "comment_id": comment.id}
-        try:
-            from app.models.yswd import Entry, NewsPost
-
-            entry = Entry(title="Sample", you_said="You said", we_did="We did", theme="local-offer")
-            post = NewsPost(title="Sample", body="Body")
-            db.session.add_all([entry, post])
-            db.session.commit()
-            ids.update(entry_id=entry.id, post_id=post.id)
-        except ImportError:
-            pass
-        return ids
+        target = create_user("sendiass", email="target@kelderbridge.example")
+        comment = create_comment("The travel page was clear.", source="page_feedback", locale="en")
+        entry = create_entry("Sample", "local-offer", "You said", "We did")
+        post = create_post("Sample", "Body")
+        return {"user_id": target.id, "comment_id": comment.id, "entry_id": entry.id, "post_id": post.id}
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_route(app, client, sample_ids, monkeypatch):
@@ -115,7 +102,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_route(app, clie
 def test_each_role_reaches_exactly_what_it_should(app, client, sample_ids, monkeypatch, role):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     with app.app_context():
-        user = make_user(role, email=f"matrix-{role}@kelderbridge.example")
+        user = create_user(role, email=f"matrix-{role}@kelderbridge.example")
     reached, refused = set(), set()
     for rule in staff_rules(app):
         allowed = Role(role).includes(required_role(app, rule))
@@ -144,7 +131,7 @@ def test_each_role_reaches_exactly_what_it_should(app, client, sample_ids, monke
 
 def test_dashboard_lists_the_tools_each_role_can_use(app, client, get_page):
     with app.app_context():
-        users = {role: make_user(role, email=f"dash-{role}@kelderbridge.example") for role in ROLES}
+        users = {role: create_user(role, email=f"dash-{role}@kelderbridge.example") for role in ROLES}
     links = {}
     for role, user in users.items():
         act_as(client, user)
@@ -156,7 +143,7 @@ def test_dashboard_lists_the_tools_each_role_can_use(app, client, get_page):
 
 def test_admin_adds_an_account_and_gets_a_one_time_link(app, client, get_page):
     with app.app_context():
-        admin = make_user("admin", email="admin@kelderbridge.example")
+        admin = create_user("admin", email="admin@kelderbridge.example")
     sign_in(client, admin.email)
     page = get_page("/staff/users/new")
     assert page.h1 == "Add a staff account"
@@ -186,7 +173,7 @@ def test_admin_adds_an_account_and_gets_a_one_time_link(app, client, get_page):
 )
 def test_add_account_errors(app, client, data, message):
     with app.app_context():
-        admin = make_user("admin", email="admin@kelderbridge.example")
+        admin = create_user("admin", email="admin@kelderbridge.example")
     act_as(client, admin)
     response = post_form(client, "/staff/users/new", data)
     page = check_page_structure(response)
@@ -198,8 +185,8 @@ def test_add_account_errors(app, client, data, message):
 
 def test_admin_changes_a_role_and_deactivates_an_account(app, client, get_page):
     with app.app_context():
-        admin = make_user("admin", email="admin@kelderbridge.example")
-        staff = make_user("sendiass", email="sal@kelderbridge.example")
+        admin = create_user("admin", email="admin@kelderbridge.example")
+        staff = create_user("sendiass", email="sal@kelderbridge.example")
     act_as(client, admin)
     response = post_form(client, f"/staff/users/{staff.id}", {"role": "officer"})
     assert response.headers["Location"] == "/staff/users"
@@ -220,7 +207,7 @@ def test_admin_changes_a_role_and_deactivates_an_account(app, client, get_page):
 
 def test_admins_cannot_demote_or_deactivate_themselves(app, client, get_page):
     with app.app_context():
-        admin = make_user("admin", email="admin@kelderbridge.example")
+        admin = create_user("admin", email="admin@kelderbridge.example")
     act_as(client, admin)
     response = post_form(client, f"/staff/users/{admin.id}", {"role": "sendiass"})
     assert "You cannot change your own role" in check_page_structure(response).text()
@@ -232,8 +219,8 @@ def test_admins_cannot_demote_or_deactivate_themselves(app, client, get_page):
 
 def test_staff_forms_need_a_csrf_token(app, client):
     with app.app_context():
-        admin = make_user("admin", email="admin@kelderbridge.example")
-        staff = make_user("sendiass", email="sal@kelderbridge.example")
+        admin = create_user("admin", email="admin@kelderbridge.example")
+        staff = create_user("sendiass", email="sal@kelderbridge.example")
     act_as(client, admin)
     assert client.post(f"/staff/users/{staff.id}/deactivate").status_code == 400
     with app.app_context():
@@ -242,7 +229,7 @@ def test_staff_forms_need_a_csrf_token(app, client):
 
 def test_audit_log_filters_by_action_and_pages(app, client, get_page):
     with app.app_context():
-        admin = make_user("admin", email="admin@kelderbridge.example")
+        admin = create_user("admin", email="admin@kelderbridge.example")
         for number in range(60):
             record_event("entry_published", target_type="entry", target_id=number)
         record_event("export_downloaded", format="csv", rows=12)
@@ -270,7 +257,7 @@ def test_audit_detail_refuses_free_text(app):
 
 def test_sign_out_button_is_on_every_staff_page(app, client, get_page):
     with app.app_context():
-        admin = make_user("admin", email="admin@kelderbridge.example")
+        admin = create_user("admin", email="admin@kelderbridge.example")
     act_as(client, admin)
     page = get_page("/staff/")
     form = page.soup.find("form", action="/sign-out")

@@ -13,10 +13,9 @@ from app.models.moderation import Comment
 from app.models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyResponse
 from app.surveys import responses
 
-from ..conftest import check_page_structure
-from ..survey_helpers import EHCP_ANSWERS, answer, answer_all, error_messages, invitation_row, invite, post_page
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from ..factories import create_invitation
+from ..helpers import EHCP_ANSWERS, answer, answer_all, error_messages, invitation_row, post_form
+from ..pages import check_page_structure
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +39,7 @@ def stored_responses() -> list[SurveyResponse]:
 
 
 def send(client, survey_id: str):
-    return post_page(client, f"/survey/{survey_id}/check")
+    return post_form(client, f"/survey/{survey_id}/check")
 
 
 def test_open_survey_from_start_to_confirmation(app, client, get_page):
@@ -190,7 +189,7 @@ def test_check_page_sends_people_back_to_unanswered_questions(client):
 
 def test_honeypot_filled_in_stores_nothing(client, get_page):
     answer_all(client, FEEDBACK, FEEDBACK_ALL)
-    sent = post_page(client, f"/survey/{FEEDBACK}/check", {"website": "http://spam.example"})
+    sent = post_form(client, f"/survey/{FEEDBACK}/check", {"website": "http://spam.example"})
     assert sent.status_code == 200
     assert check_page_structure(sent).h1 == "Thank you for your answers"
     assert stored_responses() == []
@@ -242,7 +241,7 @@ def test_a_reference_already_given_is_never_given_again(app, monkeypatch):
 
 def test_invitation_link_journey_and_no_second_answer(app, client, get_page):
     with app.app_context():
-        invitation_id, token, _code = invite("KB-2026-00001")
+        invitation_id, token, _code = create_invitation("KB-2026-00001")
     opened = client.get(f"/s/{token}")
     assert opened.status_code == 302 and opened.headers["Location"] == "/survey/ehcp-finalisation"
     with app.app_context():
@@ -269,9 +268,9 @@ def test_invitation_link_journey_and_no_second_answer(app, client, get_page):
 
 def test_invitation_code_can_be_typed_in(app, client, get_page):
     with app.app_context():
-        _id, _token, code = invite("KB-2026-00002")
+        _id, _token, code = create_invitation("KB-2026-00002")
     typed = f" {code[:5].lower()} - {code[5:]} "
-    response = post_page(client, "/survey", {"code": typed})
+    response = post_form(client, "/survey", {"code": typed})
     assert response.status_code == 302 and response.headers["Location"] == "/survey/ehcp-finalisation"
 
 
@@ -284,14 +283,14 @@ def test_invitation_code_can_be_typed_in(app, client, get_page):
     ],
 )
 def test_wrong_codes_get_a_clear_message(client, code, message):
-    response = post_page(client, "/survey", {"code": code})
+    response = post_form(client, "/survey", {"code": code})
     assert response.status_code == 200
     assert error_messages(response) == [message]
 
 
 def test_expired_and_unknown_links_get_kind_pages(app, client, get_page):
     with app.app_context():
-        _id, token, _code = invite("KB-2026-00003", now=dt.datetime(2025, 1, 1), days=90)
+        _id, token, _code = create_invitation("KB-2026-00003", now=dt.datetime(2025, 1, 1), days=90)
     expired = get_page(f"/s/{token}", status=410)
     assert expired.h1 == "This survey link has expired"
     assert "0113 496 0100" in expired.text()
@@ -302,7 +301,7 @@ def test_expired_and_unknown_links_get_kind_pages(app, client, get_page):
 
 def test_link_that_expires_while_answering_is_refused_kindly(app, client, get_page):
     with app.app_context():
-        invitation_id, token, _code = invite("KB-2026-00004")
+        invitation_id, token, _code = create_invitation("KB-2026-00004")
     client.get(f"/s/{token}")
     answer_all(client, "ehcp-finalisation", EHCP_ANSWERS)
     with app.app_context():
@@ -326,7 +325,7 @@ def test_invitation_survey_cannot_be_answered_without_an_invitation(client, get_
 
 def test_easy_read_survey_uses_its_own_scale(app, client, get_page):
     with app.app_context():
-        _id, token, _code = invite("KB-2026-00005", survey_id="young-person")
+        _id, token, _code = create_invitation("KB-2026-00005", survey_id="young-person")
     client.get(f"/s/{token}")
     page = get_page("/survey/young-person/questions/feel")
     labels = [label.get_text(strip=True) for label in page.select(".govuk-radios__label")]

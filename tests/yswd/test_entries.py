@@ -14,10 +14,9 @@ from app.models.staff import utcnow
 from app.models.yswd import Entry
 from app.yswd.report import figure_rows
 
-from ..conftest import check_page_structure
-from ..staff_helpers import act_as, audit_actions, make_user, post_form
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from ..factories import create_entry, create_user
+from ..helpers import act_as, audit_actions, post_form
+from ..pages import check_page_structure
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -38,7 +37,7 @@ ENTRY = {
 def staff(app, client):
     """A signed-in SENDIASS member of staff."""
     with app.app_context():
-        user = make_user("sendiass", email="sendiass@kelderbridge.example")
+        user = create_user("sendiass", email="sendiass@kelderbridge.example")
     act_as(client, user)
     return user
 
@@ -272,31 +271,26 @@ def test_public_list_filters_and_pages(app, client, staff, get_page):
     with app.app_context():
         now = utcnow()
         for number in range(12):
-            db.session.add(
-                Entry(
-                    title=f"Entry {number:02d}",
-                    theme="health" if number % 2 else "schools",
-                    status="done" if number < 3 else "planned",
-                    we_asked="Survey",
-                    you_said="Said",
-                    we_did="Did",
-                    state="published",
-                    publish_at=now - dt.timedelta(days=number),
-                )
-            )
-        db.session.add(
-            Entry(
-                title="Last year",
-                theme="health",
-                status="done",
+            create_entry(
+                f"Entry {number:02d}",
+                "health" if number % 2 else "schools",
+                "Said",
+                "Did",
+                status="done" if number < 3 else "planned",
                 we_asked="Survey",
-                you_said="Said",
-                we_did="Did",
                 state="published",
-                publish_at=dt.datetime(now.year - 1, 6, 1),
+                publish_at=now - dt.timedelta(days=number),
             )
+        create_entry(
+            "Last year",
+            "health",
+            "Said",
+            "Did",
+            status="done",
+            we_asked="Survey",
+            state="published",
+            publish_at=dt.datetime(now.year - 1, 6, 1),
         )
-        db.session.commit()
     first = get_page("/you-said-we-did")
     assert "13 entries" in first.text()
     assert len(first.select(".council-results li")) == 10
@@ -315,32 +309,19 @@ def test_annual_report_groups_the_years_responses_by_topic(app, client, staff, g
     year = dt.date.today().year - 1
     with app.app_context():
         for title, theme, status in [("Short breaks", "social-care", "done"), ("Website", "local-offer", "planned")]:
-            db.session.add(
-                Entry(
-                    title=title,
-                    theme=theme,
-                    status=status,
-                    we_asked="Survey",
-                    you_said=f"About {title}",
-                    you_said_html=f"<p>About {title}</p>",
-                    we_did="Did",
-                    we_did_html="<p>Did</p>",
-                    state="published",
-                    publish_at=dt.datetime(year, 3, 1),
-                )
+            create_entry(
+                title,
+                theme,
+                f"About {title}",
+                "Did",
+                status=status,
+                we_asked="Survey",
+                you_said_html=f"<p>About {title}</p>",
+                we_did_html="<p>Did</p>",
+                state="published",
+                publish_at=dt.datetime(year, 3, 1),
             )
-        db.session.add(
-            Entry(
-                title="Draft idea",
-                theme="health",
-                status="planned",
-                we_asked="",
-                you_said="x",
-                we_did="y",
-                state="draft",
-            )
-        )
-        db.session.commit()
+        create_entry("Draft idea", "health", "x", "y", status="planned", we_asked="", state="draft")
     page = get_page(f"/you-said-we-did/report/{year}")
     assert page.h1 == f"Local Offer feedback report {year}"
     headings = [h.get_text(strip=True) for h in page.select("h3")]

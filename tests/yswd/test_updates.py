@@ -12,10 +12,9 @@ from app.extensions import db
 from app.models.staff import utcnow
 from app.models.yswd import NewsPost
 
-from ..conftest import check_page_structure
-from ..staff_helpers import act_as, audit_actions, make_user, post_form
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from ..factories import create_user
+from ..helpers import act_as, audit_actions, post_form
+from ..pages import check_page_structure
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -23,7 +22,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture()
 def staff(app, client):
     with app.app_context():
-        user = make_user("sendiass", email="news@kelderbridge.example")
+        user = create_user("sendiass", email="news@kelderbridge.example")
     act_as(client, user)
     return user
 
