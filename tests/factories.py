@@ -98,6 +98,11 @@ def create_response(
     return _saved(response)
 
 
+def create_answer(response: SurveyResponse, question_id: str, value: str, **fields: Any) -> SurveyAnswer:
+    """One more answer in a stored response (`kind` marks a free-text question's kind)."""
+    return _saved(SurveyAnswer(response_id=response.id, question_id=question_id, value=value, **fields))
+
+
 def create_comment(text: str = "The caseworker replied quickly.", source: str = "survey", **fields: Any) -> Comment:
     """A free-text comment, pending moderation unless `status` says otherwise."""
     return _saved(Comment(text=text, source=source, **fields))

@@ -13,9 +13,10 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.models.feedback import KpiTarget
 from app.models.moderation import Comment
-from app.models.surveys import SurveyAnswer, SurveyResponse
+from app.models.surveys import SurveyResponse
 
 from ..factories import (
+    create_answer,
     create_comment,
     create_entry,
     create_invitation,
@@ -212,10 +213,9 @@ def test_unknown_exports_are_not_found(officer, client, path):
 def test_anonymised_responses_export(feedback, officer, client, app):
     with app.app_context():
         response = db.session.scalar(db.select(SurveyResponse).where(SurveyResponse.reference == "R0000000"))
-        response.answers.append(SurveyAnswer(question_id="went_well", value=COMMENTS[0][1], kind="went_well"))
+        create_answer(response, "went_well", COMMENTS[0][1], kind="went_well")
         other = db.session.scalar(db.select(SurveyResponse).where(SurveyResponse.reference == "R0000004"))
-        other.answers.append(SurveyAnswer(question_id="do_better", value=COMMENTS[4][1], kind="improvement"))
-        db.session.commit()
+        create_answer(other, "do_better", COMMENTS[4][1], kind="improvement")
     streamed = client.get("/staff/feedback/export/responses.csv")
     assert streamed.is_streamed
     body = streamed.get_data(as_text=True)
