@@ -1,9 +1,8 @@
 """Searching the Local Offer: a Whoosh index built from the content store, and its queries.
 
-`build_index()` writes the index (`flask search build`); `SearchIndex` answers searches
-(`query`), reading an opened build and its facets (`snapshot`), turning words into weighted
-terms (`planning`) and marking matches in passages (`snippets`); `init_search()` attaches one
-to the app at start-up and logs when the index is missing or older than the content.
+`build_index()` writes the index (`flask search build`); `SearchIndex` answers searches;
+`init_search()` attaches one to the app at start-up and logs when the index is missing or
+older than the content.
 """
 
 from __future__ import annotations
@@ -16,17 +15,11 @@ from flask import Flask
 
 from .analysis import Synonyms, default_synonyms, load_synonyms
 from .build import BuildInfo, build_index, current_build, records, write_index
-from .planning import Definition
-from .query import MAX_PAGE, PER_PAGE, Hit, SearchIndex, SearchResults, SearchUnavailable
+from .query import PER_PAGE, Definition, FacetCount, Filters, Hit, SearchIndex, SearchResults, SearchUnavailable
 from .schema import KINDS, SCHEMA_VERSION
-from .snapshot import AGE_MAX, AGE_MIN, LOCAL_AREAS, FacetCount, Filters
 
 __all__ = [
-    "AGE_MAX",
-    "AGE_MIN",
     "KINDS",
-    "LOCAL_AREAS",
-    "MAX_PAGE",
     "PER_PAGE",
     "SCHEMA_VERSION",
     "BuildInfo",

@@ -18,17 +18,8 @@ from wtforms.validators import ValidationError
 
 from ..content import AREAS, CATEGORIES, NEED_AREAS
 from ..i18n import current_language
-from ..search import (
-    AGE_MAX,
-    AGE_MIN,
-    KINDS,
-    LOCAL_AREAS,
-    MAX_PAGE,
-    Filters,
-    SearchIndex,
-    SearchResults,
-    SearchUnavailable,
-)
+from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
+from ..search.query import AGE_MAX, AGE_MIN, LOCAL_AREAS, MAX_PAGE
 
 bp = Blueprint("search", __name__)
 
