@@ -1,7 +1,7 @@
 """Redaction of personal details before any comment is quoted on screen, in an export or in a report.
 
 Removes email addresses, web addresses, UK phone numbers, postcodes, plan references (the
-council's case numbers, such as KB-2026-00123, as used on survey invitations) and personal
+council's case numbers, such as AB-2026-00123, as used on survey invitations) and personal
 names where they can be detected: after a title ("Mrs Patel"), after words that introduce a
 name ("my son is called Ayaan", "our caseworker Sarah"), and common first names written with
 a capital letter (data/first_names.txt), with a following capitalised surname.
@@ -33,7 +33,7 @@ URL = re.compile(
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:co\.uk|org\.uk|gov\.uk|com|org|net|uk)(?:/[^\s<>\"']*)?",
     re.I,
 )
-#: The shape of the council's plan references (letters, year, number: KB-2026-00123).
+#: The shape of the council's plan references (letters, year, number: AB-2026-00123).
 PLAN_REFERENCE = re.compile(r"\b[A-Z]{2,4}[-/]?\d{2,4}[-/]\d{3,6}\b")
 #: Any code with a digit written after words that introduce a case or plan number.
 INTRODUCED_REFERENCE = re.compile(

@@ -20,13 +20,12 @@ from .analysis import Synonyms, clean_text, default_synonyms
 from .build import BuildInfo, current_build
 from .planning import Definition
 from .schema import DEFAULT_LANG, SCHEMA_VERSION
-from .snapshot import AGE_MAX, AGE_MIN, LOCAL_AREAS, FacetCount, Filters, Snapshot, shown
+from .snapshot import AGE_MAX, AGE_MIN, FacetCount, Filters, Snapshot, shown
 from .snippets import snippet
 
 __all__ = [
     "AGE_MAX",
     "AGE_MIN",
-    "LOCAL_AREAS",
     "MAX_PAGE",
     "PER_PAGE",
     "Definition",
