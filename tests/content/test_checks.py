@@ -16,8 +16,9 @@ from app.content import ContentError, load_store, readability
 from app.content.check import check_content, readings, report
 from app.content.schedule2 import SCHEDULE2, coverage
 
-from .staff_helpers import act_as, make_user
-from .test_content import GOOD_SERVICE, make_tree
+from ..factories import create_user
+from ..helpers import act_as
+from .test_loader import GOOD_SERVICE, make_tree
 
 SOURCES = textwrap.dedent(
     """
@@ -99,8 +100,8 @@ def test_the_shipped_content_tags_existing_pages_with_their_items():
 
 def test_officers_see_the_coverage_table_in_the_staff_area(app, client, get_page):
     with app.app_context():
-        officer = make_user("officer", email="coverage-officer@kelderbridge.example")
-        sendiass = make_user("sendiass", email="coverage-sendiass@kelderbridge.example")
+        officer = create_user("officer", email="coverage-officer@kelderbridge.example")
+        sendiass = create_user("sendiass", email="coverage-sendiass@kelderbridge.example")
     act_as(client, sendiass)
     assert client.get("/staff/content/coverage").status_code == 403
     act_as(client, officer)

@@ -18,10 +18,11 @@ from app.content import load_store
 from app.content.check import check_content
 from app.extensions import db
 from app.search import build_index
-from tests.conftest import check_page_structure
-from tests.staff_helpers import act_as, make_user
+from tests.factories import create_user
+from tests.helpers import act_as
+from tests.pages import check_page_structure
 
-OTHER = Path(__file__).parent / "data" / "other-council" / "content"
+OTHER = Path(__file__).parents[1] / "data" / "other-council" / "content"
 DEMO_WORDS = re.compile(r"kelderbridge|northfold|hatherby|ashby vale|lowmoor|KB-2026|KB\d", re.IGNORECASE)
 
 
@@ -38,7 +39,7 @@ def other_app(tmp_path_factory) -> Iterator[Flask]:
     application = create_app(OtherCouncil)
     with application.app_context():
         db.create_all()
-        admin = make_user("admin", email="admin.other-council@fenmoor.example")
+        admin = create_user("admin", email="admin.other-council@fenmoor.example")
     application.config["test_admin"] = admin
     yield application
     with application.app_context():
@@ -202,7 +203,7 @@ def test_you_said_we_did_links_to_the_councils_parent_carer_forum(other):
 
 
 def test_no_code_template_or_stylesheet_names_the_demo_council():
-    root = Path(__file__).resolve().parent.parent / "app"
+    root = Path(__file__).resolve().parents[2] / "app"
     sources = [p for p in root.rglob("*") if p.suffix in {".py", ".html", ".xml", ".scss", ".mjs", ".js", ".txt"}]
     assert len(sources) > 50
     named = [str(p.relative_to(root)) for p in sources if DEMO_WORDS.search(p.read_text(encoding="utf-8"))]

@@ -13,7 +13,7 @@ from app.content import ContentError, load_store
 from app.content.check import check_content
 from app.content.council import contrast, load_council
 
-OTHER = Path(__file__).parent / "data" / "other-council" / "content"
+OTHER = Path(__file__).parents[1] / "data" / "other-council" / "content"
 
 
 @pytest.fixture()
