@@ -12,8 +12,8 @@ import pytest
 from app.config import BASE_DIR, TestConfig
 from app.content import ContentError, load_store
 from app.content.check import check_content
+from tests.content.test_loader import GOOD_SERVICE, make_tree
 from tests.pages import check_page_structure
-from tests.test_content import GOOD_SERVICE, make_tree
 
 CONTACTS = textwrap.dedent(
     """\
