@@ -14,7 +14,6 @@ import hashlib
 import random
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -23,6 +22,7 @@ from .models.feedback import KpiTarget
 from .models.moderation import Comment
 from .models.surveys import InvitationStatus, PageFeedback, SurveyAnswer, SurveyInvitation, SurveyResponse
 from .models.yswd import Entry
+from .services import survey_definitions
 from .surveys.definitions import FreeTextQuestion, MultipleChoiceQuestion, SatisfactionQuestion, Survey, YesNoQuestion
 from .surveys.responses import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from .yswd.publishing import render_markdown
@@ -244,7 +244,7 @@ def seed(today: dt.date, seed_value: int = 2026) -> bool:
     if exists:
         return False
     rng = random.Random(seed_value)
-    surveys: dict[str, Survey] = current_app.extensions["surveys"]
+    surveys: dict[str, Survey] = survey_definitions()
     taken = set(db.session.scalars(select(SurveyResponse.reference)))
     start = today - dt.timedelta(days=364)
     invited_surveys = [s for s in surveys.values() if not s.open]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -39,6 +40,23 @@ class InvitationStatus(enum.StrEnum):
     OPENED = "opened"
     COMPLETED = "completed"
     EXPIRED = "expired"
+
+
+INVITATION_STATUS_LABELS = {
+    InvitationStatus.CREATED: _l("Not sent yet"),
+    InvitationStatus.SENT: _l("Sent"),
+    InvitationStatus.OPENED: _l("Opened"),
+    InvitationStatus.COMPLETED: _l("Completed"),
+    InvitationStatus.EXPIRED: _l("Expired"),
+}
+#: The GOV.UK tag colour of each status.
+INVITATION_STATUS_TAGS = {
+    InvitationStatus.CREATED: "govuk-tag--grey",
+    InvitationStatus.SENT: "govuk-tag--blue",
+    InvitationStatus.OPENED: "govuk-tag--yellow",
+    InvitationStatus.COMPLETED: "govuk-tag--green",
+    InvitationStatus.EXPIRED: "govuk-tag--red",
+}
 
 
 class SurveyInvitation(db.Model):
