@@ -24,12 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC without tzinfo (how every timestamp is stored)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class InvitationStatus(enum.StrEnum):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from ..clock import reporting_day
 from ..extensions import db
 from ..models.moderation import Comment
 from ..models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyInvitation, SurveyResponse, utcnow
@@ -342,7 +343,7 @@ def submit(
                 "locale": locale,
                 "channel": "invitation" if invitation_id is not None else "open",
                 "now": now,
-                "today": now.date(),
+                "today": reporting_day(now),
             }
             if not _store(connection, to_store, params, invitation_id):
                 db.session.rollback()
