@@ -21,7 +21,7 @@ from app.feedback.analysis import CommentRecord, analyse_all, summarise
 from app.models.moderation import Comment
 from app.models.surveys import SurveyAnswer, SurveyResponse
 
-from .web.test_feedback import QUARTER, dashboard, feedback, officer, table_texts  # noqa: F401
+from .test_feedback import QUARTER, dashboard, feedback, officer, table_texts  # noqa: F401
 
 
 def test_a_view_reads_the_data_once_and_its_charts_come_with_the_page(feedback, officer, get_page, monkeypatch):  # noqa: F811
