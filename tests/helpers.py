@@ -46,9 +46,9 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, next_url:
 def act_as(client: FlaskClient, user: User) -> None:
     """Start a signed-in session for `user` without the form (for route checks)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
-        session["last_seen"] = int(time.time())
+        session["last_seen"] = session["signed_in_at"] = int(time.time())
 
 
 def audit_actions(action: str | None = None) -> list[AuditEvent]:

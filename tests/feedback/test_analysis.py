@@ -83,3 +83,24 @@ def test_filters():
     assert [c.id for c in FeedbackFilters(survey_id="young-person").comments(records)] == [2]
     assert [c.id for c in FeedbackFilters(locale="en").comments(records)] == [1]
     assert [c.id for c in FeedbackFilters(start=dt.date(2026, 2, 1)).comments(records)] == [2]
+
+
+def test_an_officer_s_correction_wins_over_the_machine():
+    import datetime as dt
+
+    from app.feedback.analysis import CommentRecord, analyse, summarise
+
+    text = "The caseworker never replied to my emails."
+    machine = analyse(CommentRecord(1, text, dt.date(2026, 1, 5)))
+    assert machine.sentiment.label == "negative" and "communication" in machine.themes
+    corrected = analyse(
+        CommentRecord(2, text, dt.date(2026, 1, 5), corrected_sentiment="neutral", corrected_themes=("staff_attitude",))
+    )
+    assert corrected.sentiment.label == "neutral"
+    assert corrected.themes == ("staff_attitude",)
+    assert corrected.theme_label("staff_attitude") == "neutral"
+    only_themes = analyse(CommentRecord(3, text, dt.date(2026, 1, 5), corrected_themes=()))
+    assert only_themes.themes == () and only_themes.sentiment.label == "negative"
+    summary = summarise([machine, corrected, only_themes])
+    assert summary.corrected == 2
+    assert summary.corrected_labels == {"neutral": 1, "negative": 1}

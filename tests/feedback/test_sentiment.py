@@ -155,3 +155,57 @@ def test_labels_agree_with_hand_labelled_comments():
     # The figures are reported by bench/feedback_bench.py; these floors catch regressions.
     assert _accuracy("sentiment_gold.csv") >= 0.85
     assert _accuracy("sentiment_holdout.csv") >= 0.65
+
+
+def test_a_missed_deadline_is_negative():
+    assert score("Stick to the 20 week deadline. Ours took 31 weeks.").label == "negative"
+    assert score("Stick to the 20 week deadline. Ours took 31 weeks.", question=IMPROVEMENT).label == "negative"
+
+
+def test_the_model_explains_its_label():
+    from app.feedback.sentiment import SentimentAnalyser
+    from app.feedback.sentiment_model import features, model
+
+    text = "Ours took 31 weeks."
+    reading, _ = SentimentAnalyser(trained=False).lexicon_clauses(text)
+    found = features(
+        text,
+        polarity=reading.polarity,
+        subjectivity=reading.subjectivity,
+        label=reading.label,
+        mixed=False,
+        kind="general",
+    )
+    prediction = model().predict(found)
+    assert prediction.label == "negative"
+    assert abs(sum(prediction.probabilities.values()) - 1) < 1e-9
+    reasons = [name for name, _ in model().explain(found, "negative")]
+    assert "w:took" in reasons or "w:weeks" in reasons
+
+
+def test_without_the_model_the_lexicon_decides(tmp_path, monkeypatch):
+    from app.feedback import sentiment_model
+    from app.feedback.sentiment import SentimentAnalyser
+
+    monkeypatch.setattr(sentiment_model, "MODEL_FILE", tmp_path / "absent.json")
+    sentiment_model.model.cache_clear()
+    try:
+        analyser = SentimentAnalyser()
+        assert analyser.model is None
+        assert analyser.score("The short breaks team were brilliant.").label == "positive"
+    finally:
+        sentiment_model.model.cache_clear()
+
+
+def test_trained_labels_beat_the_lexicon_on_unseen_send_comments():
+    from app.feedback.sentiment import SentimentAnalyser, question_kind
+
+    with (DATA / "sentiment_holdout.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+
+    def right(analyser):
+        return sum(
+            analyser.score(r["text"], kind=question_kind(r["question"] or None)).label == r["label"] for r in rows
+        )
+
+    assert right(SentimentAnalyser()) > right(SentimentAnalyser(trained=False))

@@ -68,3 +68,37 @@ def test_lexicon_and_names_must_match(tmp_path):
     lexicon.write_text("communication: [email]\nunknown_theme: [thing]\n", encoding="utf-8")
     with pytest.raises(ThemeLexiconError, match="unknown_theme"):
         ThemeTagger(lexicon)
+
+
+def test_a_clear_helpful_page_is_not_staff_attitude():
+    themes = tag("The preparing for adulthood section is really clear and helpful")
+    assert "staff_attitude" not in themes
+    assert themes == ["preparing_for_adulthood", "information_local_offer"]
+
+
+def test_helpful_staff_are_staff_attitude():
+    assert "staff_attitude" in tag("The officer was really helpful and kind.")
+    assert "staff_attitude" not in tag("The website was really helpful.")
+
+
+def test_themes_agree_with_hand_labelled_comments():
+    # bench/themes_bench.py prints the per-theme figures; this floor catches regressions.
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "themes_gold.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [(r["text"], {t for t in r["themes"].split(";") if t}) for r in csv.DictReader(handle)]
+    assert len(rows) >= 200
+    hit = extra = missed = 0
+    staff_found = staff_right = 0
+    for text, truth in rows:
+        found = set(tag(text))
+        hit += len(found & truth)
+        extra += len(found - truth)
+        missed += len(truth - found)
+        staff_found += "staff_attitude" in found
+        staff_right += "staff_attitude" in found & truth
+    assert hit / (hit + extra) >= 0.75
+    assert hit / (hit + missed) >= 0.85
+    assert staff_right / staff_found >= 0.6

@@ -355,3 +355,87 @@ def test_public_annual_report_gets_the_year_s_kpis(feedback, app, get_page):
     text = page.text()
     assert "Felt listened to" in text
     assert "Satisfied overall" in text
+
+
+def _comment_id(app, text: str) -> int:
+    with app.app_context():
+        return db.session.query(Comment).filter_by(text=text).one().id
+
+
+def test_officer_corrects_a_comment_and_every_output_counts_it(feedback, officer, client, get_page, app):
+    helpful = _comment_id(app, COMMENTS[1][1])
+    path = f"/staff/moderation/{helpful}"
+    page = get_page(path)
+    reading = page.soup.select(".govuk-summary-list")[-1].get_text(" ", strip=True)
+    assert "Positive" in reading and "Communication" in reading
+    assert "Words that weighed most" in reading and "quickly" in reading
+    assert table_texts(dashboard(get_page), "sentiment")[-1][-1] == "0"
+
+    response = post_form(
+        client, f"{path}/labels", {"sentiment": "negative", "themes": ["staff_attitude"]}, token_from=path
+    )
+    assert response.status_code == 302 and response.headers["Location"] == path
+    reading = get_page(path).soup.select(".govuk-summary-list")[-1].get_text(" ", strip=True)
+    assert "Negative" in reading and "Staff attitude" in reading
+    assert "Communication" not in reading and "Timeliness" not in reading
+    with app.app_context():
+        comment = db.session.get(Comment, helpful)
+        assert (comment.corrected_sentiment, comment.corrected_themes) == ("negative", "staff_attitude")
+        assert comment.corrected_by_id == officer.id and comment.corrected_at is not None
+        [event] = audit_actions("comment_labels_corrected")
+        assert event.target_id == str(helpful)
+        assert event.detail["state"] == "positive: communication;timeliness;staff_attitude"
+        assert event.detail["decision"] == "negative: staff_attitude"
+
+    page = dashboard(get_page)
+    sentiment = {row[0]: row for row in table_texts(page, "sentiment")}
+    assert sentiment["All comments"][-1] == "1" and sentiment["Negative"][-1] == "1"
+    assert sentiment["Positive"][-1] == "0"
+    assert "Officers corrected the sentiment or themes of 1 comment" in page.text()
+    exported = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/staff/feedback/export/sentiment.csv?period={QUARTER}")
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            )
+        )
+    )
+    assert exported[0][-1] == "Of which an officer corrected the labels"
+    assert {row[0]: row[-1] for row in exported[1:]}["All comments"] == "1"
+    document = json.loads(client.get(f"/staff/feedback/export/all.json?period={QUARTER}").data)
+    rows = {row["sentiment"]: row for row in next(t for t in document["tables"] if t["name"] == "sentiment")["rows"]}
+    assert rows["Negative"]["corrected"]["value"] == 1
+    report = get_page(f"/staff/feedback/report?period={QUARTER}").text()
+    assert "Labels corrected by officers 1 comment" in report
+
+
+def test_a_correction_needs_a_sentiment_and_known_themes(feedback, officer, client, app):
+    helpful = _comment_id(app, COMMENTS[1][1])
+    path = f"/staff/moderation/{helpful}"
+    response = post_form(client, f"{path}/labels", {"themes": ["staff_attitude"]}, token_from=path)
+    assert response.status_code == 400
+    assert "Select the comment" in response.get_data(as_text=True)
+    response = post_form(client, f"{path}/labels", {"sentiment": "furious"}, token_from=path)
+    assert response.status_code == 400
+    response = post_form(client, f"{path}/labels", {"sentiment": "neutral", "themes": ["nonsense"]}, token_from=path)
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.get(Comment, helpful).corrected is False
+        assert audit_actions("comment_labels_corrected") == []
+
+
+def test_corrections_need_csrf_and_an_officer(feedback, app, client):
+    helpful = _comment_id(app, COMMENTS[1][1])
+    with app.app_context():
+        sendiass = create_user("sendiass", email="adviser@kelderbridge.example")
+    act_as(client, sendiass)
+    assert client.post(f"/staff/moderation/{helpful}/labels", data={"sentiment": "neutral"}).status_code in (400, 403)
+    response = post_form(client, f"/staff/moderation/{helpful}/labels", {"sentiment": "neutral"}, token_from="/staff/")
+    assert response.status_code == 403
+    with app.app_context():
+        officer = create_user("officer", email="officer2@kelderbridge.example")
+    act_as(client, officer)
+    assert client.post(f"/staff/moderation/{helpful}/labels", data={"sentiment": "neutral"}).status_code == 400
+    with app.app_context():
+        assert db.session.get(Comment, helpful).corrected is False

@@ -29,6 +29,7 @@ EXPECTED_ROLE = {
     "staff.deactivate_user": "admin",
     "staff.reactivate_user": "admin",
     "staff.password_link": "admin",
+    "staff.unlock_user": "admin",
     "staff.audit": "admin",
     "yswd_staff.entries": "sendiass",
     "yswd_staff.new_entry": "sendiass",
