@@ -37,6 +37,7 @@ def test_a_view_reads_the_data_once_and_its_charts_come_with_the_page(feedback, 
     assert [img["src"][:26] for img in images] == ["data:image/svg+xml;base64,"] * 4
 
 
+@pytest.mark.commits
 def test_charts_leave_matplotlib_s_settings_alone_even_drawn_at_once(feedback, officer, client):  # noqa: F811
     before = dict(matplotlib.rcParams)
     failures = []
