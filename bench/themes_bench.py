@@ -3,7 +3,7 @@
     .venv/bin/python bench/themes_bench.py            # the table
     .venv/bin/python bench/themes_bench.py --misses   # also list each wrong or missed theme
 
-tests/data/themes_gold.csv holds comments written the way families write, each labelled with
+tests/feedback/data/themes_gold.csv holds comments written the way families write, each labelled with
 the themes a reader would file it under (the guide is in bench/README.md). Precision: of the
 comments the tagger put under a theme, the share a reader put there too; recall: of the
 comments a reader put under a theme, the share the tagger found.
@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from app.feedback.themes import FEEDBACK_THEMES, ThemeTagger  # noqa: E402
 
-GOLD = ROOT / "tests" / "data" / "themes_gold.csv"
-HOLDOUT = ROOT / "tests" / "data" / "themes_holdout.csv"
+GOLD = ROOT / "tests" / "feedback" / "data" / "themes_gold.csv"
+HOLDOUT = ROOT / "tests" / "feedback" / "data" / "themes_holdout.csv"
 
 
 def load(path: Path = GOLD) -> list[tuple[str, set[str]]]:

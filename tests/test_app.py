@@ -9,7 +9,7 @@ import pytest
 from app import create_app
 from app.config import Config, DevelopmentConfig, TestConfig, config_from_env
 
-from .conftest import check_page_structure
+from .pages import check_page_structure
 
 
 def test_production_refuses_to_start_without_a_secret_key():

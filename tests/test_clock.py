@@ -13,9 +13,7 @@ from app.models.surveys import SurveyResponse
 from app.services import survey_definitions
 from app.surveys import responses
 
-from .test_survey_answering import FEEDBACK_ALL
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from .web.test_surveys import FEEDBACK_ALL
 
 
 @pytest.mark.parametrize(
