@@ -14,8 +14,8 @@ from jsonschema import Draft7Validator, FormatChecker
 
 from app.content import oruk
 
-SCHEMAS = Path(__file__).parent / "content" / "oruk_schemas"
-OPENAPI = Path(__file__).parent.parent / "app" / "openreferral" / "openapi.json"
+SCHEMAS = Path(__file__).parent.parent / "content" / "oruk_schemas"
+OPENAPI = Path(__file__).parents[2] / "app" / "openreferral" / "openapi.json"
 API = "/openreferral/v3"
 
 
