@@ -61,6 +61,33 @@ def content_check(today: dt.datetime | None, strict: bool) -> None:
         raise SystemExit(1)
 
 
+@content_group.command("import-oruk")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder to write to (default: content/services).",
+)
+@click.option("--force", is_flag=True, help="Overwrite service pages that already exist.")
+def content_import_oruk(source: Path, target: Path | None, force: bool) -> None:
+    """Write a service page for each Open Referral UK 3.0 service in SOURCE (a JSON file or folder)."""
+    from .content.oruk_import import import_services
+
+    folder = target or Path(current_app.config["CONTENT_DIR"]) / "services"
+    try:
+        results = import_services(source, folder, force=force, today=dt.date.today())
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(f"cannot read {source}: {exc}") from None
+    for slug, outcome, unmapped in results:
+        click.echo(f"{slug}: {outcome}")
+        for note in unmapped:
+            click.echo(f"  not mapped: {note}")
+    written = sum(1 for _s, outcome, _u in results if outcome == "written")
+    click.echo(f"{written} written, {len(results) - written} skipped")
+
+
 @click.group("users", cls=AppGroup, help="Manage staff accounts (there is no self-registration).")
 def users_group() -> None:
     pass

@@ -70,6 +70,8 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     #: Per-client limits on survey submissions, code entry and page feedback.
     SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "20 per minute;200 per hour")
+    #: Per-client limit on the Open Referral API.
+    OPENREFERRAL_RATE_LIMIT = os.environ.get("OPENREFERRAL_RATE_LIMIT", "120 per minute;2000 per hour")
     #: Per-client limit on answering survey pages (each saves answers in progress).
     SURVEY_PAGE_RATE_LIMIT = os.environ.get("SURVEY_PAGE_RATE_LIMIT", "60 per minute;600 per hour")
     #: How long a survey invitation's link and code work.

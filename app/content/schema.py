@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
+from uuid import UUID
 
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -117,6 +118,8 @@ class Contact(_Strict):
 
 
 class ServiceMeta(_CoversSchedule2):
+    #: A fixed Open Referral id, kept when a page is renamed (else one is made from the slug).
+    id: UUID | None = None
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=300)
     category: str

@@ -17,7 +17,19 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
-    from . import auth, content_staff, feedback, public, search, staff, survey_staff, surveys, updates, yswd
+    from . import (
+        auth,
+        content_staff,
+        feedback,
+        openreferral,
+        public,
+        search,
+        staff,
+        survey_staff,
+        surveys,
+        updates,
+        yswd,
+    )
     from .council import register_council
     from .ids import register_id_converter
     from .security import register_security
@@ -39,6 +51,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(survey_staff.bp)
     app.register_blueprint(feedback.bp)
     app.register_blueprint(content_staff.bp)
+    app.register_blueprint(openreferral.bp)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

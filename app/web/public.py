@@ -120,6 +120,12 @@ def glossary():
     return render_template("public/glossary.html", letters=letters)
 
 
+@bp.route("/open-data")
+def open_data():
+    """For developers: the Local Offer as an Open Referral UK API, and its licence."""
+    return render_template("public/open_data.html")
+
+
 @bp.route("/pages/<slug>")
 def page(slug: str):
     doc, untranslated = localise(content_store().pages.get(slug) or abort(404))

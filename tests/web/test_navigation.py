@@ -11,6 +11,7 @@ from app.web.template_helpers import NAVIGATION
 OUTSIDE_NAVIGATION = {
     "public.home",
     "public.page",
+    "public.open_data",
     "public.robots",
     "public.sitemap",
     "updates.index",

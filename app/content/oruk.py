@@ -1,0 +1,394 @@
+"""The Local Offer as Open Referral UK 3.0 records: services, taxonomies and their terms.
+
+Ids are UUIDv5 from one fixed namespace and a stable name (the page slug, or the `id` in a
+service's front matter), so they survive a change of title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import force_locale
+
+from .schema import ACCESS_ROUTES, CATEGORIES, CATEGORY_DESCRIPTIONS, NEED_AREAS
+from .store import ContentStore, Document
+
+#: Never change this: every published id depends on it.
+NAMESPACE = uuid.UUID("6f1d7c1e-4b0a-5d55-9a43-0c8a2f2e7b10")
+
+VERSION = "3.0"
+PROFILE = "https://openreferral.org/uk"
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 50
+
+#: Taxonomy key -> (name, description, terms).
+TAXONOMIES: dict[str, tuple[str, str, Mapping[str, Any]]] = {
+    "category": ("SEND Local Offer categories", "The areas of Schedule 2 to the SEND Regulations 2014.", CATEGORIES),
+    "need-area": ("SEND areas of need", "The four broad areas of need in the SEND Code of Practice.", NEED_AREAS),
+    "access": ("How to get the service", "Whether a family can ask directly or needs a referral.", ACCESS_ROUTES),
+}
+
+
+class BadParameter(ValueError):
+    """A query parameter the API cannot use."""
+
+
+def stable_id(*parts: str) -> str:
+    """The UUIDv5 for a thing named by `parts`."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def service_id(doc: Document) -> str:
+    override = getattr(doc.meta, "id", None)
+    return str(override) if override else stable_id("service", doc.slug)
+
+
+def taxonomy_id(key: str) -> str:
+    return stable_id("taxonomy", key)
+
+
+def term_id(taxonomy: str, key: str) -> str:
+    return stable_id("taxonomy", taxonomy, key)
+
+
+def _english(text: Any) -> str:
+    with force_locale("en"):
+        return str(text)
+
+
+def last_modified(doc: Document) -> dt.datetime:
+    """When the page's file last changed (UTC, whole seconds)."""
+    try:
+        stamp = doc.path.stat().st_mtime
+    except OSError:
+        return dt.datetime.combine(doc.meta.last_reviewed, dt.time(), tzinfo=dt.UTC)
+    return dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
+
+
+def _clean(record: dict[str, Any]) -> dict[str, Any]:
+    """Leave out empty optional fields."""
+    return {k: v for k, v in record.items() if v not in (None, "", [], {})}
+
+
+def taxonomy_term(taxonomy: str, key: str) -> dict[str, Any]:
+    name, _description, terms = TAXONOMIES[taxonomy]
+    label = _english(terms[key])
+    description = _english(CATEGORY_DESCRIPTIONS[key]) if taxonomy == "category" else label
+    return {
+        "id": term_id(taxonomy, key),
+        "name": label,
+        "description": description,
+        "taxonomy": name,
+        "taxonomy_id": taxonomy_id(taxonomy),
+        "term": key,
+    }
+
+
+def taxonomy(key: str) -> dict[str, Any]:
+    name, description, _terms = TAXONOMIES[key]
+    return {"id": taxonomy_id(key), "name": name, "description": description}
+
+
+def all_terms() -> list[dict[str, Any]]:
+    return [taxonomy_term(tax, key) for tax, (_n, _d, terms) in TAXONOMIES.items() for key in terms]
+
+
+def _terms_of(doc: Document) -> list[tuple[str, str]]:
+    meta = doc.meta
+    return [("category", meta.category), *(("need-area", n) for n in meta.need_areas), ("access", meta.access)]
+
+
+def _organization(store: ContentStore, name: str) -> dict[str, Any]:
+    return {"id": stable_id("organization", name.lower()), "name": name, "description": name}
+
+
+def _location(doc: Document) -> dict[str, Any] | None:
+    meta = doc.meta
+    if not meta.address:
+        return None
+    lid = stable_id("location", doc.slug)
+    parts = [p.strip() for p in meta.address.split(",") if p.strip()]
+    postcode = ""
+    last = parts[-1] if parts else ""
+    words = last.split()
+    if len(words) >= 2 and any(ch.isdigit() for ch in words[-1]) and any(ch.isdigit() for ch in words[-2]):
+        postcode = " ".join(words[-2:])
+        city = " ".join(words[:-2]) or last
+    else:
+        city = last
+    location = {
+        "id": lid,
+        "location_type": "physical",
+        "name": meta.organisation,
+        "description": meta.address,
+        "addresses": [
+            {
+                "id": stable_id("address", doc.slug),
+                "location_id": lid,
+                "address_1": ", ".join(parts[:-1]) or meta.address,
+                "city": city,
+                "state_province": "",
+                "postal_code": postcode,
+                "country": "GB",
+                "address_type": "physical",
+            }
+        ],
+    }
+    if meta.accessibility:
+        location["accessibility"] = [
+            {"id": stable_id("accessibility", doc.slug), "location_id": lid, "description": meta.accessibility}
+        ]
+    return location
+
+
+def service_at_location(doc: Document, with_service: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    location = _location(doc)
+    if location is None:
+        return None
+    record = {
+        "id": stable_id("service_at_location", doc.slug),
+        "service_id": service_id(doc),
+        "location_id": location["id"],
+        "location": location,
+    }
+    if with_service is not None:
+        record["service"] = with_service
+    return record
+
+
+def service(store: ContentStore, doc: Document, *, full: bool = True) -> dict[str, Any]:
+    """One service; `full=False` gives the one-to-one fields the list pages carry."""
+    meta = doc.meta
+    sid = service_id(doc)
+    org = _organization(store, meta.organisation)
+    cost = meta.cost
+    fees = cost.detail or ("Free" if cost.type == "free" else "")
+    record: dict[str, Any] = {
+        "id": sid,
+        "organization_id": org["id"],
+        "name": meta.title,
+        "description": meta.summary,
+        "url": meta.contact.website,
+        "email": meta.contact.email,
+        "status": "active",
+        "fees": fees,
+        "minimum_age": meta.age_min,
+        "maximum_age": meta.age_max,
+        "assured_date": meta.last_reviewed.isoformat(),
+        "last_modified": last_modified(doc).isoformat().replace("+00:00", "Z"),
+        "organization": org,
+    }
+    if not full:
+        return _clean(record)
+    contact_id = stable_id("contact", doc.slug)
+    record["contacts"] = [
+        _clean(
+            {
+                "id": contact_id,
+                "service_id": sid,
+                "name": meta.organisation,
+                "email": meta.contact.email,
+                "phones": [{"id": stable_id("phone", doc.slug), "contact_id": contact_id, "number": meta.contact.phone}]
+                if meta.contact.phone
+                else [],
+            }
+        )
+    ]
+    if meta.contact.phone:
+        record["phones"] = [
+            {"id": stable_id("phone", "service", doc.slug), "service_id": sid, "number": meta.contact.phone}
+        ]
+    if meta.opening_times:
+        record["schedules"] = [
+            {"id": stable_id("schedule", doc.slug), "service_id": sid, "description": meta.opening_times}
+        ]
+    cost_option: dict[str, Any] = {"id": stable_id("cost", doc.slug), "service_id": sid, "option": cost.type}
+    if cost.type == "free":
+        cost_option["amount"] = 0
+    if cost.detail:
+        cost_option["amount_description"] = cost.detail
+    record["cost_options"] = [cost_option]
+    record["service_areas"] = [
+        {
+            "id": stable_id("service_area", doc.slug, area),
+            "service_id": sid,
+            "name": str((store.council.areas.get(area) or {}).get("en", area)),
+            "extent_type": "text",
+        }
+        for area in meta.area_served
+    ]
+    record["languages"] = [
+        {"id": stable_id("language", doc.slug, lang), "service_id": sid, "name": lang} for lang in meta.languages
+    ]
+    record["attributes"] = [
+        {
+            "id": stable_id("attribute", doc.slug, tax, key),
+            "link_id": sid,
+            "link_type": "service",
+            "taxonomy_term_id": term_id(tax, key),
+            "taxonomy_term": taxonomy_term(tax, key),
+        }
+        for tax, key in _terms_of(doc)
+    ]
+    sal = service_at_location(doc)
+    if sal is not None:
+        record["service_at_locations"] = [sal]
+    return _clean(record)
+
+
+@dataclass(frozen=True)
+class Query:
+    """The list filters ORUK names, validated."""
+
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    search: str = ""
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    minimum_age: float | None = None
+    maximum_age: float | None = None
+    modified_after: dt.datetime | None = None
+
+
+def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise BadParameter(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _number(args: Mapping[str, str], name: str) -> float | None:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise BadParameter(f"{name} must be a number of years, 0 or more")
+    return value
+
+
+def _uuid(args: Mapping[str, str], name: str) -> str | None:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise BadParameter(f"{name} must be a UUID") from None
+
+
+def parse_query(args: Mapping[str, str]) -> Query:
+    """Validate the query string; raises BadParameter with a message for developers."""
+    modified_after = None
+    raw = args.get("modified_after")
+    if raw:
+        try:
+            modified_after = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise BadParameter("modified_after must be an ISO 8601 date-time") from None
+        if modified_after.tzinfo is None:
+            modified_after = modified_after.replace(tzinfo=dt.UTC)
+    search = (args.get("search") or args.get("text") or "").strip()
+    if len(search) > 200:
+        raise BadParameter("search must be at most 200 characters")
+    return Query(
+        page=_int(args, "page", 1, 1, 1_000_000),
+        per_page=_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        search=search,
+        taxonomy_term_id=_uuid(args, "taxonomy_term_id"),
+        taxonomy_id=_uuid(args, "taxonomy_id"),
+        minimum_age=_number(args, "minimum_age"),
+        maximum_age=_number(args, "maximum_age"),
+        modified_after=modified_after,
+    )
+
+
+def _matches(doc: Document, query: Query) -> bool:
+    meta = doc.meta
+    if query.search:
+        haystack = f"{meta.title} {meta.summary} {meta.organisation} {doc.text}".lower()
+        if not all(word in haystack for word in query.search.lower().split()):
+            return False
+    if query.taxonomy_term_id and query.taxonomy_term_id not in {term_id(t, k) for t, k in _terms_of(doc)}:
+        return False
+    if query.taxonomy_id and query.taxonomy_id not in {taxonomy_id(t) for t, _k in _terms_of(doc)}:
+        return False
+    # A service suits an age range when the ranges overlap.
+    if query.minimum_age is not None and meta.age_max < query.minimum_age:
+        return False
+    if query.maximum_age is not None and meta.age_min > query.maximum_age:
+        return False
+    return not (query.modified_after is not None and last_modified(doc) <= query.modified_after)
+
+
+def page_of(items: list[Any], query: Query) -> dict[str, Any]:
+    """An ORUK Page around `items`."""
+    total = len(items)
+    pages = max(1, math.ceil(total / query.per_page))
+    start = (query.page - 1) * query.per_page
+    contents = items[start : start + query.per_page]
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": query.page,
+        "size": len(contents),
+        "first_page": query.page == 1,
+        "last_page": query.page >= pages,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+def find_services(store: ContentStore, query: Query) -> list[Document]:
+    return [doc for doc in store.services.values() if _matches(doc, query)]
+
+
+def service_page(store: ContentStore, query: Query) -> dict[str, Any]:
+    page = page_of(find_services(store, query), query)
+    page["contents"] = [service(store, doc, full=False) for doc in page["contents"]]
+    return page
+
+
+def service_at_location_page(store: ContentStore, query: Query) -> dict[str, Any]:
+    docs = [doc for doc in find_services(store, query) if doc.meta.address]
+    page = page_of(docs, query)
+    page["contents"] = [service_at_location(doc, service(store, doc, full=False)) for doc in page["contents"]]
+    return page
+
+
+def service_by_id(store: ContentStore, wanted: str) -> Document | None:
+    return next((doc for doc in store.services.values() if service_id(doc) == wanted), None)
+
+
+def service_at_location_by_id(store: ContentStore, wanted: str) -> dict[str, Any] | None:
+    for doc in store.services.values():
+        if doc.meta.address and stable_id("service_at_location", doc.slug) == wanted:
+            return service_at_location(doc, service(store, doc))
+    return None
+
+
+def taxonomy_by_id(wanted: str) -> dict[str, Any] | None:
+    return next((taxonomy(key) for key in TAXONOMIES if taxonomy_id(key) == wanted), None)
+
+
+def term_by_id(wanted: str) -> dict[str, Any] | None:
+    return next((term for term in all_terms() if term["id"] == wanted), None)
+
+
+def newest(docs: Iterable[Document]) -> dt.datetime | None:
+    stamps = [last_modified(doc) for doc in docs]
+    return max(stamps) if stamps else None

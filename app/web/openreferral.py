@@ -1,0 +1,142 @@
+"""The Local Offer as a read-only Open Referral UK 3.0 API under /openreferral/v3."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from ..content import oruk
+from ..extensions import csrf, limiter
+from ..services import content_store
+
+bp = Blueprint("openreferral", __name__, url_prefix="/openreferral/v3")
+csrf.exempt(bp)
+
+OPENAPI_SOURCE = Path(__file__).resolve().parent.parent / "openreferral" / "openapi.json"
+
+
+def _rate_limit() -> str:
+    return current_app.config["OPENREFERRAL_RATE_LIMIT"]
+
+
+limiter.limit(_rate_limit)(bp)
+
+
+def _json(payload: Any, *, status: int = 200, modified: dt.datetime | None = None) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    response = current_app.response_class(body, status=status, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if status == 200:
+        response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+        if modified is not None:
+            response.last_modified = modified
+        response.cache_control.public = True
+        response.cache_control.max_age = 60
+        response.make_conditional(request)
+    return response
+
+
+def error(status: int, message: str) -> Response:
+    """An ORUK-style error body."""
+    response = current_app.response_class(
+        json.dumps({"code": status, "message": message}), status=status, mimetype="application/json"
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.errorhandler(oruk.BadParameter)
+def bad_parameter(exc: oruk.BadParameter) -> Response:
+    return error(400, str(exc))
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException) -> Response:
+    return error(exc.code or 500, exc.description or exc.name)
+
+
+def _query() -> oruk.Query:
+    return oruk.parse_query(request.args)
+
+
+@bp.get("/")
+def info() -> Response:
+    """Which version and profile this API follows, and where its OpenAPI document is."""
+    return _json(
+        {
+            "version": oruk.VERSION,
+            "profile": oruk.PROFILE,
+            "openapi_url": url_for("openreferral.openapi", _external=True),
+        }
+    )
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The official ORUK 3.0 OpenAPI document, its server pointed at this portal."""
+    document = json.loads(OPENAPI_SOURCE.read_text(encoding="utf-8"))
+    document["servers"] = [{"url": url_for("openreferral.info", _external=True).rstrip("/")}]
+    return _json(document)
+
+
+@bp.get("/services")
+def services() -> Response:
+    store = content_store()
+    query = _query()
+    return _json(oruk.service_page(store, query), modified=oruk.newest(store.services.values()))
+
+
+@bp.get("/services/<wanted>")
+def service(wanted: str) -> Response:
+    store = content_store()
+    doc = oruk.service_by_id(store, wanted)
+    if doc is None:
+        abort(404, "No service has this id.")
+    return _json(oruk.service(store, doc), modified=oruk.last_modified(doc))
+
+
+@bp.get("/service_at_locations")
+def service_at_locations() -> Response:
+    store = content_store()
+    return _json(oruk.service_at_location_page(store, _query()), modified=oruk.newest(store.services.values()))
+
+
+@bp.get("/service_at_locations/<wanted>")
+def service_at_location(wanted: str) -> Response:
+    record = oruk.service_at_location_by_id(content_store(), wanted)
+    if record is None:
+        abort(404, "No service at location has this id.")
+    return _json(record)
+
+
+@bp.get("/taxonomies")
+def taxonomies() -> Response:
+    items = [oruk.taxonomy(key) for key in oruk.TAXONOMIES]
+    return _json(oruk.page_of(items, _query()))
+
+
+@bp.get("/taxonomies/<wanted>")
+def taxonomy(wanted: str) -> Response:
+    record = oruk.taxonomy_by_id(wanted)
+    if record is None:
+        abort(404, "No taxonomy has this id.")
+    return _json(record)
+
+
+@bp.get("/taxonomy_terms")
+def taxonomy_terms() -> Response:
+    return _json(oruk.page_of(oruk.all_terms(), _query()))
+
+
+@bp.get("/taxonomy_terms/<wanted>")
+def taxonomy_term(wanted: str) -> Response:
+    record = oruk.term_by_id(wanted)
+    if record is None:
+        abort(404, "No taxonomy term has this id.")
+    return _json(record)
