@@ -21,7 +21,14 @@ from sqlalchemy import func, select
 from .extensions import db
 from .models.feedback import KpiTarget
 from .models.moderation import Comment
-from .models.surveys import InvitationStatus, PageFeedback, SurveyAnswer, SurveyInvitation, SurveyResponse
+from .models.surveys import (
+    InvitationStatus,
+    PageFeedback,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+    month_of,
+)
 from .models.yswd import Entry
 from .surveys.definitions import FreeTextQuestion, MultipleChoiceQuestion, SatisfactionQuestion, Survey, YesNoQuestion
 from .surveys.responses import REFERENCE_ALPHABET, REFERENCE_LENGTH
@@ -203,7 +210,7 @@ def _store_response(
         survey_version=survey.version,
         locale=locale,
         channel=channel,
-        submitted_on=day,
+        submitted_on=month_of(day),
     )
     for question in survey.questions():
         value = answers.get(question.id)

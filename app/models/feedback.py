@@ -8,10 +8,11 @@ comments with their moderation status (vexatious comments are left out of the an
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, and_, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, and_, select, tuple_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -67,7 +68,7 @@ def save_targets(values: Mapping[str, int | None], user_id: int | None) -> int:
 
 def response_records() -> list[ResponseRecord]:
     """Every stored response with the outcome of each KPI question it answered."""
-    outcomes: dict[int, dict[str, bool | None]] = {}
+    outcomes: dict[uuid.UUID, dict[str, bool | None]] = {}
     rows = db.session.execute(
         select(SurveyAnswer.response_id, SurveyAnswer.kpi, SurveyAnswer.value).where(SurveyAnswer.kpi.is_not(None))
     )
@@ -152,11 +153,11 @@ class RawResponse:
 
 
 def raw_responses(batch: int = 500) -> Iterator[tuple[RawResponse, dict[str, str | list[str]]]]:
-    """Every response with its answers (question id -> value, a list for multiple choice), oldest first.
+    """Every response with its answers (question id -> value, a list for multiple choice), month by month.
 
     Read in batches of plain rows, so memory stays flat however many responses there are.
     """
-    last_id = 0
+    last: tuple | None = None
     columns = (
         SurveyResponse.id,
         SurveyResponse.reference,
@@ -167,17 +168,18 @@ def raw_responses(batch: int = 500) -> Iterator[tuple[RawResponse, dict[str, str
         SurveyResponse.submitted_on,
     )
     while True:
-        page = db.session.execute(
-            select(*columns).where(SurveyResponse.id > last_id).order_by(SurveyResponse.id).limit(batch)
-        ).all()
+        query = select(*columns).order_by(SurveyResponse.submitted_on, SurveyResponse.id).limit(batch)
+        if last is not None:
+            query = query.where(tuple_(SurveyResponse.submitted_on, SurveyResponse.id) > last)
+        page = db.session.execute(query).all()
         if not page:
             return
         ids = [row[0] for row in page]
-        answers: dict[int, dict[str, str | list[str]]] = {}
+        answers: dict[uuid.UUID, dict[str, str | list[str]]] = {}
         rows = db.session.execute(
             select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.value, SurveyAnswer.multiple)
             .where(SurveyAnswer.response_id.in_(ids))
-            .order_by(SurveyAnswer.id)
+            .order_by(SurveyAnswer.question_id, SurveyAnswer.position)
         )
         for response_id, question_id, value, multiple in rows:
             found = answers.setdefault(response_id, {})
@@ -189,7 +191,7 @@ def raw_responses(batch: int = 500) -> Iterator[tuple[RawResponse, dict[str, str
                 found[question_id] = value
         for response_id, *values in page:
             yield RawResponse(*values), answers.get(response_id, {})
-        last_id = ids[-1]
+        last = (page[-1].submitted_on, ids[-1])
 
 
 def approved_texts() -> set[tuple[str, str, str]]:

@@ -9,8 +9,9 @@ personal details are redacted.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -27,7 +28,8 @@ class Comment(db.Model):
 
     __tablename__ = "moderation_comment"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Random, so a survey comment's id says nothing about when it was written.
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     source: Mapped[str] = mapped_column(String(20))
     source_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     question_id: Mapped[str | None] = mapped_column(String(64))
@@ -42,6 +44,11 @@ class Comment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.source} {self.status}>"
+
+    @property
+    def short_id(self) -> str:
+        """The first eight characters of the id, for headings and links."""
+        return self.id.hex[:8] if self.id else ""
 
     @property
     def quotable(self) -> bool:

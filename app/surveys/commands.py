@@ -1,4 +1,4 @@
-"""`flask surveys ...`: check the definitions, invite families from a CSV, tidy old drafts."""
+"""`flask surveys ...`: check the definitions, invite families from a CSV, the daily run."""
 
 from __future__ import annotations
 
@@ -91,6 +91,15 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
     )
     if problems:
         sys.exit(1)
+
+
+@surveys_group.command("daily")
+def daily_command() -> None:
+    """Run once a day: store answers that have waited long enough, then tidy drafts."""
+    stored = responses.store_waiting()
+    purged = responses.purge_drafts()
+    responses.vacuum_drafts()
+    click.echo(f"{stored} response(s) stored, {purged} draft(s) deleted")
 
 
 @surveys_group.command("purge-drafts")

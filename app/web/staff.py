@@ -3,6 +3,7 @@ and the moderation queue for free-text comments (officers)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -307,9 +308,9 @@ def moderation():
     )
 
 
-@bp.route("/moderation/<int:comment_id>", methods=["GET", "POST"])
+@bp.route("/moderation/<uuid:comment_id>", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
-def moderate(comment_id: int):
+def moderate(comment_id: uuid.UUID):
     comment = db.session.get(Comment, comment_id) or abort(404)
     form = DecisionForm(decision=None if comment.status == "pending" else comment.status)
     if form.validate_on_submit():
