@@ -13,6 +13,7 @@ from .config import RTL_LANGUAGES, Config, config_from_env
 from .content import load_store
 from .extensions import babel, csrf, db, limiter, migrate
 from .i18n import current_language, html_lang, language_links, number, percent, select_locale
+from .logs import init_logging
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     # GOV.UK Frontend's macros compare values with `undefined` and `null` (JavaScript's names).
     app.jinja_env.globals.update(undefined=Undefined(name="undefined"), null=Undefined(name="null"))
 
+    # Statements' parameters (answers, emails, references) never go into an error message or log.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "hide_parameters": True,
+    }
+    init_logging(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
