@@ -9,6 +9,7 @@ from flask import Flask, g
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 from jinja2.utils import missing
 
+from .cleaning import CleanRequest
 from .config import RTL_LANGUAGES, Config, config_from_env
 from .content import load_store
 from .extensions import babel, csrf, db, limiter, migrate
@@ -39,6 +40,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     """
     config_class = config_class or config_from_env()
     app = Flask(__name__, instance_relative_config=True, static_url_path="/static")
+    app.request_class = CleanRequest  # no control characters in any form field or query parameter
     app.config.from_object(config_class)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in the environment outside development and tests")

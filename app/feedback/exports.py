@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ..cleaning import clean_text
 from .suppression import Figure
 from .tables import Cell, Column, Table
 
@@ -113,9 +114,12 @@ def _xlsx_cell(sheet, cell: Cell, column: Column) -> WriteOnlyCell:
         out = WriteOnlyCell(sheet, cell / 100)
         out.number_format = "0.0%"
         return out
-    out = WriteOnlyCell(sheet, cell)
     if isinstance(cell, str):
+        # A spreadsheet cannot hold control characters: text stored before input was cleaned loses them.
+        out = WriteOnlyCell(sheet, clean_text(cell))
         out.data_type = "s"  # never a formula, whatever the text starts with
+        return out
+    out = WriteOnlyCell(sheet, cell)
     return out
 
 
@@ -124,10 +128,10 @@ def write_xlsx(tables: Sequence[Table], stream: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for table in tables:
-        sheet = workbook.create_sheet(table.name[:31])
+        sheet = workbook.create_sheet(clean_text(table.name)[:31])
         header = []
         for column in table.columns:
-            cell = WriteOnlyCell(sheet, column.label)
+            cell = WriteOnlyCell(sheet, clean_text(str(column.label)))
             cell.font = bold
             header.append(cell)
         sheet.append(header)

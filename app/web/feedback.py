@@ -29,7 +29,7 @@ from flask_babel import _, format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import IntegerField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, NumberRange, Optional
@@ -45,7 +45,6 @@ from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES, Table, cell_text, d
 from ..feedback.themes import theme_name
 from ..models import feedback as store
 from ..models.staff import Role, record_event
-from ..models.surveys import SurveyResponse
 from ..models.yswd import Entry
 from ..surveys import Survey
 from ..yswd.themes import STATUSES
@@ -399,16 +398,19 @@ def export(name: str, fmt: str):
     view = load_view(request.args)
     chosen = list(view.tables.values()) if name == ALL else [view.tables[name]]
     rows = sum(len(table.rows) for table in chosen)
-    _audit_export(name, fmt, rows, view.filters.survey_id)
     stem = f"feedback-{name}-{dt.date.today().isoformat()}"
+    # The file is built whole first: the audit log records only an export that was made.
     if fmt == "csv":
-        return _download(table_csv(chosen[0]), "text/csv; charset=utf-8", f"{stem}.csv")
-    if fmt == "json":
+        body, mimetype = "".join(table_csv(chosen[0])), "text/csv; charset=utf-8"
+    elif fmt == "json":
         about = {"filters": view.query(), "description": view.description, "generated_on": dt.date.today().isoformat()}
-        return _download(tables_json(chosen, about), "application/json", f"{stem}.json")
-    buffer = io.BytesIO()
-    write_xlsx(chosen, buffer)
-    return _download(buffer.getvalue(), XLSX_MIMETYPE, f"{stem}.xlsx")
+        body, mimetype = "".join(tables_json(chosen, about)), "application/json"
+    else:
+        buffer = io.BytesIO()
+        write_xlsx(chosen, buffer)
+        body, mimetype = buffer.getvalue(), XLSX_MIMETYPE
+    _audit_export(name, fmt, rows, view.filters.survey_id)
+    return _download(body, mimetype, f"{stem}.{fmt}")
 
 
 def _raw_columns() -> list[tuple[str, str, bool]]:
@@ -453,22 +455,32 @@ def export_responses(fmt: str):
     """Every response, anonymised, for analysts; streamed as it is read."""
     if fmt not in ("csv", "json"):
         abort(404)
-    total = db.session.scalar(select(func.count()).select_from(SurveyResponse)) or 0
-    _audit_export("responses", fmt, total, None)
     header = ["response", "survey", "survey_version", "language", "channel", "month"]
     header += [f"{survey_id}.{question_id}" for survey_id, question_id, _free in _raw_columns()]
     stem = f"feedback-responses-{dt.date.today().isoformat()}"
+    sent = [0]
+
+    def counted_rows() -> Iterator[list[str]]:
+        for row in raw_rows():
+            sent[0] += 1
+            yield row
+
+    def recorded(lines: Iterator[str]) -> Iterator[str]:
+        """The file, then (only once all of it was made) its entry in the audit log."""
+        yield from lines
+        _audit_export("responses", fmt, sent[0], None)
+
     if fmt == "csv":
-        body = stream_with_context(csv_lines(header, raw_rows()))
+        body = stream_with_context(recorded(csv_lines(header, counted_rows())))
         return _download(body, "text/csv; charset=utf-8", f"{stem}.csv")
 
     def json_lines() -> Iterator[str]:
         yield '{"columns": ' + json.dumps(header) + ', "responses": ['
-        for index, row in enumerate(raw_rows()):
+        for index, row in enumerate(counted_rows()):
             yield ("," if index else "") + json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False)
         yield "]}"
 
-    return _download(stream_with_context(json_lines()), "application/json", f"{stem}.json")
+    return _download(stream_with_context(recorded(json_lines())), "application/json", f"{stem}.json")
 
 
 # Targets ------------------------------------------------------------------------------------
