@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -35,6 +34,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..feedback.redaction import scrub
 from ..models.moderation import Comment
 from ..models.surveys import (
     InvitationStatus,
@@ -55,16 +55,6 @@ REFERENCE_LENGTH = 8
 DRAFT_LIFETIME = dt.timedelta(days=30)
 #: PostgreSQL advisory lock taken by whoever stores a batch (others skip, never wait).
 _BATCH_LOCK = 0x5355525645  # "SURVE"
-
-
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE_RE = re.compile(r"(?<!\w)(\+44\s?|0)(\d[\s-]?){9,10}(?!\w)")
-
-
-def scrub(text: str) -> str:
-    """Remove email addresses and phone numbers someone typed in by mistake."""
-    text = _EMAIL_RE.sub("[email removed]", text)
-    return _PHONE_RE.sub("[phone number removed]", text)
 
 
 def new_draft_key() -> str:
