@@ -10,7 +10,6 @@ waiting, a few about one family's case or vexatious.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 
 import click
@@ -32,6 +31,7 @@ from .models.surveys import (
 from .models.yswd import Entry
 from .surveys.definitions import FreeTextQuestion, MultipleChoiceQuestion, SatisfactionQuestion, Survey, YesNoQuestion
 from .surveys.responses import REFERENCE_ALPHABET, REFERENCE_LENGTH
+from .tokens import digest
 from .yswd.publishing import render_markdown
 
 DEMO_PREFIX = "DEMO-"
@@ -151,10 +151,6 @@ ENTRIES = [
 ]
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def _reference(rng: random.Random, taken: set[str]) -> str:
     while True:
         reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
@@ -205,7 +201,7 @@ def _store_response(
 ) -> None:
     response = SurveyResponse(
         reference=reference,
-        submission_key=_digest(f"demo-submission-{reference}"),
+        submission_key=digest(f"demo-submission-{reference}"),
         survey_id=survey.id,
         survey_version=survey.version,
         locale=locale,
@@ -272,8 +268,8 @@ def seed(today: dt.date, seed_value: int = 2026) -> bool:
                 plan_reference=f"{DEMO_PREFIX}{today.year}-{number:05d}",
                 finalised_on=finalised,
                 language=locale,
-                token_hash=_digest(f"demo-token-{number}"),
-                code_hash=_digest(f"demo-code-{number}"),
+                token_hash=digest(f"demo-token-{number}"),
+                code_hash=digest(f"demo-code-{number}"),
                 status=status.value,
                 expires_at=dt.datetime.combine(finalised, dt.time(9)) + dt.timedelta(days=90),
                 created_at=dt.datetime.combine(finalised, dt.time(9)),

@@ -2,7 +2,7 @@
 
 Accounts are created by an administrator (or `flask users create`); the new member of
 staff chooses a password from a one-time link. Passwords are hashed with scrypt; the
-set-password token is stored only as a SHA-256 digest. The audit log records who did
+set-password token is stored only as a keyed digest. The audit log records who did
 what and when, with a small non-personal detail: never answers, comments or passwords.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 import secrets
 from typing import Any
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..tokens import digest, digests
 
 #: Failed sign-ins in a row that lock an account.
 MAX_FAILED_ATTEMPTS = 5
@@ -52,10 +52,6 @@ class Role(enum.StrEnum):
     def includes(self, other: Role | str) -> bool:
         """True when this role can do everything `other` can."""
         return self.rank >= Role(other).rank
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class User(UserMixin, db.Model):
@@ -108,7 +104,7 @@ class User(UserMixin, db.Model):
     def issue_set_password_token(self, now: dt.datetime | None = None) -> str:
         """A new one-time set-password token; only its digest is stored."""
         token = secrets.token_urlsafe(32)
-        self.set_password_token_hash = _digest(token)
+        self.set_password_token_hash = digest(token)
         self.set_password_expires_at = (now or utcnow()) + SET_PASSWORD_TOKEN_LIFETIME
         return token
 
@@ -117,7 +113,7 @@ class User(UserMixin, db.Model):
         """The active user a set-password token belongs to, if it is valid and unexpired."""
         if not token or len(token) > 100:
             return None
-        user = db.session.scalar(select(cls).where(cls.set_password_token_hash == _digest(token)))
+        user = db.session.scalar(select(cls).where(cls.set_password_token_hash.in_(digests(token))))
         if user is None or not user.active or user.set_password_expires_at is None:
             return None
         if user.set_password_expires_at < (now or utcnow()):

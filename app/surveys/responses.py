@@ -45,11 +45,11 @@ from ..models.surveys import (
     month_of,
     utcnow,
 )
+from ..tokens import ALPHABET, digest, digests, random_code
 from .definitions import FreeTextQuestion, MultipleChoiceQuestion, Survey
-from .invitations import digest
 
 #: Letters and digits for confirmation references, without look-alikes.
-REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+REFERENCE_ALPHABET = ALPHABET
 REFERENCE_LENGTH = 8
 #: Drafts untouched for this long are deleted by `flask surveys daily`.
 DRAFT_LIFETIME = dt.timedelta(days=30)
@@ -62,13 +62,13 @@ def new_draft_key() -> str:
 
 
 def new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return random_code(REFERENCE_LENGTH)
 
 
 def load_draft(key: str | None) -> SurveyDraft | None:
     if not key:
         return None
-    return db.session.scalar(select(SurveyDraft).where(SurveyDraft.key_hash == digest(key)))
+    return db.session.scalar(select(SurveyDraft).where(SurveyDraft.key_hash.in_(digests(key))))
 
 
 def draft_answers(key: str | None) -> tuple[dict, set[str]]:
@@ -225,11 +225,13 @@ _SEAL = (
 )
 
 
-def _sent_reference(key_hash: str) -> str | None:
+def _sent_reference(key: str) -> str | None:
     """The reference of a draft sent with this key, waiting in a draft or already stored."""
-    found = db.session.scalar(select(SurveyDraft.reference).where(SurveyDraft.key_hash == key_hash))
+    found = db.session.scalar(select(SurveyDraft.reference).where(SurveyDraft.key_hash.in_(digests(key))))
     if found is None:
-        found = db.session.scalar(select(SurveyResponse.reference).where(SurveyResponse.submission_key == key_hash))
+        found = db.session.scalar(
+            select(SurveyResponse.reference).where(SurveyResponse.submission_key.in_(digests(key)))
+        )
     db.session.rollback()
     return found
 
@@ -262,18 +264,18 @@ def submit(
     now = now or utcnow()
     if not key:
         return SubmitResult(Outcome.NO_ANSWERS)
-    key_hash = digest(key)
     draft = db.session.execute(
-        select(SurveyDraft.survey_id, SurveyDraft.answers, SurveyDraft.seen, SurveyDraft.reference).where(
-            SurveyDraft.key_hash == key_hash
-        )
+        select(
+            SurveyDraft.key_hash, SurveyDraft.survey_id, SurveyDraft.answers, SurveyDraft.seen, SurveyDraft.reference
+        ).where(SurveyDraft.key_hash.in_(digests(key)))
     ).first()
     db.session.rollback()
     if draft is not None and draft.reference is not None:
         return SubmitResult(Outcome.ALREADY_STORED, draft.reference)
     if draft is None or draft.survey_id != survey.id:
-        found = _sent_reference(key_hash)
+        found = _sent_reference(key)
         return SubmitResult(Outcome.ALREADY_STORED, found) if found else SubmitResult(Outcome.NO_ANSWERS)
+    key_hash = draft.key_hash  # keyed, or a plain digest for a draft begun before digests were keyed
     stored = dict(draft.answers or {})
     missing = survey.first_unanswered(stored, set(draft.seen or []))
     if missing is not None:
@@ -282,7 +284,7 @@ def submit(
     if invitation_id is not None:
         refused = _claim_invitation(invitation_id, survey.id, _claim_hash(key), now)
         if refused is not None:
-            found = _sent_reference(key_hash)
+            found = _sent_reference(key)
             return SubmitResult(Outcome.ALREADY_STORED, found) if found else SubmitResult(refused)
 
     payload = _payload(survey, stored, locale, "invitation" if invitation_id is not None else "open", now)
@@ -298,14 +300,14 @@ def submit(
             continue
         if waiting is None:
             # Sealed a moment ago by another click, or the reference was taken by a stored response.
-            found = _sent_reference(key_hash)
+            found = _sent_reference(key)
             if found:
                 return SubmitResult(Outcome.ALREADY_STORED, found)
             continue
         if waiting + 1 >= batch_size():
             store_batch()
         return SubmitResult(Outcome.STORED, reference)
-    found = _sent_reference(key_hash)
+    found = _sent_reference(key)
     if found is not None:
         return SubmitResult(Outcome.ALREADY_STORED, found)
     raise RuntimeError("could not seal the response after five attempts")
