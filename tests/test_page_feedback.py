@@ -104,7 +104,22 @@ def test_problems_are_explained_on_their_own_page(client, data, message):
     assert stored() == []
 
 
-@pytest.mark.parametrize("path", ["https://evil.example/", "//evil.example/x", "/survey", "/nope", "", "/" + "a" * 400])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/survey",
+        "/nope",
+        "",
+        "/" + "a" * 400,
+        # The shape of a content page, but no such page:
+        "/guidance/no-such-guidance",
+        "/services/no-such-service",
+        "/pages/no-such-page",
+        "/categories/no-such-category",
+    ],
+)
 def test_feedback_only_for_real_content_pages(client, path):
     token = csrf_from(client.get(GUIDANCE).get_data(as_text=True))
     response = client.post("/page-feedback", data={"csrf_token": token, "path": path, "helpful": "yes"})

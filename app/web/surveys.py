@@ -25,6 +25,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
+from ..content import CATEGORIES
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
@@ -339,10 +340,19 @@ def _safe_path(path: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     try:
-        endpoint, _args = current_app.url_map.bind("localhost").match(parts.path, method="GET")
+        endpoint, args = current_app.url_map.bind("localhost").match(parts.path, method="GET")
     except (NotFound, MethodNotAllowed, RequestRedirect):
         return None
-    return parts.path if endpoint in FEEDBACK_ENDPOINTS else None
+    return parts.path if endpoint in FEEDBACK_ENDPOINTS and _page_exists(endpoint, args) else None
+
+
+def _page_exists(endpoint: str, args: dict) -> bool:
+    """True when the page at a feedback endpoint is really there (a URL of the right shape may not be)."""
+    if endpoint == "public.category":
+        return args.get("key") in CATEGORIES
+    content = current_app.extensions["content"]
+    documents = {"public.service": content.services, "public.guidance": content.guidance, "public.page": content.pages}
+    return args.get("slug") in documents[endpoint]
 
 
 @bp.app_context_processor
