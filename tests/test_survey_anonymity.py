@@ -240,3 +240,23 @@ def test_the_daily_command_stores_answers_that_waited_a_week(app, batch_of, runn
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 2
         assert db.session.scalar(select(func.count()).select_from(SurveyDraft)) == 0
+
+
+def test_a_batch_that_fails_leaves_the_sent_answers_for_the_next_one(app, monkeypatch):
+    survey = app.extensions["surveys"]["ehcp-finalisation"]
+
+    def fail(*args, **kwargs):
+        raise ConnectionError("the database went away")
+
+    with app.test_request_context():
+        invitation_id, _token, _code = invite("KB-2026-70003")
+        key = responses.new_draft_key()
+        for page_id, data in EHCP_ANSWERS:
+            responses.save_page(key, survey, page_id, data)
+        monkeypatch.setattr(responses, "store_batch", fail)
+        sent = responses.submit(survey, key, "en", invitation_id)
+        monkeypatch.undo()
+        assert sent.outcome is responses.Outcome.STORED, "the family is shown their reference"
+        assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+        assert responses.store_batch() == 1
+        assert db.session.scalar(select(SurveyResponse.reference)) == sent.reference

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..feedback.redaction import scrub
+from ..logs import log_error
 from ..models.moderation import Comment
 from ..models.surveys import (
     InvitationStatus,
@@ -303,9 +305,17 @@ def submit(
             found = _sent_reference(key)
             if found:
                 return SubmitResult(Outcome.ALREADY_STORED, found)
+            if load_draft(key) is None:  # deleted meanwhile (untouched for DRAFT_LIFETIME)
+                db.session.rollback()
+                return SubmitResult(Outcome.NO_ANSWERS)
+            db.session.rollback()
             continue
         if waiting + 1 >= batch_size():
-            store_batch()
+            try:
+                store_batch()
+            except Exception as error:  # the answers are sealed: the next batch or the daily run stores them
+                db.session.rollback()
+                log_error(logging.getLogger(__name__), "Could not store a batch of survey responses", error)
         return SubmitResult(Outcome.STORED, reference)
     found = _sent_reference(key)
     if found is not None:
