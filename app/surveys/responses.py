@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -183,26 +183,44 @@ def _claim_hash(key: str) -> str:
     return digest("claim:" + key)
 
 
-def _claim_invitation(invitation_id: int, survey_id: str, claim: str, now: dt.datetime) -> Outcome | None:
+_INVITATIONS = SurveyInvitation.__table__
+#: Step 1: complete the invitation if it is still open, recording the claim.
+_CLAIM = (
+    update(_INVITATIONS)
+    .where(
+        _INVITATIONS.c.id == bindparam("b_invitation_id"),
+        _INVITATIONS.c.survey_id == bindparam("b_survey_id"),
+        _INVITATIONS.c.status != InvitationStatus.COMPLETED.value,
+        _INVITATIONS.c.expires_at > bindparam("b_now"),
+    )
+    .values(status=InvitationStatus.COMPLETED.value, completed_on=bindparam("b_today"), claim_hash=bindparam("b_claim"))
+)
+_CLAIMED = select(_INVITATIONS.c.status, _INVITATIONS.c.claim_hash).where(
+    _INVITATIONS.c.id == bindparam("b_invitation_id")
+)
+
+
+def _claim_invitation(
+    connection: Connection, invitation_id: int, survey_id: str, claim: str, now: dt.datetime
+) -> Outcome | None:
     """Step 1, in its own transaction: complete the invitation for this claim, or say why not."""
-    changed = db.session.execute(
-        update(SurveyInvitation)
-        .where(
-            SurveyInvitation.id == invitation_id,
-            SurveyInvitation.survey_id == survey_id,
-            SurveyInvitation.status != InvitationStatus.COMPLETED.value,
-            SurveyInvitation.expires_at > now,
-        )
-        .values(status=InvitationStatus.COMPLETED.value, completed_on=now.date(), claim_hash=claim)
-        .execution_options(synchronize_session=False)
+    changed = connection.execute(
+        _CLAIM,
+        {
+            "b_invitation_id": invitation_id,
+            "b_survey_id": survey_id,
+            "b_now": now,
+            "b_today": now.date(),
+            "b_claim": claim,
+        },
     ).rowcount
-    db.session.commit()
+    connection.commit()
     if changed == 1:
         return None
-    invitation = db.session.get(SurveyInvitation, invitation_id)
-    db.session.rollback()
-    if invitation is not None and invitation.status == InvitationStatus.COMPLETED.value:
-        return None if invitation.claim_hash == claim else Outcome.INVITATION_USED
+    found = connection.execute(_CLAIMED, {"b_invitation_id": invitation_id}).first()
+    connection.rollback()
+    if found is not None and found.status == InvitationStatus.COMPLETED.value:
+        return None if found.claim_hash == claim else Outcome.INVITATION_USED
     return Outcome.INVITATION_EXPIRED
 
 
@@ -227,14 +245,14 @@ _SEAL = (
 )
 
 
-def _sent_reference(key: str) -> str | None:
+def _sent_reference(connection: Connection, key: str) -> str | None:
     """The reference of a draft sent with this key, waiting in a draft or already stored."""
-    found = db.session.scalar(select(SurveyDraft.reference).where(SurveyDraft.key_hash.in_(digests(key))))
+    found = connection.execute(select(SurveyDraft.reference).where(SurveyDraft.key_hash.in_(digests(key)))).scalar()
     if found is None:
-        found = db.session.scalar(
+        found = connection.execute(
             select(SurveyResponse.reference).where(SurveyResponse.submission_key.in_(digests(key)))
-        )
-    db.session.rollback()
+        ).scalar()
+    connection.rollback()
     return found
 
 
@@ -260,22 +278,30 @@ def submit(
 ) -> SubmitResult:
     """Send the draft: claim the invitation, seal the draft, and store a batch when one is due.
 
-    Every step commits on its own; a retry of the same draft (a double click, or after a
-    failure part way) finds its own claim and its own reference, so it is stored once.
+    Every step commits on its own (on one connection, taken from the pool once); a retry of
+    the same draft (a double click, or after a failure part way) finds its own claim and its
+    own reference, so it is stored once.
     """
     now = now or utcnow()
     if not key:
         return SubmitResult(Outcome.NO_ANSWERS)
-    draft = db.session.execute(
+    with db.engine.connect() as connection:
+        return _submit(connection, survey, key, locale, invitation_id, now)
+
+
+def _submit(
+    connection: Connection, survey: Survey, key: str, locale: str, invitation_id: int | None, now: dt.datetime
+) -> SubmitResult:
+    draft = connection.execute(
         select(
             SurveyDraft.key_hash, SurveyDraft.survey_id, SurveyDraft.answers, SurveyDraft.seen, SurveyDraft.reference
         ).where(SurveyDraft.key_hash.in_(digests(key)))
     ).first()
-    db.session.rollback()
+    connection.rollback()
     if draft is not None and draft.reference is not None:
         return SubmitResult(Outcome.ALREADY_STORED, draft.reference)
     if draft is None or draft.survey_id != survey.id:
-        found = _sent_reference(key)
+        found = _sent_reference(connection, key)
         return SubmitResult(Outcome.ALREADY_STORED, found) if found else SubmitResult(Outcome.NO_ANSWERS)
     key_hash = draft.key_hash  # keyed, or a plain digest for a draft begun before digests were keyed
     stored = dict(draft.answers or {})
@@ -284,40 +310,40 @@ def submit(
         return SubmitResult(Outcome.INCOMPLETE, page_id=missing.id)
 
     if invitation_id is not None:
-        refused = _claim_invitation(invitation_id, survey.id, _claim_hash(key), now)
+        refused = _claim_invitation(connection, invitation_id, survey.id, _claim_hash(key), now)
         if refused is not None:
-            found = _sent_reference(key)
+            found = _sent_reference(connection, key)
             return SubmitResult(Outcome.ALREADY_STORED, found) if found else SubmitResult(refused)
 
     payload = _payload(survey, stored, locale, "invitation" if invitation_id is not None else "open", now)
     for _attempt in range(5):
         reference = new_reference()
         try:
-            waiting = db.session.execute(
+            waiting = connection.execute(
                 _SEAL, {"b_key_hash": key_hash, "b_reference": reference, "b_payload": payload, "b_now": now}
             ).scalar()
-            db.session.commit()
+            connection.commit()
         except IntegrityError:  # the reference is already another draft's (rarely)
-            db.session.rollback()
+            connection.rollback()
             continue
         if waiting is None:
             # Sealed a moment ago by another click, or the reference was taken by a stored response.
-            found = _sent_reference(key)
+            found = _sent_reference(connection, key)
             if found:
                 return SubmitResult(Outcome.ALREADY_STORED, found)
-            if load_draft(key) is None:  # deleted meanwhile (untouched for DRAFT_LIFETIME)
-                db.session.rollback()
+            still_there = connection.execute(select(SurveyDraft.id).where(SurveyDraft.key_hash == key_hash)).first()
+            connection.rollback()
+            if still_there is None:  # deleted meanwhile (untouched for DRAFT_LIFETIME)
                 return SubmitResult(Outcome.NO_ANSWERS)
-            db.session.rollback()
             continue
         if waiting + 1 >= batch_size():
             try:
-                store_batch()
+                store_batch(connection=connection)
             except Exception as error:  # the answers are sealed: the next batch or the daily run stores them
-                db.session.rollback()
+                connection.rollback()
                 log_error(logging.getLogger(__name__), "Could not store a batch of survey responses", error)
         return SubmitResult(Outcome.STORED, reference)
-    found = _sent_reference(key)
+    found = _sent_reference(connection, key)
     if found is not None:
         return SubmitResult(Outcome.ALREADY_STORED, found)
     raise RuntimeError("could not seal the response after five attempts")
@@ -339,23 +365,25 @@ _TAKE_SEALED = (
 )
 
 
-def store_batch(minimum: int = 1, now: dt.datetime | None = None) -> int:
+def store_batch(minimum: int = 1, now: dt.datetime | None = None, connection: Connection | None = None) -> int:
     """Step 3: move every sealed draft into the responses, in random order, in one transaction.
 
     Does nothing when fewer than `minimum` are waiting, or (on PostgreSQL) when another
     process is storing a batch right now. Returns how many responses were stored.
     """
+    if connection is None:
+        with db.engine.connect() as own:
+            return store_batch(minimum, now, own)
     now = now or utcnow()
-    connection = db.session.connection()
     if (
         connection.dialect.name == "postgresql"
         and not connection.execute(text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": _BATCH_LOCK}).scalar()
     ):
-        db.session.rollback()
+        connection.rollback()
         return 0
     rows = connection.execute(_TAKE_SEALED).all()
     if not rows or len(rows) < minimum:
-        db.session.rollback()
+        connection.rollback()
         return 0
     shuffle = secrets.SystemRandom().shuffle
     shuffle(rows)
@@ -409,7 +437,7 @@ def store_batch(minimum: int = 1, now: dt.datetime | None = None) -> int:
         connection.execute(_INSERT_ANSWERS, answers)
     if comments:
         connection.execute(_INSERT_COMMENTS, comments)
-    db.session.commit()
+    connection.commit()
     return len(rows)
 
 
