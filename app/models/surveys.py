@@ -3,7 +3,8 @@
 Answers are anonymous: a response is never linked to the invitation it came from. It has
 a random id (as have its answers), keeps only the month it was sent, and is written in a
 shuffled batch with others, never in the transaction that completed its invitation (see
-"Anonymity" in README.md). Tokens and codes are stored only as keyed digests.
+"Anonymity of survey answers" in README.md). Tokens and codes are stored only as keyed
+digests.
 """
 
 from __future__ import annotations
