@@ -1,4 +1,4 @@
-# Kelderbridge SEND Local Offer — set up, serve and test with one command each.
+# SEND Local Offer portal — set up, serve and test with one command each.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 

@@ -1,4 +1,4 @@
-"""The Kelderbridge SEND Local Offer and feedback portal."""
+"""A council's SEND Local Offer and feedback portal (the council is set in content/council.yaml)."""
 
 from __future__ import annotations
 

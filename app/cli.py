@@ -12,7 +12,7 @@ from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .content.check import check_content
+from .content.check import check_content, content_report
 from .extensions import db
 from .models.staff import Role, User, normalise_email, record_event
 
@@ -43,13 +43,15 @@ def content_group() -> None:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (such as review dates in the past) as errors.")
 def content_check(today: dt.datetime | None, strict: bool) -> None:
-    """Report every problem in content/ with its file and line."""
+    """Report every problem in content/ with its file and line, Schedule 2 coverage and reading grades."""
     from .web import site_paths
 
     day = today.date() if today else dt.date.today()
     problems = check_content(Path(current_app.config["CONTENT_DIR"]), day, site_paths(current_app))
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
+    for line in content_report(Path(current_app.config["CONTENT_DIR"])):
+        click.echo(line)
     errors = [p for p in problems if p.severity == "error" or strict]
     warnings = len(problems) - len([p for p in problems if p.severity == "error"])
     click.echo(f"{len(problems) - warnings} error(s), {warnings} warning(s)")

@@ -79,7 +79,7 @@ DO_BETTER = [
     "Reply to phone messages. Nobody called back.",
     "The health advice came far too late and CAMHS never got back to us.",
     "The taxi to school has been late nearly every day this term.",
-    "Please ring me on 07700 900123, nobody has replied about our plan KB-2026-00123.",
+    "Please ring me on 07700 900123, nobody has replied about our plan AB-2026-00123.",
     "Mrs Patel at the school was great but the council kept us in the dark.",
     "Social care never contributed to the plan, we had to fight for short breaks.",
     "Listen to parents, we know our children best.",

@@ -65,7 +65,7 @@ def test_every_service_guidance_page_fixed_page_and_glossary_term_is_indexed(sto
 def test_service_records_carry_the_facets(store):
     record = next(r for r in records(store) if r["id"] == "services/speech-and-language-therapy")
     assert record["category"] == "health"
-    assert (record["age_min"], record["age_max"]) == (0, 19)
+    assert (record["age_min"], record["age_max"]) == (0, 25)
     assert record["free"] is True and record["self_referral"] is True
     assert "communication-interaction" in record["need_areas"].split()
     assert record["areas"] == "borough-wide"

@@ -4,19 +4,21 @@
 result is an immutable `ContentStore` shared by the public pages and the search index.
 """
 
+from .council import Council
 from .loader import ContentError, Problem, load_store
-from .schema import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
+from .schema import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, WHOLE_AREA
 from .store import ContentStore, Document, GlossaryTerm
 
 __all__ = [
     "ACCESS_ROUTES",
-    "AREAS",
     "AUDIENCES",
     "CATEGORIES",
     "NEED_AREAS",
     "SECTIONS",
+    "WHOLE_AREA",
     "ContentError",
     "ContentStore",
+    "Council",
     "Document",
     "GlossaryTerm",
     "Problem",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from .council import Council, load_council
+from .placeholders import Placeholders, load_placeholders
+from .problems import ContentError, Problem
 from .render import Renderer, slugify
 from .schema import META_MODELS, GlossaryEntry
 from .store import ContentStore, Document, GlossaryTerm
@@ -19,27 +21,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
 KINDS = tuple(META_MODELS)
 GLOSSARY_FILE = "glossary.yaml"
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """Something wrong in a content file, with where to find it."""
-
-    path: str
-    line: int
-    message: str
-    severity: str = "error"  # "error" stops the site starting; "warning" does not
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
-
-
-class ContentError(Exception):
-    """The content cannot be served; `problems` says where and why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("content has problems:\n" + "\n".join(f"  {p}" for p in problems))
 
 
 def content_fingerprint(content_dir: Path) -> str:
@@ -89,7 +70,17 @@ def _validation_problems(rel: str, error: ValidationError, key_lines: dict[str, 
     return problems
 
 
-def _read_document(kind: str, path: Path, root: Path, renderer: Renderer) -> tuple[Document | None, list[Problem]]:
+def _read_document(
+    kind: str,
+    path: Path,
+    root: Path,
+    renderer: Renderer,
+    placeholders: Placeholders | None = None,
+    locale: str = "en",
+    council: Council | None = None,
+) -> tuple[Document | None, list[Problem]]:
+    placeholders = placeholders or Placeholders()
+    council = council or Council()
     rel = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
     slug = path.stem
     if not SLUG_RE.match(slug):
@@ -98,6 +89,9 @@ def _read_document(kind: str, path: Path, root: Path, renderer: Renderer) -> tup
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, [Problem(rel, 1, "file is not UTF-8 text")]
+    unknown = placeholders.problems_in(text, rel)
+    if unknown:
+        return None, unknown
     parts = split_front_matter(text)
     if parts is None:
         return None, [Problem(rel, 1, "front matter missing: the file must start with '---', the fields, then '---'")]
@@ -108,12 +102,20 @@ def _read_document(kind: str, path: Path, root: Path, renderer: Renderer) -> tup
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         reason = getattr(exc, "problem", None) or "not valid YAML"
+        if "{{" in front:
+            reason += " (put a value that starts with a {{ placeholder }} in quotes)"
         return None, [Problem(rel, line, f"front matter is not valid YAML: {reason}")]
     if not isinstance(data, dict):
         return None, [Problem(rel, 2, "front matter must be a set of 'field: value' lines")]
     key_lines = _key_lines(front)
+    if kind == "services" and isinstance(data.get("contact"), str):
+        problem = _use_organisation(data, placeholders, locale)
+        if problem:
+            return None, [Problem(rel, key_lines.get("contact", 1), problem)]
+    data = placeholders.fill_data(data, locale)
+    body = placeholders.fill(body, locale)
     try:
-        meta = META_MODELS[kind].model_validate(data)
+        meta = META_MODELS[kind].model_validate(data, context={"areas": tuple(council.areas)})
     except ValidationError as exc:
         return None, _validation_problems(rel, exc, key_lines)
     if not body.strip():
@@ -123,10 +125,33 @@ def _read_document(kind: str, path: Path, root: Path, renderer: Renderer) -> tup
     return doc, []
 
 
-def load_glossary(path: Path, root: Path) -> tuple[list[GlossaryTerm], list[Problem]]:
+def _use_organisation(data: dict, placeholders: Placeholders, locale: str) -> str | None:
+    """`contact: ORG` in a service: its phone, email and website (and, unless the service
+    gives its own, address and hours) come from contacts.yaml. A problem, or None."""
+    org = data["contact"]
+    if org not in placeholders.contacts:
+        return f"contact: unknown organisation {org!r} (not in contacts.yaml)"
+    details = placeholders.service_contact(org, locale)
+    if not details:
+        return f"contact: {org!r} has no phone, email or website in contacts.yaml"
+    data["contact"] = details
+    for meta_field, contact_field in (("address", "address"), ("opening_times", "hours")):
+        value = placeholders.contact(org, contact_field, locale)
+        if meta_field not in data and value:
+            data[meta_field] = value
+    return None
+
+
+def load_glossary(
+    path: Path, root: Path, placeholders: Placeholders | None = None
+) -> tuple[list[GlossaryTerm], list[Problem]]:
     rel = str(path.relative_to(root.parent))
+    placeholders = placeholders or Placeholders()
     if not path.exists():
         return [], [Problem(rel, 1, "glossary file is missing")]
+    unknown = placeholders.problems_in(path.read_text(encoding="utf-8"), rel)
+    if unknown:
+        return [], unknown
     try:
         node = yaml.compose(path.read_text(encoding="utf-8"))
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -141,7 +166,7 @@ def load_glossary(path: Path, root: Path) -> tuple[list[GlossaryTerm], list[Prob
     for index, item in enumerate(data):
         line = node.value[index].start_mark.line + 1 if isinstance(node, yaml.SequenceNode) else 1
         try:
-            entry = GlossaryEntry.model_validate(item)
+            entry = GlossaryEntry.model_validate(placeholders.fill_data(item))
         except ValidationError as exc:
             problems.extend(Problem(p.path, line, p.message) for p in _validation_problems(rel, exc, {}))
             continue
@@ -172,8 +197,10 @@ def abbreviation_map(terms: list[GlossaryTerm]) -> dict[str, tuple[str, str]]:
 
 def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]:
     """Load everything under `content_dir`; the store is None when any file has an error."""
-    problems: list[Problem] = []
-    glossary, glossary_problems = load_glossary(content_dir / GLOSSARY_FILE, content_dir)
+    placeholders, problems = load_placeholders(content_dir)
+    council, council_problems = load_council(content_dir)
+    problems += council_problems
+    glossary, glossary_problems = load_glossary(content_dir / GLOSSARY_FILE, content_dir, placeholders)
     problems += glossary_problems
     renderer = Renderer(abbreviation_map(glossary))
     documents: dict[str, dict[str, Document]] = {kind: {} for kind in KINDS}
@@ -183,11 +210,11 @@ def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]
             problems.append(Problem(f"{content_dir.name}/{kind}", 1, "folder is missing"))
             continue
         for path in sorted(folder.glob("*.md")):
-            doc, found = _read_document(kind, path, content_dir, renderer)
+            doc, found = _read_document(kind, path, content_dir, renderer, placeholders, "en", council)
             problems += found
             if doc:
                 documents[kind][doc.slug] = doc
-    translations, translation_problems = _read_translations(content_dir, renderer, documents)
+    translations, translation_problems = _read_translations(content_dir, renderer, documents, placeholders, council)
     problems += translation_problems
     if problems:
         return None, sorted(problems)
@@ -198,12 +225,18 @@ def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]
         glossary,
         content_fingerprint(content_dir),
         translations,
+        placeholders,
+        council,
     )
     return store, []
 
 
 def _read_translations(
-    content_dir: Path, renderer: Renderer, english: dict[str, dict[str, Document]]
+    content_dir: Path,
+    renderer: Renderer,
+    english: dict[str, dict[str, Document]],
+    placeholders: Placeholders | None = None,
+    council: Council | None = None,
 ) -> tuple[dict[str, dict[str, dict[str, Document]]], list[Problem]]:
     """Translated pages in content/<locale>/<kind>/<slug>.md, each of an English page."""
     translations: dict[str, dict[str, dict[str, Document]]] = {}
@@ -213,7 +246,7 @@ def _read_translations(
         translations[locale] = {kind: {} for kind in KINDS}
         for kind in KINDS:
             for path in sorted((folder / kind).glob("*.md")):
-                doc, found = _read_document(kind, path, content_dir, renderer)
+                doc, found = _read_document(kind, path, content_dir, renderer, placeholders, locale, council)
                 problems += found
                 if doc is None:
                     continue

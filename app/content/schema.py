@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Literal
 
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from .schedule2 import SCHEDULE2
 
 #: Service categories, following the areas of Schedule 2 to the SEND Regulations 2014.
 CATEGORIES = {
@@ -55,12 +57,9 @@ ACCESS_ROUTES = {
     "ehc-plan-only": _l("Only with an EHC plan"),
 }
 
-AREAS = {
-    "borough-wide": _l("The whole borough"),
-    "north": _l("North (Northfold and Hatherby)"),
-    "central": _l("Central (Kelderbridge town)"),
-    "south": _l("South (Ashby Vale and Lowmoor)"),
-}
+#: The area key every council has: the whole area. A council's other areas (parts of it)
+#: are in content/council.yaml; validation is given them as context `{"areas": [...]}`.
+WHOLE_AREA = "borough-wide"
 
 AUDIENCES = {
     "parents": _l("Parents and carers"),
@@ -89,6 +88,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class _CoversSchedule2(_Strict):
+    """Front matter that can say which Schedule 2 items the page covers."""
+
+    schedule2: tuple[str, ...] = ()
+
+    @field_validator("schedule2")
+    @classmethod
+    def _schedule2(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_one_of(v, SCHEDULE2, "Schedule 2 item") for v in value))
+
+
 class Cost(_Strict):
     type: Literal["free", "paid"]
     detail: str | None = None
@@ -106,7 +116,7 @@ class Contact(_Strict):
         return self
 
 
-class ServiceMeta(_Strict):
+class ServiceMeta(_CoversSchedule2):
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=300)
     category: str
@@ -144,8 +154,9 @@ class ServiceMeta(_Strict):
 
     @field_validator("area_served")
     @classmethod
-    def _areas(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_one_of(v, AREAS, "area") for v in value)
+    def _areas(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        areas = dict.fromkeys((info.context or {}).get("areas", (WHOLE_AREA,)))
+        return tuple(_one_of(v, areas, "area") for v in value)
 
     @model_validator(mode="after")
     def _ranges(self) -> ServiceMeta:
@@ -162,7 +173,7 @@ class TimelineStep(_Strict):
     text: str = Field(min_length=1)
 
 
-class GuidanceMeta(_Strict):
+class GuidanceMeta(_CoversSchedule2):
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=300)
     audience: tuple[str, ...] = Field(min_length=1)
@@ -184,7 +195,7 @@ class GuidanceMeta(_Strict):
         return _one_of(value, SECTIONS, "section")
 
 
-class PageMeta(_Strict):
+class PageMeta(_CoversSchedule2):
     title: str = Field(min_length=1, max_length=120)
     summary: str = Field(min_length=1, max_length=300)
 

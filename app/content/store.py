@@ -9,6 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .council import Council
+from .placeholders import Placeholders
 from .render import Heading
 from .schema import SECTIONS
 
@@ -73,6 +75,10 @@ class ContentStore:
     fingerprint: str
     #: locale -> kind -> slug -> translated Document (English lives in the fields above)
     translations: Mapping[str, Mapping[str, Mapping[str, Document]]] = field(default_factory=dict)
+    #: The contacts and facts that placeholders in the content (and templates) refer to.
+    placeholders: Placeholders = field(default_factory=Placeholders)
+    #: The council's name for the service, its areas, colours, logo and linked pages.
+    council: Council = field(default_factory=Council)
     _guidance_order: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
@@ -84,6 +90,8 @@ class ContentStore:
         glossary: list[GlossaryTerm],
         fingerprint: str,
         translations: dict[str, dict[str, dict[str, Document]]] | None = None,
+        placeholders: Placeholders | None = None,
+        council: Council | None = None,
     ) -> ContentStore:
         section_rank = {key: rank for rank, key in enumerate(SECTIONS)}
         order = sorted(guidance, key=lambda s: (section_rank[guidance[s].meta.section], guidance[s].meta.order, s))
@@ -99,6 +107,8 @@ class ContentStore:
                     for locale, kinds in (translations or {}).items()
                 }
             ),
+            placeholders=placeholders or Placeholders(),
+            council=council or Council(),
             _guidance_order=tuple(order),
         )
 

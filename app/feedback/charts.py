@@ -23,7 +23,7 @@ _STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "svg.fonttype": "none",
-    "svg.hashsalt": "kelderbridge",
+    "svg.hashsalt": "local-offer",
     "axes.edgecolor": "#505a5f",
     "axes.labelcolor": TEXT_COLOUR,
     "xtick.color": TEXT_COLOUR,

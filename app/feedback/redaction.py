@@ -47,7 +47,7 @@ URL = re.compile(
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:co\.uk|org\.uk|gov\.uk|com|org|net|uk)(?:/[^\s<>\"']*)?",
     re.I,
 )
-#: The shape of the council's plan references (letters, year, number: KB-2026-00123).
+#: The shape of the council's plan references (letters, year, number: AB-2026-00123).
 PLAN_REFERENCE = re.compile(r"\b[A-Z]{2,4}[-/]?\d{2,4}[-/]\d{3,6}\b")
 #: Any code with a digit written after words that introduce a case or plan number.
 INTRODUCED_REFERENCE = re.compile(

@@ -24,7 +24,7 @@ from whoosh.index import open_dir
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from ..content import AREAS, CATEGORIES, NEED_AREAS
+from ..content import CATEGORIES, NEED_AREAS, WHOLE_AREA
 from .analysis import (
     MAX_QUERY_WORDS,
     WORD_PATTERN,
@@ -44,8 +44,6 @@ PER_PAGE = 10
 IMPACT_CACHE_POSTINGS = 4_000_000
 MAX_PAGE = 1000
 AGE_MIN, AGE_MAX = 0, 25
-#: Areas a family can say they live in; services for the whole borough count for each.
-LOCAL_AREAS = tuple(key for key in AREAS if key != "borough-wide")
 SYNONYM_WEIGHT = 0.8
 #: Scores are multiplied by these: a glossary entry or fixed page matches a word easily
 #: (short, with the word in its title) but is rarely what a family is looking for.
@@ -85,13 +83,18 @@ class Filters:
         age: int | None = None,
         free: bool = False,
         self_referral: bool = False,
+        local_areas: Iterable[str] = (),
     ) -> Filters:
-        """Filters keeping only known values; anything else is dropped, never an error."""
+        """Filters keeping only known values; anything else is dropped, never an error.
+
+        `local_areas` are the parts of the council's area a family can say they live in.
+        """
+        local_areas = frozenset(local_areas) - {WHOLE_AREA}
         return cls(
             kinds=frozenset(v for v in kinds if v in KINDS),
             categories=frozenset(v for v in categories if v in CATEGORIES),
             need_areas=frozenset(v for v in need_areas if v in NEED_AREAS),
-            areas=frozenset(v for v in areas if v in LOCAL_AREAS),
+            areas=frozenset(v for v in areas if v in local_areas),
             age=age if isinstance(age, int) and AGE_MIN <= age <= AGE_MAX else None,
             free=bool(free),
             self_referral=bool(self_referral),
@@ -172,7 +175,7 @@ class _Snapshot:
         self.kinds: dict[str, set[int]] = {key: set() for key in KINDS}
         self.categories: dict[str, set[int]] = {key: set() for key in CATEGORIES}
         self.need_areas: dict[str, set[int]] = {key: set() for key in NEED_AREAS}
-        self.areas: dict[str, set[int]] = {key: set() for key in AREAS}
+        self.areas: dict[str, set[int]] = {WHOLE_AREA: set()}
         self.ages: list[set[int]] = [set() for _ in range(AGE_MIN, AGE_MAX + 1)]
         self.free: set[int] = set()
         self.self_referral: set[int] = set()
@@ -198,9 +201,15 @@ class _Snapshot:
         self.all_docs = set(self.browse_order)
         self.browse_list = sorted(self.browse_order, key=self.browse_order.__getitem__)
         self.down_weighted = sum(1 for weight in self.weights.values() if weight < 1.0)
-        borough = self.areas["borough-wide"]
-        for key in LOCAL_AREAS:
+        # Services for the whole area count for each part of it.
+        borough = self.areas[WHOLE_AREA]
+        for key in self.local_areas:
             self.areas[key] |= borough
+
+    @property
+    def local_areas(self) -> tuple[str, ...]:
+        """The parts of the area that some indexed service names (not the whole area)."""
+        return tuple(key for key in self.areas if key != WHOLE_AREA)
 
     def _remember(self, docnum: int, stored: dict[str, Any]) -> None:
         lang = stored.get("lang") or DEFAULT_LANG
@@ -318,7 +327,7 @@ class _Snapshot:
         if filters.need_areas:
             groups["need_areas"] = set().union(*(self.need_areas[k] for k in filters.need_areas))
         if filters.areas:
-            groups["areas"] = set().union(*(self.areas[k] for k in filters.areas))
+            groups["areas"] = set().union(*(self.areas.get(k, self.areas[WHOLE_AREA]) for k in filters.areas))
         if filters.age is not None:
             groups["age"] = self.ages[filters.age]
         if filters.free:
@@ -345,7 +354,12 @@ class _Snapshot:
             "kinds": values("kinds", self.kinds, KINDS, filters.kinds),
             "categories": values("categories", self.categories, CATEGORIES, filters.categories),
             "need_areas": values("need_areas", self.need_areas, NEED_AREAS, filters.need_areas),
-            "areas": values("areas", self.areas, LOCAL_AREAS, filters.areas),
+            "areas": values(
+                "areas",
+                {**dict.fromkeys(filters.areas, self.areas[WHOLE_AREA]), **self.areas},
+                sorted(set(self.local_areas) | filters.areas | {WHOLE_AREA}),
+                filters.areas,
+            ),
             "age": [
                 FacetCount(str(filters.age if filters.age is not None else ""), len(base("age") & self.ages[a]), True)
                 for a in ([filters.age] if filters.age is not None else [])

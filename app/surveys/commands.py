@@ -40,7 +40,7 @@ def check_command(directory: Path | None) -> None:
     envvar="PUBLIC_BASE_URL",
     default="http://127.0.0.1:5000",
     show_default=True,
-    help="The portal's public address, e.g. https://localoffer.kelderbridge.example (or set PUBLIC_BASE_URL).",
+    help="The portal's public address, e.g. https://localoffer.example.gov.uk (or set PUBLIC_BASE_URL).",
 )
 @click.option("--out", type=click.File("w", encoding="utf-8", lazy=True), default="-", help="Mail-merge CSV (stdout).")
 @click.option("--days", type=click.IntRange(1, 365), default=None, help="Days the links work (SURVEY_INVITATION_DAYS).")
@@ -59,7 +59,8 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
         if text is None:
             raise click.ClickException("The file must be a CSV file saved as UTF-8.")
         now = utcnow()
-        rows, problems = invitations.parse_csv(text, now.date())
+        example = current_app.extensions["content"].council.plan_reference_example
+        rows, problems = invitations.parse_csv(text, now.date(), example)
         result = invitations.create_invitations(
             survey_id,
             rows,

@@ -134,7 +134,9 @@ def decode_upload(data: bytes) -> str | None:
     return None
 
 
-def parse_csv(text: str, today: dt.date) -> tuple[list[InvitationRow], list[RowProblem]]:
+def parse_csv(
+    text: str, today: dt.date, reference_example: str = "AB-2026-00123"
+) -> tuple[list[InvitationRow], list[RowProblem]]:
     """Good rows and problems (by line number); a bad row never stops the good ones."""
     reader = csv.reader(io.StringIO(text))
     try:
@@ -166,7 +168,7 @@ def parse_csv(text: str, today: dt.date) -> tuple[list[InvitationRow], list[RowP
                 problems.append(RowProblem(line, _("Only %(max)d rows can be uploaded at once.", max=MAX_ROWS)))
                 break
             values = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(names)}
-            row, problem = _parse_row(line, values, today)
+            row, problem = _parse_row(line, values, today, reference_example)
             if problem:
                 problems.append(problem)
                 continue
@@ -184,7 +186,9 @@ def parse_csv(text: str, today: dt.date) -> tuple[list[InvitationRow], list[RowP
     return rows, problems
 
 
-def _parse_row(line: int, values: dict[str, str], today: dt.date) -> tuple[InvitationRow | None, RowProblem | None]:
+def _parse_row(
+    line: int, values: dict[str, str], today: dt.date, reference_example: str
+) -> tuple[InvitationRow | None, RowProblem | None]:
     reference = values.get("plan_reference", "")
     if not reference:
         return None, RowProblem(line, _("Enter a plan reference."))
@@ -192,8 +196,9 @@ def _parse_row(line: int, values: dict[str, str], today: dt.date) -> tuple[Invit
         return None, RowProblem(
             line,
             _(
-                "The plan reference must be a case number such as KB-2026-00123 "
-                "(letters, numbers and dashes, with at least one number), never a name."
+                "The plan reference must be a case number such as %(example)s "
+                "(letters, numbers and dashes, with at least one number), never a name.",
+                example=reference_example,
             ),
         )
     raw_date = values.get("finalised_date", "")

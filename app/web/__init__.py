@@ -19,9 +19,11 @@ ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
-    from . import auth, feedback, public, search, staff, survey_staff, surveys, updates, yswd
+    from . import auth, content_staff, feedback, public, search, staff, survey_staff, surveys, updates, yswd
+    from .council import register_council
     from .security import register_security
 
+    register_council(app)
     register_security(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(search.bp)
@@ -34,6 +36,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(surveys.bp)
     app.register_blueprint(survey_staff.bp)
     app.register_blueprint(feedback.bp)
+    app.register_blueprint(content_staff.bp)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -44,6 +44,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from ..extensions import db, limiter, login_manager
 from ..models.staff import Role, User, record_event, utcnow
 from ..staff.passwords import password_problems
+from .council import local_words
 
 __all__ = ["Role", "current_staff", "role_required"]
 
@@ -176,7 +177,7 @@ class SetPasswordForm(FlaskForm):
         self._email = email
 
     def validate_password(self, field: PasswordField) -> None:
-        problems = password_problems(field.data or "", self._email)
+        problems = password_problems(field.data or "", self._email, local_words())
         if problems:
             raise ValidationError(problems[0])
 

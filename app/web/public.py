@@ -8,7 +8,7 @@ from itertools import groupby
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..content import ACCESS_ROUTES, AREAS, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document
+from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document
 from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..extensions import db
 from ..i18n import current_language
@@ -67,7 +67,6 @@ def _labels() -> dict:
         "CATEGORY_DESCRIPTIONS": CATEGORY_DESCRIPTIONS,
         "NEED_AREAS": NEED_AREAS,
         "ACCESS_ROUTES": ACCESS_ROUTES,
-        "AREAS": AREAS,
         "AUDIENCES": AUDIENCES,
         "SECTIONS": SECTIONS,
     }

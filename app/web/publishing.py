@@ -30,6 +30,7 @@ from ..models.staff import Role, utcnow
 from ..yswd import publishing as workflow
 from ..yswd.feeds import FeedItem, atom_feed
 from .auth import current_staff, role_required
+from .council import council
 
 MARKDOWN_HINT = _l(
     "You can use markdown: a blank line between paragraphs, * for a bullet list, **bold**, [link text](https://…)."
@@ -295,7 +296,7 @@ def feed_response(title: str, subtitle: str, feed_endpoint: str, page_endpoint: 
         self_url=url_for(feed_endpoint, _external=True),
         page_url=url_for(page_endpoint, _external=True),
         site_url=url_for("public.home", _external=True),
-        author=_("Kelderbridge Borough Council"),
+        author=council().name,
         language=html_lang(),
         items=items,
         generated=utcnow(),

@@ -16,10 +16,11 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
-from ..content import AREAS, CATEGORIES, NEED_AREAS
+from ..content import CATEGORIES, NEED_AREAS, WHOLE_AREA
 from ..i18n import current_language
 from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
-from ..search.query import AGE_MAX, AGE_MIN, LOCAL_AREAS, MAX_PAGE
+from ..search.query import AGE_MAX, AGE_MIN, MAX_PAGE
+from .council import council
 
 bp = Blueprint("search", __name__)
 
@@ -37,11 +38,16 @@ KIND_FILTER_LABELS = {
     "glossary": _l("Glossary"),
     "pages": _l("Other pages"),
 }
-#: Filter field name -> (the values it may take, the query-string name).
-CHOICE_FIELDS = {"kind": KINDS, "category": tuple(CATEGORIES), "need": tuple(NEED_AREAS), "area": LOCAL_AREAS}
+#: Filter field name -> the values it may take (areas are the council's, from council.yaml).
+CHOICE_FIELDS = {"kind": KINDS, "category": tuple(CATEGORIES), "need": tuple(NEED_AREAS), "area": ()}
 FILTER_PARAMS = ("kind", "category", "need", "area", "age", "free", "self_referral")
 #: Longest query echoed back in the page heading.
 HEADING_QUERY_CHARS = 60
+
+
+def _choice_fields() -> dict[str, tuple[str, ...]]:
+    """Each filter's allowed values, with the council's areas."""
+    return {**CHOICE_FIELDS, "area": council().settings.local_areas}
 
 
 def _valid_age(form: FlaskForm, field: StringField) -> None:
@@ -72,7 +78,7 @@ class SearchForm(FlaskForm):
     need = SelectMultipleField(_l("Area of need"), choices=[], widget=GovCheckboxesInput())
     area = SelectMultipleField(
         _l("Where you live"),
-        description=_l("Services for the whole borough are included"),
+        description=_l("Services for the whole area are included"),
         choices=[],
         widget=GovCheckboxesInput(),
     )
@@ -86,6 +92,7 @@ class SearchForm(FlaskForm):
             categories=self.category.data or (),
             need_areas=self.need.data or (),
             areas=self.area.data or (),
+            local_areas=council().settings.local_areas,
             age=int(age) if not self.age.errors and age.isdigit() else None,
             free=bool(self.free.data),
             self_referral=bool(self.self_referral.data),
@@ -96,7 +103,7 @@ def _clean_args(args: MultiDict) -> MultiDict:
     """The query string with unknown filter values dropped (never an error) and one of each single value."""
     cleaned: MultiDict = MultiDict()
     cleaned["q"] = args.get("q", "")
-    for name, allowed in CHOICE_FIELDS.items():
+    for name, allowed in _choice_fields().items():
         for value in dict.fromkeys(args.getlist(name)):
             if value in allowed:
                 cleaned.add(name, value)
@@ -122,12 +129,15 @@ def _label(text: str, count: int) -> str:
 
 def _set_choices(form: SearchForm, results: SearchResults | None) -> None:
     """Each filter's options, labelled with how many results each would give (zero-count ones hidden)."""
-    labels = {"kind": KIND_FILTER_LABELS, "category": CATEGORIES, "need": NEED_AREAS, "area": AREAS}
+    labels = {"kind": KIND_FILTER_LABELS, "category": CATEGORIES, "need": NEED_AREAS, "area": council().areas}
     facet_names = {"kind": "kinds", "category": "categories", "need": "need_areas", "area": "areas"}
-    for name, allowed in CHOICE_FIELDS.items():
+    for name, allowed in _choice_fields().items():
         field = getattr(form, name)
         chosen = set(field.data or ())
         counts = {fc.value: fc.count for fc in results.facets.get(facet_names[name], [])} if results else {}
+        if name == "area" and WHOLE_AREA in counts:
+            # a part of the area no service names on its own still has the whole area's services
+            counts = {key: counts.get(key, counts[WHOLE_AREA]) for key in allowed}
         field.choices = [
             (key, _label(str(labels[name][key]), counts[key]) if key in counts else str(labels[name][key]))
             for key in allowed
@@ -208,5 +218,5 @@ def search():
         clear_filters_url=_url(args, **dict.fromkeys(FILTER_PARAMS), page=None),
         suggestion_url=_url(args, q=results.suggestion, page=None) if results.suggestion else None,
         age_hint_url=_url(args, age=str(results.age_hint), page=None) if results.age_hint is not None else None,
-        sendiass_url=url_for("public.service", slug="kelderbridge-sendiass"),
+        sendiass_url=council().page("sendiass"),
     )

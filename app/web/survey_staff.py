@@ -25,6 +25,7 @@ from ..models.surveys import InvitationStatus, PageFeedback, SurveyInvitation, S
 from ..surveys import Survey, invitations
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
 from .auth import current_staff, role_required
+from .council import council
 from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
@@ -125,7 +126,7 @@ def upload():
             form.file.errors.append(_l("The selected file must be a CSV file"))
         else:
             now = utcnow()
-            rows, problems = invitations.parse_csv(text, now.date())
+            rows, problems = invitations.parse_csv(text, now.date(), council().plan_reference_example)
             if not rows and problems:
                 form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
                 return render_template("surveys/staff/upload.html", form=form, problems=problems)

@@ -24,6 +24,7 @@ from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.themes import NEWS_KINDS
 from .auth import current_staff, role_required
+from .council import council
 from .pagination import govuk_pagination, paginate
 from .publishing import (
     MARKDOWN_HINT,
@@ -90,8 +91,11 @@ def feed():
         for p in posts
     ]
     return feed_response(
-        _("Updates – Kelderbridge SEND Local Offer"),
-        _("Events, service changes and consultations for families of children with SEND in Kelderbridge."),
+        _("Updates – %(service)s", service=council().service_name),
+        _(
+            "Events, service changes and consultations for families of children with SEND in %(place)s.",
+            place=council().place,
+        ),
         "updates.feed",
         "updates.index",
         items,

@@ -23,6 +23,7 @@ from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
 from ..yswd.themes import STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES, THEMES
 from .auth import current_staff, role_required
+from .council import council
 from .pagination import govuk_pagination, paginate
 from .publishing import (
     MARKDOWN_HINT,
@@ -120,8 +121,8 @@ def feed():
         for e in entries
     ]
     return feed_response(
-        _("You said, we did – Kelderbridge SEND Local Offer"),
-        _("What families told us about SEND services in Kelderbridge, and what we did about it."),
+        _("You said, we did – %(service)s", service=council().service_name),
+        _("What families told us about SEND services in %(place)s, and what we did about it.", place=council().place),
         "yswd.feed",
         "yswd.index",
         items,
