@@ -10,11 +10,11 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, U
 from jinja2.utils import missing
 
 from .cleaning import CleanRequest
-from .config import RTL_LANGUAGES, Config, config_from_env
-from .content import load_store
+from .config import Config, config_from_env
 from .extensions import babel, csrf, db, limiter, migrate
-from .i18n import current_language, html_lang, language_links, number, percent, select_locale
+from .i18n import select_locale
 from .logs import init_logging
+from .services import init_services
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class NameStrictUndefined(StrictUndefined):
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the portal: config, extensions, content store, blueprints, errors, CLI.
 
-    Refuses to start (raising ContentError) when any content file is broken, and
+    Refuses to start (raising ContentError or SurveyError) when any content or survey file is broken, and
     (RuntimeError) when a production instance has no SECRET_KEY.
     """
     config_class = config_class or config_from_env()
@@ -87,10 +87,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     WTFormsHelpers(app)
 
-    app.extensions["content"] = load_store(Path(app.config["CONTENT_DIR"]))
-    from .search import init_search
-
-    init_search(app)  # logs when the search index is missing or older than the content
+    init_services(app)  # content, surveys and the search index; a broken file stops the start
 
     from . import models  # noqa: F401  (register models with SQLAlchemy)
     from .cli import register_cli
@@ -98,19 +95,6 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_web(app)
     register_cli(app)
-
-    @app.context_processor
-    def _layout_globals() -> dict:
-        language = current_language()
-        return {
-            "current_locale": language,
-            "html_lang": html_lang(),
-            "text_direction": "rtl" if language in RTL_LANGUAGES else "ltr",
-            "languages": app.config["LANGUAGES"],
-            "language_links": language_links,
-            "percent": percent,
-            "number": number,
-        }
 
     @app.after_request
     def _remember_language(response):

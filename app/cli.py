@@ -15,6 +15,7 @@ from sqlalchemy import select
 from .content.check import check_content, content_report
 from .extensions import db
 from .models.staff import Role, User, normalise_email, record_event
+from .services import content_store, search_index
 
 
 def register_cli(app: Flask) -> None:
@@ -134,14 +135,13 @@ def search_build() -> None:
     """Index every service, guidance page, fixed page and glossary term, then swap the index in."""
     from .search import build_index
 
-    store = current_app.extensions["content"]
     index_dir = Path(current_app.config["SEARCH_INDEX_DIR"])
 
     def progress(items: list) -> Iterator:
         with click.progressbar(items, label="Indexing the Local Offer") as bar:
             yield from bar
 
-    info = build_index(store, index_dir, progress=progress)
+    info = build_index(content_store(), index_dir, progress=progress)
     click.echo(f"Indexed {info.documents} documents into {info.path} (content {info.fingerprint})")
 
 
@@ -150,7 +150,7 @@ def search_status() -> None:
     """Say whether the index exists and matches the content; exit 1 if it is missing or stale."""
     from .search import index_status
 
-    status = index_status(current_app.extensions["search"], current_app.extensions["content"].fingerprint)
+    status = index_status(search_index(), content_store().fingerprint)
     click.echo(status.message)
     if status.state != "ok":
         raise SystemExit(1)

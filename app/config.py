@@ -11,18 +11,9 @@ from pathlib import Path
 
 from sqlalchemy.pool import NullPool
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from .languages import LANGUAGES
 
-#: Locales the interface is offered in, each named in itself.
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "pl": "Polski",
-    "ur": "اردو",
-    "ro": "Română",
-    "pa": "ਪੰਜਾਬੀ",
-}
-#: Locales written right to left.
-RTL_LANGUAGES = frozenset({"ur", "ar"})
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -43,6 +34,7 @@ class Config:
     SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", BASE_DIR / "search_index"))
     SURVEYS_DIR = Path(os.environ.get("SURVEYS_DIR", BASE_DIR / "surveys"))
 
+    #: Locales the interface is offered in, each named in itself (see app/languages.py).
     LANGUAGES = LANGUAGES
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"

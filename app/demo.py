@@ -13,7 +13,6 @@ import datetime as dt
 import random
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -29,6 +28,7 @@ from .models.surveys import (
     month_of,
 )
 from .models.yswd import Entry
+from .services import survey_definitions
 from .surveys.definitions import FreeTextQuestion, MultipleChoiceQuestion, SatisfactionQuestion, Survey, YesNoQuestion
 from .surveys.responses import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from .tokens import digest
@@ -247,7 +247,7 @@ def seed(today: dt.date, seed_value: int = 2026) -> bool:
     if exists:
         return False
     rng = random.Random(seed_value)
-    surveys: dict[str, Survey] = current_app.extensions["surveys"]
+    surveys: dict[str, Survey] = survey_definitions()
     taken = set(db.session.scalars(select(SurveyResponse.reference)))
     start = today - dt.timedelta(days=364)
     invited_surveys = [s for s in surveys.values() if not s.open]

@@ -9,9 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import current_app, g, request
-from flask_babel import format_decimal, format_percent, get_locale
-
-from .config import RTL_LANGUAGES
+from flask_babel import get_locale
 
 #: Babel locale used for each interface language where it differs from the code.
 BABEL_LOCALES = {"en": "en_GB"}
@@ -61,21 +59,3 @@ def language_links() -> list[dict[str, str | bool]]:
         query = urlencode([*kept, ("lang", code)])
         links.append({"code": code, "name": name, "href": f"{request.path}?{query}", "current": code == current})
     return links
-
-
-def text_direction(language: str | None = None) -> str:
-    """ "rtl" for languages written right to left (Urdu), else "ltr"."""
-    return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
-
-
-def percent(value: float | int | None, decimals: int = 0) -> str:
-    """A percentage given as 0 to 100, formatted for the reader's locale ("57%", "57 %", "٪57")."""
-    if value is None:
-        return ""
-    pattern = "#,##0%" if decimals == 0 else "#,##0." + "0" * decimals + "%"
-    return format_percent(value / 100, pattern)
-
-
-def number(value: float | int | None) -> str:
-    """A number formatted for the reader's locale (thousands separators, decimal comma)."""
-    return "" if value is None else format_decimal(value)

@@ -7,6 +7,7 @@ import re
 
 from flask.testing import FlaskClient
 
+from app.extensions import db
 from app.models.surveys import SurveyInvitation
 from app.surveys import invitations
 
@@ -43,6 +44,7 @@ def invite(reference: str, survey_id: str = "ehcp-finalisation", days: int = 90,
     """A committed invitation; returns (invitation id, raw token, raw code)."""
     row = invitations.InvitationRow(2, reference, dt.date(2026, 3, 2), "en", None)
     result = invitations.create_invitations(survey_id, [row], now=now, days=days)
+    db.session.commit()
     issued = result.created[0]
     return issued.invitation.id, issued.token, issued.code
 

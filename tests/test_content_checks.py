@@ -15,6 +15,7 @@ from app.config import BASE_DIR
 from app.content import ContentError, load_store, readability
 from app.content.check import check_content, readings, report
 from app.content.schedule2 import SCHEDULE2, coverage
+from app.services import content_store
 
 from .staff_helpers import act_as, make_user
 from .test_content import GOOD_SERVICE, make_tree
@@ -109,7 +110,7 @@ def test_officers_see_the_coverage_table_in_the_staff_area(app, client, get_page
     assert page.h1 == "Schedule 2 coverage"
     rows = page.select("table.govuk-table tbody tr")
     assert len(rows) == len(SCHEDULE2)
-    shipped = {row.key: row for row in coverage(app.extensions["content"])}
+    shipped = {row.key: row for row in coverage(content_store(app))}
     for row in rows:
         key = row["id"].removeprefix("item-")
         links = [a["href"] for a in row.select("a")]
@@ -213,7 +214,7 @@ def test_a_translated_guidance_page_needs_sources_under_its_own_heading(tmp_path
 
 
 def test_every_shipped_guidance_page_shows_its_sources_and_when_it_was_checked(app, get_page):
-    store = app.extensions["content"]
+    store = content_store(app)
     for doc in store.guidance.values():
         page = get_page(doc.url)
         heading = page.soup.find("h2", id="where-this-comes-from")

@@ -12,6 +12,7 @@ import pytest
 from app.config import BASE_DIR, TestConfig
 from app.content import ContentError, load_store
 from app.content.check import check_content
+from app.services import content_store
 from tests.conftest import check_page_structure
 from tests.test_content import GOOD_SERVICE, make_tree
 
@@ -143,7 +144,7 @@ def test_an_unknown_placeholder_stops_the_portal_starting(tmp_path):
     [
         ("sendiass:\n  phone: 0113 496 0002\n", "content/contacts.yaml:1: sendiass.name is required"),
         ("sendiass:\n  name: S\n  fax: 1\n", "content/contacts.yaml:3: sendiass.fax is not a known field"),
-        ("sendiass:\n  name: S\n  hours: no\n", "content/contacts.yaml:3: sendiass.hours must be text (put it in"),
+        ("sendiass:\n  name: S\n  hours: true\n", "content/contacts.yaml:3: sendiass.hours must be text (put it in"),
         ("sendiass:\n  name: {pl: S}\n", "content/contacts.yaml:2: sendiass.name a value given per language must"),
         ("Send IASS:\n  name: S\n", "content/contacts.yaml:1: organisation key 'Send IASS' must be lowercase"),
         (
@@ -209,7 +210,7 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 def every_page(app) -> dict[str, str]:
     """The text of every public page in English, and in each other language every page
     translated into it plus the pages around the content."""
-    store = app.extensions["content"]
+    store = content_store(app)
     client = app.test_client()
     paths = ["/", "/services", "/guidance", "/glossary", "/search?q=zzzzqqq", "/survey"]
     paths += [doc.url for doc in store.documents()]
@@ -225,7 +226,7 @@ def every_page(app) -> dict[str, str]:
 
 
 def test_one_emergency_duty_team_number_across_the_site(app, every_page):
-    edt = app.extensions["content"].placeholders.contacts["emergency-duty-team"]
+    edt = content_store(app).placeholders.contacts["emergency-duty-team"]
     pages_with_edt = {path for path, text in every_page.items() if "Emergency Duty Team" in text}
     assert "/pages/contact (en)" in pages_with_edt
     assert "/services/children-with-disabilities-team (en)" in pages_with_edt
@@ -240,7 +241,7 @@ def test_one_emergency_duty_team_number_across_the_site(app, every_page):
 
 
 def test_each_organisation_has_one_phone_and_one_email_across_the_site(app, every_page):
-    placeholders = app.extensions["content"].placeholders
+    placeholders = content_store(app).placeholders
     for key in ("local-offer-team", "sendiass", "send-assessment-team", "family-information-service"):
         org = placeholders.contacts[key]
         for path, text in every_page.items():
@@ -268,7 +269,7 @@ def test_shipped_content_copies_no_organisations_details():
 
 
 def test_the_footer_and_survey_pages_use_the_local_offer_teams_details(app, client):
-    team = app.extensions["content"].placeholders.contacts["local-offer-team"]
+    team = content_store(app).placeholders.contacts["local-offer-team"]
     for path in ("/", "/survey"):
         html = client.get(path).get_data(as_text=True)
         assert team.get("phone") in html and team.get("email") in html

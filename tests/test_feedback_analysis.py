@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.feedback.analysis import CommentRecord, Filters, analyse, analyse_all, summarise
+from app.feedback.analysis import CommentRecord, FeedbackFilters, analyse, analyse_all, summarise
 
 
 def comment(index: int, text: str, *, month: int = 1, quotable: bool = True, **kwargs) -> CommentRecord:
@@ -76,6 +76,6 @@ def test_filters():
         comment(1, "a", survey_id="ehcp-finalisation", locale="en"),
         comment(2, "b", survey_id="young-person", locale="pl", month=3),
     ]
-    assert [c.id for c in Filters(survey_id="young-person").comments(records)] == [2]
-    assert [c.id for c in Filters(locale="en").comments(records)] == [1]
-    assert [c.id for c in Filters(start=dt.date(2026, 2, 1)).comments(records)] == [2]
+    assert [c.id for c in FeedbackFilters(survey_id="young-person").comments(records)] == [2]
+    assert [c.id for c in FeedbackFilters(locale="en").comments(records)] == [1]
+    assert [c.id for c in FeedbackFilters(start=dt.date(2026, 2, 1)).comments(records)] == [2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.feedback.themes import THEMES, ThemeLexiconError, ThemeTagger, tag, theme_name
+from app.feedback.themes import FEEDBACK_THEMES, ThemeLexiconError, ThemeTagger, tag, theme_name
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_a_comment_can_have_no_theme():
 
 def test_themes_come_in_display_order():
     themes = tag("The transport was late and communication was poor")
-    assert themes == [key for key in THEMES if key in themes]
+    assert themes == [key for key in FEEDBACK_THEMES if key in themes]
 
 
 def test_every_theme_has_a_name():

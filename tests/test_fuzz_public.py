@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
+from app.services import survey_definitions
 
 from .survey_helpers import invite
 
@@ -171,7 +172,7 @@ def test_links_and_set_password_never_give_a_server_error(fuzz_app, token):
 
 
 def _page_fields(fuzz_app: Flask, survey_id: str) -> list[tuple[str, list[str]]]:
-    survey = fuzz_app.extensions["surveys"][survey_id]
+    survey = survey_definitions(fuzz_app)[survey_id]
     return [(page.id, [question.id for question in page.questions]) for page in survey.pages]
 
 
@@ -191,7 +192,7 @@ def test_every_page_of_the_open_survey_and_sending_never_give_a_server_error(fuz
 @FUZZ
 @given(data=st.data())
 def test_every_page_of_the_invitation_surveys_never_gives_a_server_error(fuzz_app, data):
-    invited = [s.id for s in fuzz_app.extensions["surveys"].values() if not s.open]
+    invited = [s.id for s in survey_definitions(fuzz_app).values() if not s.open]
     assert invited
     for survey_id in invited:
         client = fuzz_app.test_client()

@@ -22,9 +22,11 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from app.config import BASE_DIR, LANGUAGES, RTL_LANGUAGES
+from app.config import BASE_DIR, LANGUAGES
 from app.extensions import db
+from app.languages import RTL_LANGUAGES
 from app.models.surveys import SurveyResponse
+from app.services import content_store, survey_definitions
 
 from .conftest import check_page_structure
 from .survey_helpers import csrf_from, invite
@@ -92,7 +94,7 @@ def interface_texts(html: str, leave_out: Iterable[str] = ()) -> set[str]:
 
 def content_strings(app: Flask) -> set[str]:
     """Titles, summaries and names from the content store: content, shown in lists and results."""
-    store = app.extensions["content"]
+    store = content_store(app)
     docs = [*store.documents()]
     for kinds in store.translations.values():
         for translated in kinds.values():
@@ -261,7 +263,7 @@ def test_switcher_names_each_language_in_itself_and_keeps_the_page_and_query(app
 
 def answers_for(app: Flask, survey_id: str, page_id: str) -> dict[str, str | list[str]]:
     """Answers for every question on a page: the first option, or nothing for free text."""
-    page = app.extensions["surveys"][survey_id].page(page_id)
+    page = survey_definitions(app)[survey_id].page(page_id)
     data: dict[str, str | list[str]] = {}
     for question in page.questions:
         values = question.option_values()
@@ -317,7 +319,7 @@ def walk_survey(app: Flask, client: FlaskClient, survey_id: str, first_url: str)
 def journey(app: Flask, locale: str, survey_id: str, reference: str) -> list[tuple[str, str]]:
     client = app.test_client()
     in_language(client, locale)
-    if app.extensions["surveys"][survey_id].open:
+    if survey_definitions(app)[survey_id].open:
         first = f"/survey/{survey_id}"
     else:
         with app.app_context():
@@ -375,8 +377,8 @@ def test_the_check_finds_english_left_in_the_interface():
 
 
 def test_every_shipped_locale_has_content_and_survey_translations(app):
-    store = app.extensions["content"]
+    store = content_store(app)
     for locale in LOCALES:
         assert TRANSLATED_GUIDANCE in store.translations.get(locale, {}).get("guidance", {}), locale
-        for survey_id in app.extensions["surveys"]:
+        for survey_id in survey_definitions(app):
             assert (Path(app.config["SURVEYS_DIR"]) / locale / f"{survey_id}.yaml").is_file(), (locale, survey_id)

@@ -13,6 +13,7 @@ from app.config import BASE_DIR
 from app.extensions import db
 from app.search import SearchIndex
 from app.search.analysis import language_terms
+from app.services import content_store, services
 from app.surveys import check_surveys, load_surveys
 
 from .staff_helpers import act_as, make_user
@@ -125,16 +126,15 @@ def test_shipped_survey_translations_have_no_problems():
 
 
 def test_survey_pages_use_the_overlay_in_the_chosen_language(app, surveys_dir, get_page, client):
-    from app.web.surveys import bp  # noqa: F401  (the blueprint loads definitions at start-up)
-
     overlay(surveys_dir, "pl", "local-offer-feedback", 'title: "Co myślisz o Local Offer"\n')
-    app.extensions["surveys"], saved = load_surveys(surveys_dir), app.extensions["surveys"]
+    portal = services(app)
+    portal.surveys, saved = load_surveys(surveys_dir), portal.surveys
     try:
         page = get_page("/survey/local-offer-feedback?lang=pl")
         assert page.h1 == "Co myślisz o Local Offer"
         assert get_page("/survey/local-offer-feedback?lang=en").h1 == "Tell us what you think of the Local Offer"
     finally:
-        app.extensions["surveys"] = saved
+        portal.surveys = saved
 
 
 # Search per language -----------------------------------------------------------------------
@@ -151,7 +151,7 @@ def _translated(app_store, lang: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("lang", ["pl", "ro", "ur", "pa"])
 def test_search_in_a_language_finds_its_pages_and_english_for_the_rest(app, index, lang):
-    store = app.extensions["content"]
+    store = content_store(app)
     translated = _translated(store, lang)
     assert translated, f"content/{lang}/guidance has pages"
     url, title = next(iter(translated.items()))
@@ -175,7 +175,7 @@ def test_search_in_a_language_finds_its_pages_and_english_for_the_rest(app, inde
 
 
 def test_english_readers_never_see_translations(app, index):
-    store = app.extensions["content"]
+    store = content_store(app)
     for lang in store.translations:
         for title in _translated(store, lang).values():
             results = index.search(title, lang="en")
@@ -198,7 +198,7 @@ def test_urdu_and_gurmukhi_words_stay_whole():
 
 def test_search_page_uses_the_reader_s_language(search_app):
     client = search_app.test_client()
-    store = search_app.extensions["content"]
+    store = content_store(search_app)
     url, title = next(iter(_translated(store, "pl").items()))
     body = client.get(f"/search?q={title.split()[0]}&lang=pl").get_data(as_text=True)
     assert title in body

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.moderation import Comment
 from app.models.surveys import PageFeedback
+from app.services import content_store
 
 from .conftest import check_page_structure
 from .survey_helpers import csrf_from
@@ -24,7 +25,7 @@ def _context(app):
 
 
 def content_pages(app) -> list[str]:
-    store = app.extensions["content"]
+    store = content_store(app)
     return [
         next(iter(store.services.values())).url,
         next(iter(store.guidance.values())).url,

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from app.content import CATEGORIES
+from app.services import content_store
 
 from .conftest import check_page_structure
 
@@ -49,7 +50,7 @@ def test_unknown_pages_are_friendly_404s(get_page):
 
 
 def test_service_past_its_review_date_shows_a_notice(app, client):
-    store = app.extensions["content"]
+    store = content_store(app)
     doc = next(iter(store.services.values()))
     late = dt.date.today() > doc.meta.review_due
     page = check_page_structure(client.get(doc.url))
@@ -59,7 +60,7 @@ def test_service_past_its_review_date_shows_a_notice(app, client):
 
 
 def test_guidance_has_contents_and_previous_next(app, get_page):
-    store = app.extensions["content"]
+    store = content_store(app)
     slugs = list(store.guidance)
     middle = get_page(f"/guidance/{slugs[1]}")
     pagination = middle.select("nav.govuk-pagination a")
@@ -94,7 +95,7 @@ def test_fixed_pages(get_page, slug):
 
 def test_sitemap_lists_every_public_page(app, client):
     body = client.get("/sitemap.xml").get_data(as_text=True)
-    store = app.extensions["content"]
+    store = content_store(app)
     for doc in store.documents():
         assert f"{doc.url}</loc>" in body
     for path in ["/search", "/you-said-we-did", "/updates", "/survey/local-offer-feedback"]:
@@ -124,7 +125,7 @@ def test_crawl_reaches_every_page_without_errors(app, client):
                 continue
             if parts.path not in seen:
                 queue.append(parts.path)
-    store = app.extensions["content"]
+    store = content_store(app)
     missing = {doc.url for doc in store.documents()} - seen
     assert not missing, f"not reachable by links: {sorted(missing)}"
 

@@ -25,6 +25,7 @@ from app.search import (
 )
 from app.search.analysis import SYNONYMS_FILE, terms
 from app.search.build import CURRENT_FILE, BuildInfo
+from app.services import content_store, search_index
 
 CONTENT_DIR = Path(TestConfig.CONTENT_DIR)
 
@@ -109,9 +110,9 @@ def test_start_up_logs_missing_and_stale_index(content_copy: Path, tmp_path: Pat
     with caplog.at_level(logging.WARNING):
         app = create_app(_config(content_copy, index_dir))
     assert any("Search index missing" in r.getMessage() for r in caplog.records)
-    assert app.extensions["search"].available is False
+    assert search_index(app).available is False
 
-    build_index(app.extensions["content"], index_dir)
+    build_index(content_store(app), index_dir)
     (content_copy / "pages" / "cookies.md").write_text(
         (content_copy / "pages" / "cookies.md").read_text(encoding="utf-8") + "\nChanged.\n", encoding="utf-8"
     )

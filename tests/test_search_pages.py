@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 
+from app.services import content_store
+
 
 @pytest.fixture()
 def app(search_app: Flask) -> Flask:
@@ -19,7 +21,7 @@ def _result_urls(page) -> list[str]:
 
 
 def _services(app: Flask, page):
-    store = app.extensions["content"]
+    store = content_store(app)
     return [store.services[url.rsplit("/", 1)[1]] for url in _result_urls(page) if url.startswith("/services/")]
 
 
@@ -177,7 +179,7 @@ def test_type_filter_narrows_to_guidance(get_page):
 def test_filters_alone_browse_matching_services(app, get_page):
     page = get_page("/search?category=travel")
     assert page.h1 == "Search results"
-    assert _count(page) == len(app.extensions["content"].services_in("travel"))
+    assert _count(page) == len(content_store(app).services_in("travel"))
 
 
 def test_results_are_bookmarkable(client):
@@ -205,7 +207,7 @@ def test_age_edges(app, get_page, age, rule):
     page = get_page(f"/search?kind=services&age={age}")
     services = _services(app, page)
     assert services and all(rule(doc.meta) for doc in services)
-    expected = [d for d in app.extensions["content"].services.values() if rule(d.meta)]
+    expected = [d for d in content_store(app).services.values() if rule(d.meta)]
     assert _count(page) == len(expected)
 
 

@@ -16,6 +16,7 @@ from werkzeug.routing import Rule
 from app import create_app
 from app.config import BASE_DIR, Config, TestConfig
 from app.content import CATEGORIES
+from app.services import content_store
 
 from .conftest import check_page_structure
 
@@ -40,7 +41,7 @@ def page_paths(app: Flask) -> list[str]:
         for rule in app.url_map.iter_rules()
         if "GET" in (rule.methods or set()) and not rule.arguments and "<" not in rule.rule
     )
-    store = app.extensions["content"]
+    store = content_store(app)
     paths += [f"/categories/{key}" for key in CATEGORIES]
     paths += [doc.url for doc in store.documents()]
     paths.append("/no-such-page")
@@ -133,7 +134,7 @@ def test_hsts_behind_a_trusted_proxy_follows_x_forwarded_proto(client: FlaskClie
 
 def _plausible_url(app: Flask, rule: Rule) -> str:
     """The rule's URL with a plausible value for each argument."""
-    store = app.extensions["content"]
+    store = content_store(app)
     examples = {
         "slug": next(iter(store.services)),
         "key": next(iter(CATEGORIES)),

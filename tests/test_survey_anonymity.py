@@ -22,6 +22,7 @@ from sqlalchemy import func, select, text
 from app.extensions import db
 from app.models.moderation import Comment
 from app.models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyInvitation, SurveyResponse
+from app.services import survey_definitions
 from app.surveys import responses
 
 from .survey_helpers import EHCP_ANSWERS, invite
@@ -56,7 +57,7 @@ def _answers(number: int) -> list[tuple[str, dict]]:
 
 def _send_all(app: Flask, count: int) -> dict[int, int]:
     """Send the survey from `count` invitations, each on its own day; returns invitation id -> family number."""
-    survey = app.extensions["surveys"]["ehcp-finalisation"]
+    survey = survey_definitions(app)["ehcp-finalisation"]
     start = dt.datetime(2026, 3, 1, 9, 0)
     families = {}
     for number in range(count):
@@ -65,6 +66,7 @@ def _send_all(app: Flask, count: int) -> dict[int, int]:
             key = responses.new_draft_key()
             for page_id, data in _answers(number):
                 responses.save_page(key, survey, page_id, data)
+            db.session.commit()
             when = start + dt.timedelta(days=number % 28, minutes=number)
             result = responses.submit(survey, key, "en", invitation_id, now=when)
             assert result.outcome in (responses.Outcome.STORED, responses.Outcome.ALREADY_STORED)
@@ -165,11 +167,12 @@ def test_answers_wait_for_a_full_batch_then_are_stored_together(app, batch_of):
         waiting = list(db.session.scalars(select(SurveyDraft).where(SurveyDraft.reference.is_not(None))))
         assert len(waiting) == 4
     with app.test_request_context():  # the fifth completes the batch
-        survey = app.extensions["surveys"]["ehcp-finalisation"]
+        survey = survey_definitions(app)["ehcp-finalisation"]
         invitation_id, _token, _code = invite("KB-2026-70099")
         key = responses.new_draft_key()
         for page_id, data in _answers(99):
             responses.save_page(key, survey, page_id, data)
+        db.session.commit()
         assert responses.submit(survey, key, "en", invitation_id).outcome is responses.Outcome.STORED
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 5
@@ -187,12 +190,13 @@ def test_a_smaller_batch_is_stored_once_its_oldest_answers_have_waited_too_long(
 
 def test_a_second_click_while_waiting_shows_the_same_reference(app, batch_of):
     batch_of(10)
-    survey = app.extensions["surveys"]["ehcp-finalisation"]
+    survey = survey_definitions(app)["ehcp-finalisation"]
     with app.test_request_context():
         invitation_id, _token, _code = invite("KB-2026-70001")
         key = responses.new_draft_key()
         for page_id, data in EHCP_ANSWERS:
             responses.save_page(key, survey, page_id, data)
+        db.session.commit()
         first = responses.submit(survey, key, "en", invitation_id)
         second = responses.submit(survey, key, "en", invitation_id)
         assert first.outcome is responses.Outcome.STORED
@@ -206,13 +210,14 @@ def test_a_second_click_while_waiting_shows_the_same_reference(app, batch_of):
 def test_a_send_that_failed_after_the_claim_is_finished_by_sending_again(app, monkeypatch):
     """The invitation was completed, then the database went away: Send again stores it, once;
     another browser with the same link still cannot use it."""
-    survey = app.extensions["surveys"]["ehcp-finalisation"]
+    survey = survey_definitions(app)["ehcp-finalisation"]
     with app.test_request_context():
         invitation_id, _token, _code = invite("KB-2026-70002")
         key, other = responses.new_draft_key(), responses.new_draft_key()
         for draft_key in (key, other):
             for page_id, data in EHCP_ANSWERS:
                 responses.save_page(draft_key, survey, page_id, data)
+            db.session.commit()
 
         def fail(*args, **kwargs):
             raise ConnectionError("the database went away")
@@ -243,7 +248,7 @@ def test_the_daily_command_stores_answers_that_waited_a_week(app, batch_of, runn
 
 
 def test_a_batch_that_fails_leaves_the_sent_answers_for_the_next_one(app, monkeypatch):
-    survey = app.extensions["surveys"]["ehcp-finalisation"]
+    survey = survey_definitions(app)["ehcp-finalisation"]
 
     def fail(*args, **kwargs):
         raise ConnectionError("the database went away")
@@ -253,6 +258,7 @@ def test_a_batch_that_fails_leaves_the_sent_answers_for_the_next_one(app, monkey
         key = responses.new_draft_key()
         for page_id, data in EHCP_ANSWERS:
             responses.save_page(key, survey, page_id, data)
+        db.session.commit()
         monkeypatch.setattr(responses, "store_batch", fail)
         sent = responses.submit(survey, key, "en", invitation_id)
         monkeypatch.undo()

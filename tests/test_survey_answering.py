@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.moderation import Comment
 from app.models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyResponse
+from app.services import survey_definitions
 from app.surveys import responses
 
 from .conftest import check_page_structure
@@ -208,10 +209,11 @@ def test_resubmitting_stores_one_response(client, get_page):
 
 def test_the_same_draft_submitted_twice_gives_the_first_reference(app):
     with app.test_request_context():
-        survey = app.extensions["surveys"][FEEDBACK]
+        survey = survey_definitions(app)[FEEDBACK]
         key = responses.new_draft_key()
         for page_id, data in FEEDBACK_ALL:
             responses.save_page(key, survey, page_id, data)
+        db.session.commit()
         first = responses.submit(survey, key, "en")
         second = responses.submit(survey, key, "en")
         assert first.outcome is responses.Outcome.STORED
@@ -222,7 +224,7 @@ def test_the_same_draft_submitted_twice_gives_the_first_reference(app):
 
 def test_a_reference_already_given_is_never_given_again(app, monkeypatch):
     """References are random: when one comes up twice, the second response gets a new one."""
-    survey = app.extensions["surveys"][FEEDBACK]
+    survey = survey_definitions(app)[FEEDBACK]
     drawn = iter(["ACDEFGHJ", "ACDEFGHJ", "KMNPQRTU"])
     monkeypatch.setattr(responses, "new_reference", lambda: next(drawn))
     with app.test_request_context():
@@ -230,6 +232,7 @@ def test_a_reference_already_given_is_never_given_again(app, monkeypatch):
         for key in keys:
             for page_id, data in FEEDBACK_ALL:
                 responses.save_page(key, survey, page_id, data)
+            db.session.commit()
         results = [responses.submit(survey, key, "en") for key in keys]
     assert [r.outcome for r in results] == [responses.Outcome.STORED, responses.Outcome.STORED]
     assert [r.reference for r in results] == ["ACDEFGHJ", "KMNPQRTU"]

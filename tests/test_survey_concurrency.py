@@ -19,6 +19,7 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from app.models.surveys import InvitationStatus, SurveyDraft, SurveyInvitation, SurveyResponse
+from app.services import survey_definitions
 from app.surveys import responses
 
 from .conftest import check_page_structure
@@ -98,13 +99,14 @@ def test_two_browsers_sending_one_invitation_store_one_response(shared_app):
 
 
 def test_one_draft_sent_many_times_at_once_is_stored_once(shared_app):
-    survey = shared_app.extensions["surveys"]["ehcp-finalisation"]
+    survey = survey_definitions(shared_app)["ehcp-finalisation"]
     for round_number in range(ROUNDS):
         with shared_app.test_request_context():
             invitation_id, _token, _code = invite(f"KB-2026-8{round_number:04d}")
             key = responses.new_draft_key()
             for page_id, data in EHCP_ANSWERS:
                 responses.save_page(key, survey, page_id, data)
+            db.session.commit()
 
         def submit(key=key, invitation_id=invitation_id):
             with shared_app.app_context():

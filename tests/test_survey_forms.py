@@ -6,7 +6,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.surveys.definitions import Survey
-from app.surveys.forms import answers_from, page_form
+from app.web.forms.surveys import answers_from, page_form
 
 SURVEY = Survey.model_validate(
     {

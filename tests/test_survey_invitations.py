@@ -91,10 +91,12 @@ def test_tokens_and_codes_are_stored_only_as_hashes():
 def test_uploading_the_same_plans_again_does_not_duplicate():
     rows = [invitations.InvitationRow(2, "KB-2026-00300", TODAY, "en", None)]
     first = invitations.create_invitations("ehcp-finalisation", rows)
+    db.session.commit()
     again = invitations.create_invitations("ehcp-finalisation", rows)
     assert len(first.created) == 1 and again.created == []
     assert [line for line, _inv in again.already_invited] == [2]
     other_survey = invitations.create_invitations("young-person", rows)
+    db.session.commit()
     assert len(other_survey.created) == 1, "the young person's survey is separate"
     assert len(db.session.scalars(select(SurveyInvitation)).all()) == 2
 
@@ -112,6 +114,7 @@ def test_expired_is_worked_out_from_the_expiry():
 def test_mail_merge_file_has_the_columns_and_defuses_formulas(app):
     row = invitations.InvitationRow(2, "KB-2026-00500", TODAY, "pl", "=cmd@example.com")
     result = invitations.create_invitations("ehcp-finalisation", [row])
+    db.session.commit()
     text = invitations.mail_merge_csv(result.created, lambda token: f"https://portal.example/s/{token}")
     [record] = list(csv.DictReader(io.StringIO(text)))
     assert list(record) == ["reference", "link", "code", "expiry", "language", "email"]
@@ -198,6 +201,7 @@ def test_mark_sent_and_overview_rates(app, officer_client):
     assert response.status_code == 302
     assert [invitation_row(i).status for i in ids] == ["sent", "sent", "sent", "created"]
     invitations.mark_opened(invitation_row(ids[0]), TODAY)
+    db.session.commit()
     [march] = response_rates(dt.datetime(2026, 6, 1))["ehcp-finalisation"]
     assert (march.invited, march.sent, march.opened, march.completed) == (4, 3, 1, 0)
     assert march.sent_percent == 75 and march.completed_percent == 0

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models.staff import User
 from app.models.surveys import InvitationStatus, SurveyDraft, SurveyInvitation
+from app.services import survey_definitions
 from app.surveys import invitations, responses
 from app.tokens import ALPHABET, digest
 
@@ -82,6 +83,7 @@ def test_codes_and_references_share_one_alphabet_without_look_alikes():
 def _invitation(reference: str, email: str, **values) -> int:
     with_email = invitations.InvitationRow(2, reference, dt.date(2026, 1, 5), "en", email)
     created = invitations.create_invitations("ehcp-finalisation", [with_email], now=dt.datetime(2026, 1, 10))
+    db.session.commit()
     invitation_id = created.created[0].invitation.id
     if values:
         db.session.execute(update(SurveyInvitation).where(SurveyInvitation.id == invitation_id).values(**values))
@@ -108,15 +110,17 @@ def test_invitees_email_addresses_are_deleted_after_the_retention_period(app, ru
 
 
 def test_the_daily_command_deletes_old_emails_and_abandoned_drafts(app, runner):
-    survey = app.extensions["surveys"]["ehcp-finalisation"]
+    survey = survey_definitions(app)["ehcp-finalisation"]
     with app.test_request_context():
         _invitation("KB-2026-40020", "e@example.com", expires_at=dt.datetime(2025, 1, 1))
         key = responses.new_draft_key()
         responses.save_page(key, survey, *EHCP_ANSWERS[0])
+        db.session.commit()
         db.session.execute(update(SurveyDraft).values(updated_at=dt.datetime(2025, 1, 1)))
         db.session.commit()
         fresh = responses.new_draft_key()
         responses.save_page(fresh, survey, *EHCP_ANSWERS[0])
+        db.session.commit()
     result = runner.invoke(args=["surveys", "daily"])
     assert result.exit_code == 0, result.output
     assert "1 draft(s) deleted, 1 email address(es) deleted" in result.output

@@ -7,9 +7,9 @@ import hashlib
 import re
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
+from ..yaml_loader import MappingNode, SequenceNode, YAMLError, compose_yaml, load_yaml
 from .council import Council, load_council
 from .placeholders import Placeholders, load_placeholders
 from .problems import ContentError, Problem
@@ -19,7 +19,7 @@ from .store import ContentStore, Document, GlossaryTerm
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
-KINDS = tuple(META_MODELS)
+DOCUMENT_KINDS = tuple(META_MODELS)
 GLOSSARY_FILE = "glossary.yaml"
 
 
@@ -47,10 +47,10 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 def _key_lines(front: str) -> dict[str, int]:
     """Line number (1-based, in the file) of each top-level front-matter key."""
     try:
-        node = yaml.compose(front)
-    except yaml.YAMLError:
+        node = compose_yaml(front)
+    except YAMLError:
         return {}
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         return {}
     return {key.value: key.start_mark.line + 2 for key, _ in node.value}
 
@@ -97,8 +97,8 @@ def _read_document(
         return None, [Problem(rel, 1, "front matter missing: the file must start with '---', the fields, then '---'")]
     front, body, body_line = parts
     try:
-        data = yaml.safe_load(front)
-    except yaml.YAMLError as exc:
+        data = load_yaml(front)
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         reason = getattr(exc, "problem", None) or "not valid YAML"
@@ -153,9 +153,10 @@ def load_glossary(
     if unknown:
         return [], unknown
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        text = path.read_text(encoding="utf-8")
+        node = compose_yaml(text)
+        data = load_yaml(text)
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return [], [Problem(rel, mark.line + 1 if mark else 1, "glossary is not valid YAML")]
     if not isinstance(data, list):
@@ -164,7 +165,7 @@ def load_glossary(
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(data):
-        line = node.value[index].start_mark.line + 1 if isinstance(node, yaml.SequenceNode) else 1
+        line = node.value[index].start_mark.line + 1 if isinstance(node, SequenceNode) else 1
         try:
             entry = GlossaryEntry.model_validate(placeholders.fill_data(item))
         except ValidationError as exc:
@@ -203,8 +204,8 @@ def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]
     glossary, glossary_problems = load_glossary(content_dir / GLOSSARY_FILE, content_dir, placeholders)
     problems += glossary_problems
     renderer = Renderer(abbreviation_map(glossary))
-    documents: dict[str, dict[str, Document]] = {kind: {} for kind in KINDS}
-    for kind in KINDS:
+    documents: dict[str, dict[str, Document]] = {kind: {} for kind in DOCUMENT_KINDS}
+    for kind in DOCUMENT_KINDS:
         folder = content_dir / kind
         if not folder.is_dir():
             problems.append(Problem(f"{content_dir.name}/{kind}", 1, "folder is missing"))
@@ -243,8 +244,8 @@ def _read_translations(
     problems: list[Problem] = []
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and LOCALE_RE.match(p.name)):
         locale = folder.name
-        translations[locale] = {kind: {} for kind in KINDS}
-        for kind in KINDS:
+        translations[locale] = {kind: {} for kind in DOCUMENT_KINDS}
+        for kind in DOCUMENT_KINDS:
             for path in sorted((folder / kind).glob("*.md")):
                 doc, found = _read_document(kind, path, content_dir, renderer, placeholders, locale, council)
                 problems += found

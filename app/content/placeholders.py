@@ -20,8 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
+from ..yaml_loader import MappingNode, Node, YAMLError, compose_yaml, load_yaml
 from .problems import Problem
 
 CONTACTS_FILE = "contacts.yaml"
@@ -176,25 +175,25 @@ def localised_value(value: Any) -> Localised | str:
     return "must be text, or a mapping of language code to text"
 
 
-def read_yaml(path: Path, rel: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
+def read_yaml(path: Path, rel: str) -> tuple[Any, Node | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.safe_load(text), yaml.compose(text), []
+        return load_yaml(text), compose_yaml(text), []
     except UnicodeDecodeError:
         return None, None, [Problem(rel, 1, "file is not UTF-8 text")]
-    except yaml.YAMLError as exc:
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or "not valid YAML"
         return None, None, [Problem(rel, mark.line + 1 if mark else 1, f"not valid YAML: {reason}")]
 
 
-def key_lines(node: yaml.Node | None) -> dict[str, tuple[int, dict[str, int]]]:
+def key_lines(node: Node | None) -> dict[str, tuple[int, dict[str, int]]]:
     """Line of each top-level key, and of each key one level below it."""
     lines: dict[str, tuple[int, dict[str, int]]] = {}
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         return lines
     for key, value in node.value:
-        inner = {k.value: k.start_mark.line + 1 for k, _ in value.value} if isinstance(value, yaml.MappingNode) else {}
+        inner = {k.value: k.start_mark.line + 1 for k, _ in value.value} if isinstance(value, MappingNode) else {}
         lines[str(key.value)] = (key.start_mark.line + 1, inner)
     return lines
 

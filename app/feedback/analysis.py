@@ -18,7 +18,7 @@ from .kpis import Granularity, InvitationRecord, Period, ResponseRecord, period_
 from .redaction import redactor
 from .sentiment import LABELS, Label, Sentiment, analyser, label_for, question_kind
 from .suppression import Figure, count, is_small, share
-from .themes import THEMES, tagger
+from .themes import FEEDBACK_THEMES, tagger
 
 #: Quotes longer than this are not chosen as representative (they are hard to read aloud).
 QUOTE_MAX_CHARS = 400
@@ -56,7 +56,7 @@ class AnalysedComment:
 
 
 @dataclass(frozen=True, slots=True)
-class Filters:
+class FeedbackFilters:
     """What the officer chose to look at: one survey, a date range and one language (None: all)."""
 
     survey_id: str | None = None
@@ -98,7 +98,7 @@ def analyse(comment: CommentRecord) -> AnalysedComment:
                 sums[0] += score.polarity * score.clause.weight
                 sums[1] += score.clause.weight
     polarity = {theme: (s / w if w else sentiment.polarity) for theme, (s, w) in weighted.items()}
-    ordered = tuple(key for key in THEMES if key in weighted)
+    ordered = tuple(key for key in FEEDBACK_THEMES if key in weighted)
     return AnalysedComment(comment, sentiment, ordered, polarity)
 
 
@@ -191,7 +191,7 @@ def summarise(
                 per_period[key][item.sentiment.label] += 1
         trend = [(p, SentimentSplit.of(per_period[p.key])) for p in periods]
 
-    by_theme: dict[str, list[AnalysedComment]] = {key: [] for key in THEMES}
+    by_theme: dict[str, list[AnalysedComment]] = {key: [] for key in FEEDBACK_THEMES}
     for item in analysed:
         for theme in item.themes:
             by_theme[theme].append(item)
@@ -207,7 +207,7 @@ def summarise(
                 key, count(len(items)), share(len(items), len(analysed)), SentimentSplit.of(theme_labels), mean, quotes
             )
         )
-    order = {key: index for index, key in enumerate(THEMES)}
+    order = {key: index for index, key in enumerate(FEEDBACK_THEMES)}
     rows.sort(key=lambda row: (-row.comments.base, order[row.key]))
     return FeedbackSummary(count(len(analysed)), SentimentSplit.of(labels), count(mixed), tuple(trend), tuple(rows))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from .csvfile import atomic_writer, decode, sniff_dialect
+from ..csvfile import atomic_writer, decode, sniff_dialect
 from .sentiment import analyser, question_kind
 
 #: Columns added (or overwritten, when the input already has them) in the output file.

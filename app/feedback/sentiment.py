@@ -22,10 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from textblob.en import Sentiment as PatternLexicon
 from textblob.en import sentiment as _textblob_sentiment
 
+from ..yaml_loader import load_yaml
 from . import DATA_DIR
 from .text import Clause, clauses, plain, tokens
 
@@ -138,7 +138,7 @@ class SentimentAnalyser:
     """TextBlob's pattern lexicon with the SEND adjustments; one instance serves any number of texts."""
 
     def __init__(self, lexicon_file: Path = DATA_DIR / "send_lexicon.yaml") -> None:
-        spec = yaml.safe_load(lexicon_file.read_text(encoding="utf-8"))
+        spec = load_yaml(lexicon_file.read_text(encoding="utf-8"))
         self.general = self._lexicon()
         self.improvement = self._lexicon()
         for group in spec.get("negative", []) + spec.get("positive", []):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import has_request_context
-from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
 #: The smallest number of responses a figure may be based on.
@@ -48,20 +46,6 @@ class Figure:
         if self.percent:
             return f"{self.value:.1f}%"
         return str(self.value)
-
-    @property
-    def shown(self) -> str:
-        """The figure as shown on a page, in the reader's locale ("57,1%" in Polish); else as `text`.
-
-        `text` stays the same in every language, for CSV files and JSON.
-        """
-        if self.suppressed or self.value is None or not has_request_context():
-            return self.text
-        if self.points:
-            return format_decimal(self.value, "+#,##0.0;-#,##0.0")
-        if self.percent:
-            return format_percent(self.value / 100, "#,##0.0%")
-        return format_decimal(self.value)
 
     def as_json(self) -> dict:
         """The figure for JSON: the value (null when suppressed or empty) and the text shown."""

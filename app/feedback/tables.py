@@ -11,8 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from flask import has_request_context
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from .analysis import FeedbackSummary
@@ -213,24 +211,6 @@ def dashboard_tables(kpis: KpiTable, summary: FeedbackSummary, period_label: Per
         quotes_table(summary),
     ]
     return {table.name: table for table in tables}
-
-
-def cell_text(cell: Cell) -> str:
-    """A cell as text on screen: figures as "57.1%" or "fewer than 5", numbers with two decimals.
-
-    Figures are formatted for the reader's locale (see Figure.shown).
-    """
-    if isinstance(cell, Figure):
-        return cell.shown
-    if cell is None:
-        return ""
-    if isinstance(cell, float):
-        if has_request_context():
-            return format_decimal(cell, "#,##0" if cell.is_integer() else "#,##0.00")
-        return f"{cell:.2f}" if not cell.is_integer() else f"{cell:.0f}"
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
-    return str(cell)
 
 
 def figures(cells: Sequence[Cell]) -> list[float | int | None]:

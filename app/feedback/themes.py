@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from flask_babel import lazy_gettext as _l
 
+from ..yaml_loader import load_yaml
 from . import DATA_DIR
 from .text import plain, stem
 
 #: Every theme, in the order it is listed on screen and in exports, with its name.
-THEMES: dict[str, object] = {
+FEEDBACK_THEMES: dict[str, object] = {
     "communication": _l("Communication"),
     "timeliness": _l("Timeliness"),
     "listening_involvement": _l("Listening and involvement"),
@@ -69,9 +69,9 @@ class ThemeTagger:
     """Finds the themes a text mentions: word-boundary, stem-aware, phrases matched word by word."""
 
     def __init__(self, lexicon_file: Path = DATA_DIR / "themes.yaml") -> None:
-        spec = yaml.safe_load(lexicon_file.read_text(encoding="utf-8")) or {}
-        unknown = set(spec) - set(THEMES)
-        missing = set(THEMES) - set(spec)
+        spec = load_yaml(lexicon_file.read_text(encoding="utf-8")) or {}
+        unknown = set(spec) - set(FEEDBACK_THEMES)
+        missing = set(FEEDBACK_THEMES) - set(spec)
         if unknown or missing:
             raise ThemeLexiconError(
                 f"{lexicon_file}: themes without a name: {sorted(unknown)}; names without terms: {sorted(missing)}"
@@ -82,10 +82,10 @@ class ThemeTagger:
                 keys = _term_keys(str(term))
                 if keys:
                     self._index.setdefault(keys[0], []).append(_Term(keys[1:], theme))
-        self._order = {theme: index for index, theme in enumerate(THEMES)}
+        self._order = {theme: index for index, theme in enumerate(FEEDBACK_THEMES)}
 
     def tag(self, text: str) -> list[str]:
-        """The themes `text` mentions, in the order of THEMES."""
+        """The themes `text` mentions, in the order of FEEDBACK_THEMES."""
         words = [_token_keys(w) for w in _WORD.findall(plain(text))]
         found: set[str] = set()
         index = self._index
@@ -116,9 +116,9 @@ def tag(text: str) -> list[str]:
 
 def theme_name(key: str) -> str:
     """The display name of a theme (translated in a request)."""
-    return str(THEMES[key])
+    return str(FEEDBACK_THEMES[key])
 
 
 def theme_keys(keys: Iterable[str]) -> list[str]:
     """Only the known theme keys among `keys`, in display order."""
-    return [key for key in THEMES if key in set(keys)]
+    return [key for key in FEEDBACK_THEMES if key in set(keys)]

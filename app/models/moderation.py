@@ -9,18 +9,60 @@ personal details are redacted.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .staff import User, utcnow
 
-COMMENT_SOURCES = ("survey", "page_feedback", "paper")
-COMMENT_STATUSES = ("pending", "approved", "vexatious", "individual_case")
-#: The statuses an officer can choose.
-DECISIONS = ("approved", "vexatious", "individual_case")
+
+class CommentSource(enum.StrEnum):
+    """Where a comment came from."""
+
+    SURVEY = "survey"
+    PAGE_FEEDBACK = "page_feedback"
+    PAPER = "paper"
+
+
+COMMENT_SOURCE_LABELS = {
+    CommentSource.SURVEY: _l("Survey answer"),
+    CommentSource.PAGE_FEEDBACK: _l("Page feedback"),
+    CommentSource.PAPER: _l("Paper or phone comment"),
+}
+
+
+class ModerationStatus(enum.StrEnum):
+    """A comment's moderation status: waiting, or the officer's decision."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    VEXATIOUS = "vexatious"
+    INDIVIDUAL_CASE = "individual_case"
+
+
+MODERATION_STATUS_LABELS = {
+    ModerationStatus.PENDING: _l("Waiting for a decision"),
+    ModerationStatus.APPROVED: _l("Approved for quoting"),
+    ModerationStatus.VEXATIOUS: _l("Vexatious"),
+    ModerationStatus.INDIVIDUAL_CASE: _l("About one person's case"),
+}
+
+#: The statuses an officer can choose, each as the choice is worded and with a hint.
+DECISIONS = (ModerationStatus.APPROVED, ModerationStatus.VEXATIOUS, ModerationStatus.INDIVIDUAL_CASE)
+DECISION_LABELS = {
+    ModerationStatus.APPROVED: _l("Approve for quoting"),
+    ModerationStatus.VEXATIOUS: _l("Vexatious: never publish or quote"),
+    ModerationStatus.INDIVIDUAL_CASE: _l("About one person's case: never publish or quote"),
+}
+DECISION_HINTS = {
+    ModerationStatus.APPROVED: _l("It can be quoted in reports after personal details are removed."),
+    ModerationStatus.VEXATIOUS: _l("Abusive, offensive or not a genuine comment."),
+    ModerationStatus.INDIVIDUAL_CASE: _l("Pass it to the right team instead if it needs action."),
+}
 
 
 class Comment(db.Model):
@@ -36,7 +78,7 @@ class Comment(db.Model):
     text: Mapped[str] = mapped_column(Text)
     locale: Mapped[str] = mapped_column(String(10), default="en")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ModerationStatus.PENDING.value, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
@@ -53,7 +95,7 @@ class Comment(db.Model):
     @property
     def quotable(self) -> bool:
         """Only approved comments may be quoted (after redaction)."""
-        return self.status == "approved"
+        return self.status == ModerationStatus.APPROVED
 
     def decide(self, decision: str, user: User, now: dt.datetime | None = None) -> None:
         """Record an officer's decision."""

@@ -13,6 +13,7 @@ import enum
 import secrets
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,6 +53,18 @@ class Role(enum.StrEnum):
     def includes(self, other: Role | str) -> bool:
         """True when this role can do everything `other` can."""
         return self.rank >= Role(other).rank
+
+
+ROLE_LABELS = {
+    Role.SENDIASS: _l("SENDIASS staff"),
+    Role.OFFICER: _l("Local Offer officer"),
+    Role.ADMIN: _l("Administrator"),
+}
+ROLE_HINTS = {
+    Role.SENDIASS: _l("Publishes updates and “You said, we did” entries."),
+    Role.OFFICER: _l("Everything SENDIASS staff can do, plus invitations, dashboards, exports and moderation."),
+    Role.ADMIN: _l("Everything an officer can do, plus managing staff accounts and reading the audit log."),
+}
 
 
 class User(UserMixin, db.Model):

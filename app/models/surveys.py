@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -43,6 +44,23 @@ class InvitationStatus(enum.StrEnum):
     OPENED = "opened"
     COMPLETED = "completed"
     EXPIRED = "expired"
+
+
+INVITATION_STATUS_LABELS = {
+    InvitationStatus.CREATED: _l("Not sent yet"),
+    InvitationStatus.SENT: _l("Sent"),
+    InvitationStatus.OPENED: _l("Opened"),
+    InvitationStatus.COMPLETED: _l("Completed"),
+    InvitationStatus.EXPIRED: _l("Expired"),
+}
+#: The GOV.UK tag colour of each status.
+INVITATION_STATUS_TAGS = {
+    InvitationStatus.CREATED: "govuk-tag--grey",
+    InvitationStatus.SENT: "govuk-tag--blue",
+    InvitationStatus.OPENED: "govuk-tag--yellow",
+    InvitationStatus.COMPLETED: "govuk-tag--green",
+    InvitationStatus.EXPIRED: "govuk-tag--red",
+}
 
 
 class SurveyInvitation(db.Model):

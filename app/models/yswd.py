@@ -58,6 +58,22 @@ class Publishable:
         """A WHERE clause for items the public can see."""
         return and_(cls.state == "published", cls.publish_at.is_not(None), cls.publish_at <= (now or utcnow()))
 
+    @classmethod
+    def scheduled(cls, now: dt.datetime | None = None) -> Any:
+        """A WHERE clause for items published for a time still to come."""
+        return and_(cls.state == "published", cls.publish_at > (now or utcnow()))
+
+    @classmethod
+    def in_stage(cls, stage: str, now: dt.datetime | None = None) -> Any:
+        """A WHERE clause for one stage (see `stage()`); ValueError for an unknown one."""
+        if stage == "published":
+            return cls.live(now)
+        if stage == "scheduled":
+            return cls.scheduled(now)
+        if stage in ("draft", "archived"):
+            return cls.state == stage
+        raise ValueError(f"unknown stage {stage!r}")
+
 
 class Entry(Publishable, db.Model):
     """One "You said, we did" entry."""
@@ -86,8 +102,8 @@ class Entry(Publishable, db.Model):
         order_by=lambda: (EntryUpdate.happened_on.desc(), EntryUpdate.id.desc()),
     )
 
-    #: The fields kept in each revision's snapshot.
-    SNAPSHOT_FIELDS = (
+    #: The fields staff write (the markdown ones are rendered to *_html when saved).
+    FIELDS = (
         "title",
         "theme",
         "we_asked",
@@ -97,9 +113,9 @@ class Entry(Publishable, db.Model):
         "status",
         "progress",
         "evidence_url",
-        "state",
-        "publish_at",
     )
+    #: The fields kept in each revision's snapshot: what staff wrote, and where it is in the workflow.
+    SNAPSHOT_FIELDS = (*FIELDS, "state", "publish_at")
 
     def __repr__(self) -> str:
         return f"<Entry {self.id} {self.state}>"
@@ -154,6 +170,9 @@ class NewsPost(Publishable, db.Model):
     summary: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
+
+    #: The fields staff write.
+    FIELDS = ("title", "kind", "summary", "body")
 
     def __repr__(self) -> str:
         return f"<NewsPost {self.id} {self.state}>"

@@ -1,17 +1,13 @@
 """Searching the Local Offer: a Whoosh index built from the content store, and its queries.
 
 `build_index()` writes the index (`flask search build`); `SearchIndex` answers searches;
-`init_search()` attaches one to the app at start-up and logs when the index is missing or
-older than the content.
+`index_status()` says whether the index is missing or older than the content (the app's
+services log it at start-up, see `app/services.py`).
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from pathlib import Path
-
-from flask import Flask
 
 from .analysis import Synonyms, default_synonyms, load_synonyms
 from .build import BuildInfo, build_index, current_build, records, write_index
@@ -36,7 +32,6 @@ __all__ = [
     "current_build",
     "default_synonyms",
     "index_status",
-    "init_search",
     "load_synonyms",
     "records",
     "write_index",
@@ -79,12 +74,3 @@ def index_status(index: SearchIndex, content_fingerprint: str) -> IndexStatus:
             info,
         )
     return IndexStatus("ok", f"Search index {info.path.name} matches the content ({info.documents} documents)", info)
-
-
-def init_search(app: Flask) -> SearchIndex:
-    """Attach the search index to `app` and log clearly if it is missing or out of date."""
-    index = SearchIndex(Path(app.config["SEARCH_INDEX_DIR"]))
-    app.extensions["search"] = index
-    status = index_status(index, app.extensions["content"].fingerprint)
-    app.logger.log(logging.INFO if status.state == "ok" else logging.WARNING, status.message)
-    return index

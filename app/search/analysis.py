@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-import yaml
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -25,6 +24,8 @@ from whoosh.analysis import (
 from whoosh.lang import stemmer_for_language
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
+
+from ..yaml_loader import load_yaml
 
 #: Longer "words" are not words a family types: they are ignored, never stemmed or corrected.
 MAX_TOKEN_LENGTH = 40
@@ -269,7 +270,7 @@ class SynonymFilter(Filter):
 
 def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:
     """The synonym groups from the YAML data file (a mapping with a `groups` list of lists)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     raw_groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(raw_groups, list) or not all(isinstance(g, list) for g in raw_groups):
         raise ValueError(f"{path}: expected 'groups:' followed by a list of lists of phrases")

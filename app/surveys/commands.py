@@ -9,8 +9,11 @@ import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
 
+from ..extensions import db
 from ..models.staff import record_event
 from ..models.surveys import utcnow
+from ..services import content_store, survey_definitions
+from ..transaction import commit_with_retry
 from . import invitations, responses
 from .loader import check_surveys
 
@@ -50,7 +53,7 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
     Writes the mail-merge file (reference, link, code, expiry, language, email). The links
     and codes cannot be shown again: keep the file safe until the letters have gone.
     """
-    survey = current_app.extensions["surveys"].get(survey_id)
+    survey = survey_definitions().get(survey_id)
     if survey is None or survey.open:
         raise click.BadParameter(f"{survey_id!r} is not a survey that needs invitations", param_hint="--survey")
     # A request context gives the messages a locale and the links the portal's address.
@@ -59,22 +62,16 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
         if text is None:
             raise click.ClickException("The file must be a CSV file saved as UTF-8.")
         now = utcnow()
-        example = current_app.extensions["content"].council.plan_reference_example
+        example = content_store().council.plan_reference_example
+        days = days or current_app.config["SURVEY_INVITATION_DAYS"]
         rows, problems = invitations.parse_csv(text, now.date(), example)
-        result = invitations.create_invitations(
-            survey_id,
-            rows,
-            now,
-            days or current_app.config["SURVEY_INVITATION_DAYS"],
-            before_commit=lambda done: record_event(
-                "survey_invitations_uploaded",
-                target_type="survey",
-                target_id=survey_id,
-                survey=survey_id,
-                rows=len(rows) + len(problems),
-                count=len(done.created),
-            ),
-        )
+
+        def invite() -> invitations.UploadResult:
+            result = invitations.create_invitations(survey_id, rows, now, days)
+            record_event(**invitations.upload_event(survey_id, len(rows) + len(problems), result))
+            return result
+
+        result = commit_with_retry(invite)
         result.problems = problems
         links = {
             item.token: url_for("surveys.invitation_link", token=item.token, _external=True) for item in result.created
@@ -100,12 +97,15 @@ def daily_command() -> None:
     the email addresses of invitations completed or expired more than SURVEY_EMAIL_RETENTION_DAYS ago."""
     stored = responses.store_waiting()
     purged = responses.purge_drafts()
-    responses.vacuum_drafts()
     forgotten = invitations.forget_emails(current_app.config["SURVEY_EMAIL_RETENTION_DAYS"])
+    db.session.commit()
+    responses.vacuum_drafts()
     click.echo(f"{stored} response(s) stored, {purged} draft(s) deleted, {forgotten} email address(es) deleted")
 
 
 @surveys_group.command("purge-drafts")
 def purge_command() -> None:
     """Delete answers in progress that nobody has touched for 30 days."""
-    click.echo(f"{responses.purge_drafts()} draft(s) deleted")
+    deleted = responses.purge_drafts()
+    db.session.commit()
+    click.echo(f"{deleted} draft(s) deleted")

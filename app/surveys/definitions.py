@@ -37,7 +37,7 @@ KPI_KEYS: dict[str, Any] = {
     "easy_to_use": _l("Found the Local Offer easy to use"),
 }
 #: What a free-text (or other) question is for, so analysis can group answers.
-KINDS = ("went_well", "improvement", "gaps", "accessibility", "development", "comment")
+COMMENT_KINDS = ("went_well", "improvement", "gaps", "accessibility", "development", "comment")
 
 #: Yes/no answers and their labels.
 YES_NO_VALUES = {"yes": _l("Yes"), "no": _l("No"), "not-sure": _l("Not sure")}
@@ -131,7 +131,7 @@ class QuestionBase(_Model):
     required: bool = True
     show_if: Condition | None = None
     kpi: str | None = None
-    kind: Literal[KINDS] | None = None  # type: ignore[valid-type]
+    kind: Literal[COMMENT_KINDS] | None = None  # type: ignore[valid-type]
     errors: Errors | None = None
 
     @field_validator("id")

@@ -15,13 +15,15 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
+from ..csvfile import decode_text
 from ..extensions import db
+from ..languages import KNOWN_LANGUAGES
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
 from ..tokens import ALPHABET, digest, digests, random_code
 
@@ -32,21 +34,11 @@ CODE_ALPHABET = ALPHABET
 CODE_LENGTH = 10
 DEFAULT_EXPIRY_DAYS = 90
 MAX_ROWS = 5000
-#: Languages families can ask for: code -> English name (the most common in England after English).
-LANGUAGES = {
-    "en": "English",
-    "pl": "Polish",
-    "ro": "Romanian",
-    "pa": "Panjabi",
-    "ur": "Urdu",
-    "pt": "Portuguese",
-    "es": "Spanish",
-    "ar": "Arabic",
-    "bn": "Bengali",
-    "gu": "Gujarati",
-    "it": "Italian",
+#: Languages families can ask for (the most common in England after English), by code or English name.
+LANGUAGES = tuple(KNOWN_LANGUAGES)
+_LANGUAGE_NAMES = {language.english_name.lower(): code for code, language in KNOWN_LANGUAGES.items()} | {
+    "punjabi": "pa"
 }
-_LANGUAGE_NAMES = {name.lower(): code for code, name in LANGUAGES.items()} | {"punjabi": "pa"}
 #: A case number: letters, digits, "-", "/" or "_", with at least one digit (so never a name).
 PLAN_REFERENCE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/_-]{2,39}$")
 COLUMNS = ("plan_reference", "finalised_date", "language", "email")
@@ -126,12 +118,8 @@ def _parse_date(text: str) -> dt.date | None:
 
 def decode_upload(data: bytes) -> str | None:
     """The text of an uploaded file: UTF-8 (with or without BOM), or Windows-1252 as Excel saves it."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+    decoded = decode_text(data)
+    return decoded.text if decoded else None
 
 
 def parse_csv(
@@ -236,52 +224,56 @@ def create_invitations(
     rows: Iterable[InvitationRow],
     now: dt.datetime | None = None,
     days: int = DEFAULT_EXPIRY_DAYS,
-    before_commit: Callable[[UploadResult], None] | None = None,
 ) -> UploadResult:
-    """Invite every row not already invited to this survey, in one transaction.
+    """Invite every row not already invited to this survey, and flush; the caller commits.
 
-    A plan reference invited before (by an earlier or a simultaneous upload) is reported,
-    never duplicated. `before_commit` can add to the same transaction (an audit event).
+    A plan reference invited before is reported, never duplicated. When a simultaneous
+    upload invites the same plan first, the flush (or the commit) raises IntegrityError:
+    roll back and call again (`app.transaction.commit_with_retry` does).
     """
     now = now or utcnow()
     rows = list(rows)
-    for _attempt in range(3):
-        result = UploadResult()
-        references = [row.plan_reference for row in rows]
-        existing = {
-            inv.plan_reference.upper(): inv
-            for inv in db.session.scalars(
-                select(SurveyInvitation).where(
-                    SurveyInvitation.survey_id == survey_id, SurveyInvitation.plan_reference.in_(references)
-                )
+    result = UploadResult()
+    references = [row.plan_reference for row in rows]
+    existing = {
+        inv.plan_reference.upper(): inv
+        for inv in db.session.scalars(
+            select(SurveyInvitation).where(
+                SurveyInvitation.survey_id == survey_id, SurveyInvitation.plan_reference.in_(references)
             )
-        }
-        for row in rows:
-            found = existing.get(row.plan_reference.upper())
-            if found:
-                result.already_invited.append((row.line, found))
-                continue
-            invitation = SurveyInvitation(
-                survey_id=survey_id,
-                plan_reference=row.plan_reference,
-                finalised_on=row.finalised_on,
-                language=row.language,
-                email=row.email,
-                status=InvitationStatus.CREATED.value,
-                expires_at=now + dt.timedelta(days=days),
-                created_at=now,
-            )
-            result.created.append(_issue(invitation))
-            db.session.add(invitation)
-        if before_commit is not None:
-            before_commit(result)
-        try:
-            db.session.commit()
-            return result
-        except IntegrityError:
-            # Another upload added one of these plans at the same moment: look again.
-            db.session.rollback()
-    raise RuntimeError("could not store the invitations after three attempts")
+        )
+    }
+    for row in rows:
+        found = existing.get(row.plan_reference.upper())
+        if found:
+            result.already_invited.append((row.line, found))
+            continue
+        invitation = SurveyInvitation(
+            survey_id=survey_id,
+            plan_reference=row.plan_reference,
+            finalised_on=row.finalised_on,
+            language=row.language,
+            email=row.email,
+            status=InvitationStatus.CREATED.value,
+            expires_at=now + dt.timedelta(days=days),
+            created_at=now,
+        )
+        result.created.append(_issue(invitation))
+        db.session.add(invitation)
+    db.session.flush()
+    return result
+
+
+def upload_event(survey_id: str, rows: int, result: UploadResult) -> dict[str, Any]:
+    """The audit event of an upload, for the caller to record: `record_event(**upload_event(...))`."""
+    return {
+        "action": "survey_invitations_uploaded",
+        "target_type": "survey",
+        "target_id": survey_id,
+        "survey": survey_id,
+        "rows": rows,
+        "count": len(result.created),
+    }
 
 
 def reissue(invitation: SurveyInvitation, now: dt.datetime | None = None, days: int = DEFAULT_EXPIRY_DAYS):
@@ -309,7 +301,7 @@ def find_by_code(typed: str) -> SurveyInvitation | None:
 
 
 def mark_opened(invitation: SurveyInvitation, today: dt.date) -> None:
-    """Record the first time the link or code was used."""
+    """Record the first time the link or code was used; the caller commits."""
     db.session.execute(
         update(SurveyInvitation)
         .where(
@@ -318,7 +310,6 @@ def mark_opened(invitation: SurveyInvitation, today: dt.date) -> None:
         )
         .values(status=InvitationStatus.OPENED.value, opened_on=today)
     )
-    db.session.commit()
 
 
 def mark_sent(ids: Iterable[int], now: dt.datetime | None = None) -> int:
@@ -338,7 +329,8 @@ def mark_sent(ids: Iterable[int], now: dt.datetime | None = None) -> int:
 def forget_emails(days: int, now: dt.datetime | None = None) -> int:
     """Delete invitees' email addresses `days` after their invitation was completed or expired.
 
-    The address is needed only to send (or resend) the invitation; returns how many were deleted.
+    The address is needed only to send (or resend) the invitation; returns how many were
+    deleted. The caller commits.
     """
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=days)
@@ -360,7 +352,6 @@ def forget_emails(days: int, now: dt.datetime | None = None) -> int:
         .values(email=None)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     return result.rowcount or 0
 
 

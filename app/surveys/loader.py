@@ -5,29 +5,15 @@ Every problem is reported with its file and question (or page, or key).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from ..yaml_loader import YAMLError, load_yaml
 from .definitions import QUESTION_TYPES, Survey, condition_problems
 from .overlays import apply_overlay, orphan_overlays, overlay_paths, read_overlay
-
-
-class _Yaml12Loader(yaml.SafeLoader):
-    """Safe YAML where only true/false are booleans, so `yes`, `no`, `on` and `off` stay words."""
-
-
-_Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 @dataclass(frozen=True)
@@ -87,8 +73,8 @@ def read_survey(path: Path) -> tuple[Survey | None, list[SurveyProblem]]:
     """Parse and validate one definition file."""
     name = str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as error:
         return None, [SurveyProblem(name, "survey", f"cannot be read: {error}")]
     if not isinstance(raw, dict):
         return None, [SurveyProblem(name, "survey", "must be a YAML mapping")]
@@ -109,7 +95,7 @@ def apply_overlays(raw: dict, path: Path) -> list[SurveyProblem]:
     """Add the text of every translation (`<locale>/<id>.yaml` beside `path`) into `raw`."""
     problems: list[SurveyProblem] = []
     for locale, overlay_path in overlay_paths(path.parent, path.stem):
-        overlay, error = read_overlay(overlay_path, _Yaml12Loader)
+        overlay, error = read_overlay(overlay_path)
         if error:
             problems.append(SurveyProblem(str(overlay_path), "survey", error))
             continue

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..yaml_loader import YAMLError, load_yaml
 
 #: A locale folder's name: a language code, optionally with a region or script (pt_BR, pa_Guru).
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z]{2,4})?$")
@@ -226,9 +226,9 @@ class _Merger:
             self.text(english, field, text, where, f"errors.{field}")
 
 
-def read_overlay(path: Path, loader: type[yaml.SafeLoader]) -> tuple[Any, str | None]:
+def read_overlay(path: Path) -> tuple[Any, str | None]:
     """The parsed overlay, or an explanation of why it cannot be read."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader), None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return load_yaml(path.read_text(encoding="utf-8")), None
+    except (OSError, UnicodeDecodeError, YAMLError) as error:
         return None, f"cannot be read: {error}"

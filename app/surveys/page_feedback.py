@@ -15,7 +15,8 @@ MAX_PATH = 300
 
 
 def record_page_feedback(path: str, locale: str, helpful: bool, text: str | None, today: dt.date) -> PageFeedback:
-    """Store one piece of page feedback (page, locale, answer, scrubbed text) and queue the text for moderation."""
+    """Add one piece of page feedback (page, locale, answer, scrubbed text) and queue the text
+    for moderation; the caller commits."""
     cleaned = scrub((text or "").strip())[:MAX_TEXT] or None
     feedback = PageFeedback(path=path[:MAX_PATH], locale=locale[:8], helpful=helpful, text=cleaned, submitted_on=today)
     db.session.add(feedback)
@@ -24,5 +25,5 @@ def record_page_feedback(path: str, locale: str, helpful: bool, text: str | None
         db.session.add(
             Comment(source="page_feedback", source_ref=path[:64], question_id=None, text=cleaned, locale=locale[:8])
         )
-    db.session.commit()
+    db.session.flush()
     return feedback

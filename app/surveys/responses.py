@@ -82,13 +82,12 @@ def draft_answers(key: str | None) -> tuple[dict, set[str]]:
 
 
 def save_page(key: str, survey: Survey, page_id: str, values: Mapping[str, str | list[str] | None]) -> None:
-    """Store one page's answers in the draft, creating the draft on the first page.
+    """Store one page's answers in the draft, creating the draft on the first page; the caller commits.
 
     A draft that has been sent is never changed.
     """
     draft = load_draft(key)
     if draft is not None and draft.reference is not None:
-        db.session.rollback()
         return
     if draft is None:
         draft = SurveyDraft(key_hash=digest(key), survey_id=survey.id, answers={}, seen=[])
@@ -105,16 +104,16 @@ def save_page(key: str, survey: Survey, page_id: str, values: Mapping[str, str |
     draft.answers = answers
     draft.seen = sorted({*(draft.seen or []), page_id})
     draft.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def purge_drafts(now: dt.datetime | None = None) -> int:
-    """Delete drafts nobody has touched for DRAFT_LIFETIME (never sent answers waiting to be stored)."""
+    """Delete drafts nobody has touched for DRAFT_LIFETIME (never sent answers waiting to be stored);
+    the caller commits."""
     cutoff = (now or utcnow()) - DRAFT_LIFETIME
     result = db.session.execute(
         delete(SurveyDraft).where(SurveyDraft.updated_at < cutoff, SurveyDraft.reference.is_(None))
     )
-    db.session.commit()
     return result.rowcount or 0
 
 

@@ -6,8 +6,7 @@ import math
 import time
 from pathlib import Path
 
-from flask import Flask, render_template, request, send_from_directory, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Flask, render_template, send_from_directory
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,9 +21,11 @@ def register_web(app: Flask) -> None:
     from . import auth, content_staff, feedback, public, search, staff, survey_staff, surveys, updates, yswd
     from .council import register_council
     from .security import register_security
+    from .template_helpers import register_template_helpers
 
     register_council(app)
     register_security(app)
+    register_template_helpers(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(auth.bp)
@@ -67,19 +68,6 @@ def register_web(app: Flask) -> None:
         log_error(app.logger, "Unhandled error", error)
         return render_template("errors/500.html", error=None, code=500), 500
 
-    app.jinja_env.globals["navigation_items"] = navigation_items
-    app.jinja_env.filters["extract_label"] = lambda key, labels: labels[key]
-
-
-#: The service navigation: (endpoint, label, path prefix that marks it active).
-NAVIGATION = (
-    ("public.services", _l("Services"), ("/services", "/categories")),
-    ("public.guidance_index", _l("Guidance"), ("/guidance",)),
-    ("search.search", _l("Search"), ("/search",)),
-    ("yswd.index", _l("You said, we did"), ("/you-said-we-did",)),
-    ("public.glossary", _l("Glossary"), ("/glossary",)),
-)
-
 
 def seconds_until_limit_resets() -> int | None:
     """Whole seconds until the rate limit this request broke lets it through again.
@@ -92,14 +80,6 @@ def seconds_until_limit_resets() -> int | None:
         return max(1, math.ceil(current.window[0] - time.time())) if current is not None else None
     except Exception:  # the store is unreachable: leave the header out rather than fail the page
         return None
-
-
-def navigation_items() -> list[dict]:
-    """Items for govukServiceNavigation, the current section marked active."""
-    return [
-        {"href": url_for(endpoint), "text": str(label), "active": request.path.startswith(prefixes)}
-        for endpoint, label, prefixes in NAVIGATION
-    ]
 
 
 def site_paths(app: Flask) -> set[str]:

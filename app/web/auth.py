@@ -36,15 +36,10 @@ from flask import (
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from ..extensions import db, limiter, login_manager
 from ..models.staff import Role, User, record_event, utcnow
-from ..staff.passwords import password_problems
-from .council import local_words
+from .forms.auth import SetPasswordForm, SignInForm
 
 __all__ = ["Role", "current_staff", "role_required"]
 
@@ -138,48 +133,6 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
-
-
-# Forms ------------------------------------------------------------------------
-class SignInForm(FlaskForm):
-    email = StringField(
-        _l("Email address"),
-        widget=GovTextInput(),
-        validators=[InputRequired(message=_l("Enter your email address")), Length(max=254)],
-    )
-    password = PasswordField(
-        _l("Password"),
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message=_l("Enter your password")), Length(max=256)],
-    )
-    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
-
-
-class SetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        widget=GovPasswordInput(),
-        description=_l("At least 12 characters. Avoid common words and your email address."),
-        validators=[InputRequired(message=_l("Enter a new password"))],
-    )
-    confirm = PasswordField(
-        _l("Confirm new password"),
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message=_l("Enter the new password again")),
-            EqualTo("password", message=_l("Enter the same password in both boxes")),
-        ],
-    )
-    submit = SubmitField(_l("Save password"), widget=GovSubmitInput())
-
-    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._email = email
-
-    def validate_password(self, field: PasswordField) -> None:
-        problems = password_problems(field.data or "", self._email, local_words())
-        if problems:
-            raise ValidationError(problems[0])
 
 
 # Views ------------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
 from ..content.schedule2 import coverage
 from ..models.staff import Role
+from ..services import content_store
 from .auth import role_required
 from .staff import add_tool
 
@@ -24,5 +25,5 @@ add_tool(
 @role_required(Role.OFFICER)
 def coverage_table():
     """Every Schedule 2 item with the pages covering it; gaps are marked as missing."""
-    rows = coverage(current_app.extensions["content"])
+    rows = coverage(content_store())
     return render_template("staff/coverage.html", rows=rows, missing=sum(row.missing for row in rows))

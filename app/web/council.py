@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app
+from flask import Blueprint, Flask, Response, abort
 from flask_babel import get_locale
 
 from ..content import ContentError, ContentStore, Council, Problem
 from ..content.council import COUNCIL_FILE, REQUIRED_PAGES
 from ..content.placeholders import CONTACTS_FILE
+from ..services import content_store
 
 #: Organisations and details the interface itself shows (footer, error and survey pages).
 REQUIRED_CONTACTS: dict[str, tuple[str, ...]] = {
@@ -37,7 +38,7 @@ def language() -> str:
 
 
 def store() -> ContentStore:
-    return current_app.extensions["content"]
+    return content_store()
 
 
 def contact(org: str, detail: str) -> str:
@@ -167,10 +168,9 @@ def logo():
 
 
 def register_council(app: Flask) -> None:
-    """Check the content has what the interface shows; give templates `contact()` and `council`."""
-    problems = missing_settings(app.extensions["content"], Path(app.config["CONTENT_DIR"]).name)
+    """Check the content has what the interface shows, and serve the logo (templates get
+    `contact()` and `council` from `template_helpers`)."""
+    problems = missing_settings(content_store(app), Path(app.config["CONTENT_DIR"]).name)
     if problems:
         raise ContentError(problems)
     app.register_blueprint(bp)
-    app.jinja_env.globals["contact"] = contact
-    app.context_processor(lambda: {"council": council()})

@@ -27,29 +27,28 @@ from flask import (
 )
 from flask_babel import _, format_date
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import select
-from wtforms import IntegerField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, NumberRange, Optional
+from wtforms.validators import AnyOf
 
 from ..extensions import db
 from ..feedback import charts
-from ..feedback.analysis import FeedbackSummary, Filters, ThemeRow, analyse_cached, summarise
+from ..feedback.analysis import FeedbackFilters, FeedbackSummary, ThemeRow, analyse_cached, summarise
 from ..feedback.exports import csv_lines, safe_text, table_csv, tables_json, write_xlsx
 from ..feedback.kpis import HEADLINE_KPIS, KPI_NAMES, RESPONSE_RATE, KpiTable, Period, kpi_table, period_of
 from ..feedback.redaction import redact
 from ..feedback.sentiment import LABELS
-from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES, Table, cell_text, dashboard_tables, figures
+from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES, Table, dashboard_tables, figures
 from ..feedback.themes import theme_name
-from ..models import feedback as store
+from ..languages import KNOWN_LANGUAGES, own_name
+from ..models import feedback as feedback_data
 from ..models.staff import Role, record_event
 from ..models.yswd import Entry
+from ..services import survey_definitions
 from ..surveys import Survey
-from ..yswd.themes import STATUSES
-from ..yswd.themes import THEMES as YSWD_THEMES
+from ..yswd.themes import ENTRY_THEMES, STATUSES
 from .auth import current_staff, role_required
+from .forms.feedback import ALL, LAST_12_MONTHS, TARGET_KEYS, FilterForm, targets_form
 from .staff import add_tool
 
 bp = Blueprint("feedback", __name__, url_prefix="/staff/feedback")
@@ -69,7 +68,7 @@ def annual_figures(year: int) -> list[dict]:
     has seen the plan, satisfied or very satisfied) and "No or not sure". The report applies
     its own small-number suppression.
     """
-    records = [r for r in store.response_records() if r.submitted_on.year == year]
+    records = [r for r in feedback_data.response_records() if r.submitted_on.year == year]
     figures = []
     for key in HEADLINE_KPIS:
         yes = sum(1 for r in records if r.kpis.get(key) is True)
@@ -92,60 +91,27 @@ TABLE_FORMATS = ("csv", "xlsx", "json")
 #: The charts on the dashboard and in the report.
 CHARTS = ("kpis", "sentiment", "sentiment_trend", "themes")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALL = "all"
-LAST_12_MONTHS = "12m"
-LANGUAGE_NAMES = {
-    "en": "English",
-    "pl": "Polski",
-    "ro": "Română",
-    "pa": "ਪੰਜਾਬੀ",
-    "ur": "اردو",
-    "pt": "Português",
-    "es": "Español",
-    "ar": "العربية",
-    "bn": "বাংলা",
-    "gu": "ગુજરાતી",
-    "it": "Italiano",
-}
 
 
 # Filters ------------------------------------------------------------------------------------
 
 
-class FilterForm(FlaskForm):
-    """What to look at. A GET form (it changes nothing), so it carries no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    survey = SelectField(_l("Survey or source"), widget=GovSelect(), default=ALL, validate_choice=False)
-    period = SelectField(_l("Period"), widget=GovSelect(), default=LAST_12_MONTHS, validate_choice=False)
-    language = SelectField(_l("Language"), widget=GovSelect(), default=ALL, validate_choice=False)
-    by = RadioField(
-        _l("Show figures by"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice("month", _l("Month")), SelectChoice("quarter", _l("Quarter"))],
-        default="month",
-        validate_choice=False,
-    )
-    submit = SubmitField(_l("Apply filters"), widget=GovSubmitInput())
-
-
 def _surveys() -> dict[str, Survey]:
-    return current_app.extensions["surveys"]
+    return survey_definitions()
 
 
 def _source_names() -> dict[str, str]:
     names = {key: survey.text(survey.title, "en") for key, survey in _surveys().items()}
-    names[store.PAGE_FEEDBACK] = str(_("“Was this page helpful?” comments"))
-    names[store.PAPER] = str(_("Paper forms and events"))
+    names[feedback_data.PAGE_FEEDBACK] = str(_("“Was this page helpful?” comments"))
+    names[feedback_data.PAPER] = str(_("Paper forms and events"))
     return names
 
 
 def language_name(code: str) -> str:
     """A locale's name in itself ("Polski"), from the portal's languages or the common ones; else the code."""
-    names = {**LANGUAGE_NAMES, **current_app.config["LANGUAGES"]}
-    return names.get(code) or names.get(code.split("_")[0].split("-")[0]) or code
+    names = current_app.config["LANGUAGES"]
+    base = code.split("_")[0].split("-")[0]
+    return names.get(code) or names.get(base) or (own_name(base) if base in KNOWN_LANGUAGES else code)
 
 
 def _period_choices(today: dt.date, days: list[dt.date]) -> list[tuple[str, str]]:
@@ -188,7 +154,7 @@ class View:
     """Everything a dashboard, chart, export or report shows for one choice of filters."""
 
     form: FilterForm
-    filters: Filters
+    filters: FeedbackFilters
     granularity: str
     kpis: KpiTable
     summary: FeedbackSummary
@@ -200,9 +166,9 @@ class View:
         return {name: self.form[name].data for name in ("survey", "period", "language", "by")}
 
 
-def _questions() -> dict[tuple[str, str], store.QuestionText]:
+def _questions() -> dict[tuple[str, str], feedback_data.QuestionText]:
     return {
-        (survey.id, question.id): store.QuestionText(survey.text(question.label, "en"), question.kind)
+        (survey.id, question.id): feedback_data.QuestionText(survey.text(question.label, "en"), question.kind)
         for survey in _surveys().values()
         for question in survey.questions()
     }
@@ -220,9 +186,9 @@ def _kpi_keys(survey_id: str | None) -> tuple[str, ...]:
 def load_view(args) -> View:
     """Read the filters from `args`, load and analyse the feedback they select."""
     today = dt.date.today()
-    responses = store.response_records()
-    invitations = store.invitation_records()
-    comments = store.comment_records(_questions())
+    responses = feedback_data.response_records()
+    invitations = feedback_data.invitation_records()
+    comments = feedback_data.comment_records(_questions())
     days = [r.submitted_on for r in responses] + [c.submitted_on for c in comments]
     locales = sorted({r.locale for r in responses} | {c.locale for c in comments} | {"en"})
 
@@ -250,7 +216,7 @@ def load_view(args) -> View:
     survey_id = None if form.survey.data == ALL else form.survey.data
     locale = None if form.language.data == ALL else form.language.data
     start, end = period_range(form.period.data, today)
-    filters = Filters(survey_id=survey_id, start=start, end=end, locale=locale)
+    filters = FeedbackFilters(survey_id=survey_id, start=start, end=end, locale=locale)
     granularity = form.by.data
 
     kpis = kpi_table(
@@ -258,7 +224,7 @@ def load_view(args) -> View:
         filters.invitations(invitations),
         granularity=granularity,
         keys=_kpi_keys(survey_id),
-        targets=store.targets(),
+        targets=feedback_data.targets(),
         start=start,
         end=end,
     )
@@ -356,7 +322,6 @@ def dashboard():
         sentiment_names=SENTIMENT_NAMES,
         tables=view.tables,
         summary=view.summary,
-        cell_text=cell_text,
         theme_name=theme_name,
         chart_src=lambda name: url_for("feedback.chart", name=name, **view.query()),
         chart_descriptions=CHART_DESCRIPTIONS,
@@ -425,8 +390,8 @@ def _raw_columns() -> list[tuple[str, str, bool]]:
 def raw_rows() -> Iterator[list[str]]:
     """Anonymised responses: no reference, the month not the day, free text only if approved and redacted."""
     columns = _raw_columns()
-    approved = store.approved_texts()
-    for number, (response, answers) in enumerate(store.raw_responses(), start=1):
+    approved = feedback_data.approved_texts()
+    for number, (response, answers) in enumerate(feedback_data.raw_responses(), start=1):
         row = [
             str(number),
             response.survey_id,
@@ -486,48 +451,14 @@ def export_responses(fmt: str):
 # Targets ------------------------------------------------------------------------------------
 
 
-class PercentField(IntegerField):
-    """A whole percentage; text that is not a whole number gets a specific message."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = valuelist[0].strip().rstrip("%").strip() if valuelist else ""
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = int(text)
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Enter the target as a whole number, like 80")) from None
-
-
-TARGET_KEYS = (*HEADLINE_KPIS, RESPONSE_RATE, *(k for k in KPI_NAMES if k not in (*HEADLINE_KPIS, RESPONSE_RATE)))
-
-
-def _targets_form(data: dict[str, float]):
-    class TargetsForm(FlaskForm):
-        submit = SubmitField(_l("Save targets"), widget=GovSubmitInput())
-
-    for key in TARGET_KEYS:
-        field = PercentField(
-            str(KPI_NAMES[key]),
-            description=_l("Per cent. Leave blank for no target."),
-            widget=GovTextInput(),
-            validators=[Optional(), NumberRange(0, 100, _l("Enter a target between 0 and 100"))],
-            render_kw={"inputmode": "numeric", "class": "govuk-input--width-3", "spellcheck": "false"},
-        )
-        setattr(TargetsForm, key, field)
-    return TargetsForm(data={k: int(v) for k, v in data.items()})
-
-
 @bp.route("/targets", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def targets():
     """Officers set a target for each KPI; the dashboard and report compare with them."""
-    form = _targets_form(store.targets())
+    form = targets_form(feedback_data.targets())
     if form.validate_on_submit():
         values = {key: form[key].data for key in TARGET_KEYS}
-        changed = store.save_targets(values, current_staff().id)
+        changed = feedback_data.save_targets(values, current_staff().id)
         record_event("kpi_targets_updated", user=current_staff(), target_type="kpi_targets", count=changed)
         db.session.commit()
         flash(_("Targets saved."), "success")
@@ -591,7 +522,7 @@ def linked_entries(view: View) -> list[LinkedEntry]:
         linked.append(
             LinkedEntry(
                 entry,
-                str(YSWD_THEMES.get(entry.theme, entry.theme)),
+                str(ENTRY_THEMES.get(entry.theme, entry.theme)),
                 str(STATUSES.get(entry.status, entry.status)),
                 themes,
             )
@@ -604,7 +535,6 @@ def _report_context(view: View, chart_src: Callable[[str], str]) -> dict:
         "view": view,
         "tables": view.tables,
         "summary": view.summary,
-        "cell_text": cell_text,
         "theme_name": theme_name,
         "chart_src": chart_src,
         "chart_descriptions": CHART_DESCRIPTIONS,

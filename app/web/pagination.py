@@ -1,4 +1,4 @@
-"""One way to paginate a query and describe it for GOV.UK's pagination component."""
+"""One way to read ?page=, paginate a query and describe it for GOV.UK's pagination component."""
 
 from __future__ import annotations
 
@@ -11,11 +11,16 @@ from sqlalchemy import Select
 
 from ..extensions import db
 
+#: The highest page number any list or search accepts.
+MAX_PAGE_NUMBER = 99_999
 
-def page_number() -> int:
-    """The ?page= number, 1 when missing or not a positive whole number."""
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+def page_number(last: int = MAX_PAGE_NUMBER) -> int:
+    """The ?page= number: 1 when missing or not a positive whole number, and at most `last`."""
+    raw = (request.args.get("page") or "1").strip()
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        return 1
+    return min(int(raw), last)
 
 
 def paginate(query: Select, per_page: int = 20) -> Pagination:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document
-from ..content.schema import CATEGORY_DESCRIPTIONS
+from ..content import CATEGORIES, SECTIONS, Document
 from ..extensions import db
 from ..i18n import current_language
+from ..services import content_store, survey_definitions
 from ..yswd.publishing import entry_years, latest_posts, public_entries, public_posts
 
 bp = Blueprint("public", __name__)
@@ -46,35 +46,18 @@ START_POINTS = (
 )
 
 
-def store() -> ContentStore:
-    """The content store loaded at start-up."""
-    return current_app.extensions["content"]
-
-
 def localise(doc: Document) -> tuple[Document, bool]:
     """The page in the reader's language, and whether it had to fall back to English."""
     locale = current_language()
     if locale == "en":
         return doc, False
-    translated = store().localised(doc, locale)
+    translated = content_store().localised(doc, locale)
     return (translated, False) if translated else (doc, True)
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {
-        "CATEGORIES": CATEGORIES,
-        "CATEGORY_DESCRIPTIONS": CATEGORY_DESCRIPTIONS,
-        "NEED_AREAS": NEED_AREAS,
-        "ACCESS_ROUTES": ACCESS_ROUTES,
-        "AUDIENCES": AUDIENCES,
-        "SECTIONS": SECTIONS,
-    }
 
 
 @bp.route("/")
 def home():
-    content = store()
+    content = content_store()
     start_points = [(content.guidance[slug], heading, text) for slug, heading, text in START_POINTS]
     counts = {key: len(content.services_in(key)) for key in CATEGORIES}
     return render_template("public/home.html", start_points=start_points, counts=counts, updates=latest_posts(3))
@@ -82,7 +65,7 @@ def home():
 
 @bp.route("/services")
 def services():
-    content = store()
+    content = content_store()
     return render_template("public/services.html", groups={key: content.services_in(key) for key in CATEGORIES})
 
 
@@ -90,19 +73,21 @@ def services():
 def category(key: str):
     if key not in CATEGORIES:
         abort(404)
-    return render_template("public/category.html", key=key, services=store().services_in(key), today=dt.date.today())
+    return render_template(
+        "public/category.html", key=key, services=content_store().services_in(key), today=dt.date.today()
+    )
 
 
 @bp.route("/services/<slug>")
 def service(slug: str):
-    doc, untranslated = localise(store().services.get(slug) or abort(404))
+    doc, untranslated = localise(content_store().services.get(slug) or abort(404))
     overdue = doc.is_past_review(dt.date.today())
     return render_template("public/service.html", doc=doc, meta=doc.meta, overdue=overdue, untranslated=untranslated)
 
 
 @bp.route("/guidance")
 def guidance_index():
-    content = store()
+    content = content_store()
     locale = current_language()
     sections = {key: [content.in_locale(doc, locale) for doc in content.guidance_in(key)] for key in SECTIONS}
     return render_template("public/guidance_index.html", sections=sections)
@@ -110,7 +95,7 @@ def guidance_index():
 
 @bp.route("/guidance/<slug>")
 def guidance(slug: str):
-    content = store()
+    content = content_store()
     locale = current_language()
     doc, untranslated = localise(content.guidance.get(slug) or abort(404))
     previous, following = (content.in_locale(d, locale) if d else None for d in content.neighbours(slug))
@@ -130,20 +115,20 @@ def guidance(slug: str):
 
 @bp.route("/glossary")
 def glossary():
-    terms = store().glossary
+    terms = content_store().glossary
     letters = {letter: list(items) for letter, items in groupby(terms, key=lambda t: t.letter)}
     return render_template("public/glossary.html", letters=letters)
 
 
 @bp.route("/pages/<slug>")
 def page(slug: str):
-    doc, untranslated = localise(store().pages.get(slug) or abort(404))
+    doc, untranslated = localise(content_store().pages.get(slug) or abort(404))
     return render_template("public/page.html", doc=doc, untranslated=untranslated)
 
 
 @bp.route("/sitemap.xml")
 def sitemap():
-    content = store()
+    content = content_store()
     urls = [url_for("public.home", _external=True), url_for("public.services", _external=True)]
     urls += [url_for("public.guidance_index", _external=True), url_for("public.glossary", _external=True)]
     urls += [url_for("public.category", key=key, _external=True) for key in CATEGORIES]
@@ -153,7 +138,7 @@ def sitemap():
     urls += [url_for("yswd.report", year=year, _external=True) for year in entry_years()]
     urls += [url_for("updates.index", _external=True)]
     urls += [url_for("updates.post", post_id=post.id, _external=True) for post in db.session.scalars(public_posts())]
-    open_surveys = [survey for survey in current_app.extensions["surveys"].values() if survey.open]
+    open_surveys = [survey for survey in survey_definitions().values() if survey.open]
     urls += [url_for("surveys.start", survey_id=survey.id, _external=True) for survey in open_surveys]
     body = render_template("public/sitemap.xml", urls=urls)
     return Response(body, mimetype="application/xml")

@@ -20,7 +20,9 @@ from ..content import CATEGORIES, NEED_AREAS, WHOLE_AREA
 from ..i18n import current_language
 from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
 from ..search.query import AGE_MAX, AGE_MIN, MAX_PAGE
+from ..services import search_index
 from .council import council
+from .pagination import page_number
 
 bp = Blueprint("search", __name__)
 
@@ -115,14 +117,6 @@ def _clean_args(args: MultiDict) -> MultiDict:
     return cleaned
 
 
-def _page(value: str | None) -> int:
-    try:
-        page = int(value or 1)
-    except ValueError:
-        return 1
-    return min(max(page, 1), MAX_PAGE)
-
-
 def _label(text: str, count: int) -> str:
     return _("%(label)s (%(count)d)", label=text, count=count)
 
@@ -197,9 +191,9 @@ def search():
     _set_choices(form, None)
     form.validate()  # only the age can be wrong; its message is shown and the search still runs
     filters = form.filters()
-    index: SearchIndex = current_app.extensions["search"]
+    index: SearchIndex = search_index()
     try:
-        results = index.search(form.q.data or "", filters, _page(request.args.get("page")), lang=current_language())
+        results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), lang=current_language())
     except SearchUnavailable as exc:
         current_app.logger.warning("Search page shown without results: %s", exc)
         return render_template("search/unavailable.html", form=None)

@@ -74,9 +74,8 @@ def add_security_headers(response: Response) -> Response:
 
 
 def register_security(app: Flask) -> None:
-    """Trust the configured number of proxies, add the headers and the `csp_nonce()` template global."""
+    """Trust the configured number of proxies, and add the headers (`csp_nonce()` is a template global)."""
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0))
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
     app.after_request(add_security_headers)
-    app.jinja_env.globals["csp_nonce"] = csp_nonce

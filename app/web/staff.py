@@ -9,30 +9,24 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from sqlalchemy import func, select
-from wtforms import RadioField, SelectChoice, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from ..extensions import db
-from ..models.moderation import COMMENT_SOURCES, DECISIONS, Comment
+from ..models.moderation import (
+    COMMENT_SOURCE_LABELS,
+    DECISION_HINTS,
+    DECISION_LABELS,
+    MODERATION_STATUS_LABELS,
+    Comment,
+    ModerationStatus,
+)
 from ..models.staff import AuditEvent, Role, User, normalise_email, record_event, utcnow
 from .auth import current_staff, role_required
+from .forms.kit import ConfirmForm
+from .forms.staff import DecisionForm, NewUserForm, RoleForm
 from .pagination import govuk_pagination, paginate
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-ROLE_LABELS = {
-    Role.SENDIASS.value: _l("SENDIASS staff"),
-    Role.OFFICER.value: _l("Local Offer officer"),
-    Role.ADMIN.value: _l("Administrator"),
-}
-ROLE_HINTS = {
-    Role.SENDIASS.value: _l("Publishes updates and “You said, we did” entries."),
-    Role.OFFICER.value: _l("Everything SENDIASS staff can do, plus invitations, dashboards, exports and moderation."),
-    Role.ADMIN.value: _l("Everything an officer can do, plus managing staff accounts and reading the audit log."),
-}
 
 
 @dataclass(frozen=True)
@@ -65,16 +59,6 @@ add_tool("staff.users", _l("Staff accounts"), _l("Add staff, change roles and de
 add_tool("staff.audit", _l("Audit log"), _l("Who signed in, published, exported or moderated, and when."), Role.ADMIN)
 
 
-@bp.app_context_processor
-def _staff_globals() -> dict:
-    return {"ROLE_LABELS": ROLE_LABELS, "role_items": _role_items}
-
-
-def _role_items() -> list[dict]:
-    """Hints for the role radios, in the order of ROLE_LABELS."""
-    return [{"hint": {"text": ROLE_HINTS[key]}} for key in ROLE_LABELS]
-
-
 @bp.route("/")
 @role_required(Role.SENDIASS)
 def dashboard():
@@ -82,54 +66,13 @@ def dashboard():
     user = current_staff()
     tools = [t for t in TOOLS if user.can(t.role)]
     tools.sort(key=lambda tool: tool.role.rank)  # everyday tools first, administration last
-    pending = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.status == "pending"))
+    pending = db.session.scalar(
+        select(func.count()).select_from(Comment).where(Comment.status == ModerationStatus.PENDING)
+    )
     return render_template("staff/dashboard.html", tools=tools, pending=pending if user.can(Role.OFFICER) else None)
 
 
 # Users --------------------------------------------------------------------------
-def _role_choices() -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in ROLE_LABELS.items()]
-
-
-class NewUserForm(FlaskForm):
-    email = StringField(
-        _l("Email address"),
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message=_l("Enter an email address")),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-            Email(message=_l("Enter an email address in the correct format, like name@example.com")),
-        ],
-    )
-    role = RadioField(
-        _l("Role"),
-        widget=GovRadioInput(),
-        choices=_role_choices(),
-        validators=[InputRequired(message=_l("Select a role"))],
-    )
-    submit = SubmitField(_l("Add account"), widget=GovSubmitInput())
-
-    def validate_email(self, field: StringField) -> None:
-        if User.by_email(field.data or ""):
-            raise ValidationError(_l("There is already an account with this email address"))
-
-
-class RoleForm(FlaskForm):
-    role = RadioField(
-        _l("Role"),
-        widget=GovRadioInput(),
-        choices=_role_choices(),
-        validators=[InputRequired(message=_l("Select a role"))],
-    )
-    submit = SubmitField(_l("Save role"), widget=GovSubmitInput())
-
-
-class ConfirmForm(FlaskForm):
-    """A form that is only a button (and its CSRF token)."""
-
-    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
-
-
 def _user_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
 
@@ -253,47 +196,13 @@ def audit():
 
 
 # Moderation ---------------------------------------------------------------------
-DECISION_LABELS = {
-    "approved": _l("Approve for quoting"),
-    "vexatious": _l("Vexatious: never publish or quote"),
-    "individual_case": _l("About one person's case: never publish or quote"),
-}
-DECISION_HINTS = {
-    "approved": _l("It can be quoted in reports after personal details are removed."),
-    "vexatious": _l("Abusive, offensive or not a genuine comment."),
-    "individual_case": _l("Pass it to the right team instead if it needs action."),
-}
-STATUS_LABELS = {
-    "pending": _l("Waiting for a decision"),
-    "approved": _l("Approved for quoting"),
-    "vexatious": _l("Vexatious"),
-    "individual_case": _l("About one person's case"),
-}
-SOURCE_LABELS = {
-    "survey": _l("Survey answer"),
-    "page_feedback": _l("Page feedback"),
-    "paper": _l("Paper or phone comment"),
-}
-assert set(DECISION_LABELS) == set(DECISIONS) and set(SOURCE_LABELS) == set(COMMENT_SOURCES)
-
-
-class DecisionForm(FlaskForm):
-    decision = RadioField(
-        _l("What should happen to this comment?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice(key, label) for key, label in DECISION_LABELS.items()],
-        validators=[InputRequired(message=_l("Select what should happen to this comment"))],
-    )
-    submit = SubmitField(_l("Save decision"), widget=GovSubmitInput())
-
-
 @bp.route("/moderation")
 @role_required(Role.OFFICER)
 def moderation():
-    status = request.args.get("status", "pending")
-    if status not in STATUS_LABELS:
-        status = "pending"
-    order = Comment.created_at.asc() if status == "pending" else Comment.decided_at.desc()
+    status = request.args.get("status", ModerationStatus.PENDING)
+    if status not in MODERATION_STATUS_LABELS:
+        status = ModerationStatus.PENDING
+    order = Comment.created_at.asc() if status == ModerationStatus.PENDING else Comment.decided_at.desc()
     page = paginate(select(Comment).where(Comment.status == status).order_by(order, Comment.id), per_page=20)
     counts = dict(db.session.execute(select(Comment.status, func.count()).group_by(Comment.status)).all())
     return render_template(
@@ -302,8 +211,8 @@ def moderation():
         page=page,
         status=status,
         counts=counts,
-        STATUS_LABELS=STATUS_LABELS,
-        SOURCE_LABELS=SOURCE_LABELS,
+        STATUS_LABELS=MODERATION_STATUS_LABELS,
+        SOURCE_LABELS=COMMENT_SOURCE_LABELS,
         pagination=govuk_pagination(page, "staff.moderation", status=status),
     )
 
@@ -312,7 +221,7 @@ def moderation():
 @role_required(Role.OFFICER)
 def moderate(comment_id: uuid.UUID):
     comment = db.session.get(Comment, comment_id) or abort(404)
-    form = DecisionForm(decision=None if comment.status == "pending" else comment.status)
+    form = DecisionForm(decision=None if comment.status == ModerationStatus.PENDING else comment.status)
     if form.validate_on_submit():
         me = current_staff()
         previous = comment.status
@@ -328,7 +237,10 @@ def moderate(comment_id: uuid.UUID):
         db.session.commit()
         flash(_("Decision saved."), "success")
         following = db.session.scalar(
-            select(Comment).where(Comment.status == "pending").order_by(Comment.created_at, Comment.id).limit(1)
+            select(Comment)
+            .where(Comment.status == ModerationStatus.PENDING)
+            .order_by(Comment.created_at, Comment.id)
+            .limit(1)
         )
         if following is not None:
             return redirect(url_for("staff.moderate", comment_id=following.id))
@@ -337,7 +249,7 @@ def moderate(comment_id: uuid.UUID):
         "staff/moderate.html",
         form=form,
         comment=comment,
-        STATUS_LABELS=STATUS_LABELS,
-        SOURCE_LABELS=SOURCE_LABELS,
+        STATUS_LABELS=MODERATION_STATUS_LABELS,
+        SOURCE_LABELS=COMMENT_SOURCE_LABELS,
         decision_items=[{"hint": {"text": DECISION_HINTS[key]}} for key in DECISION_LABELS],
     )

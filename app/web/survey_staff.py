@@ -11,40 +11,31 @@ from urllib.parse import quote
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import _, force_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovFileInput, GovRadioInput
 from sqlalchemy import func, select
-from wtforms import HiddenField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
 
 from ..extensions import db
 from ..models.staff import Role, record_event
-from ..models.surveys import InvitationStatus, PageFeedback, SurveyInvitation, SurveyResponse, utcnow
+from ..models.surveys import (
+    INVITATION_STATUS_LABELS,
+    InvitationStatus,
+    PageFeedback,
+    SurveyInvitation,
+    SurveyResponse,
+    utcnow,
+)
+from ..services import survey_definitions
 from ..surveys import Survey, invitations
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
+from ..transaction import commit_with_retry
 from .auth import current_staff, role_required
 from .council import council
+from .forms.kit import ConfirmForm
+from .forms.surveys import MarkSelectedForm, MarkSentForm, UploadForm
 from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
 bp = Blueprint("survey_staff", __name__, url_prefix="/staff/surveys")
-
-STATUS_LABELS = {
-    InvitationStatus.CREATED.value: _l("Not sent yet"),
-    InvitationStatus.SENT.value: _l("Sent"),
-    InvitationStatus.OPENED.value: _l("Opened"),
-    InvitationStatus.COMPLETED.value: _l("Completed"),
-    InvitationStatus.EXPIRED.value: _l("Expired"),
-}
-STATUS_TAGS = {
-    InvitationStatus.CREATED.value: "govuk-tag--grey",
-    InvitationStatus.SENT.value: "govuk-tag--blue",
-    InvitationStatus.OPENED.value: "govuk-tag--yellow",
-    InvitationStatus.COMPLETED.value: "govuk-tag--green",
-    InvitationStatus.EXPIRED.value: "govuk-tag--red",
-}
 
 add_tool(
     "survey_staff.overview",
@@ -55,7 +46,7 @@ add_tool(
 
 
 def _surveys() -> dict[str, Survey]:
-    return current_app.extensions["surveys"]
+    return survey_definitions()
 
 
 def _invitation_surveys() -> list[Survey]:
@@ -71,11 +62,6 @@ def _no_store(response):
 
 def _link(token: str) -> str:
     return url_for("surveys.invitation_link", token=token, _external=True)
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    return {"INVITATION_STATUS_LABELS": STATUS_LABELS, "INVITATION_STATUS_TAGS": STATUS_TAGS}
 
 
 @bp.route("/")
@@ -97,23 +83,6 @@ def overview():
     )
 
 
-class UploadForm(FlaskForm):
-    survey = RadioField(
-        _l("Which survey are these families invited to?"),
-        widget=GovRadioInput(),
-        validators=[InputRequired(_l("Select which survey to invite families to"))],
-    )
-    file = FileField(
-        _l("Upload a CSV file of finalised plans"),
-        description=_l(
-            "Columns: plan_reference, finalised_date, language, email. Use case numbers, never names. "
-            "Language and email can be left blank."
-        ),
-        widget=GovFileInput(),
-        validators=[FileRequired(_l("Select a CSV file of finalised plans"))],
-    )
-
-
 @bp.route("/upload", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def upload():
@@ -131,21 +100,15 @@ def upload():
                 form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
                 return render_template("surveys/staff/upload.html", form=form, problems=problems)
             survey_id, me = form.survey.data, current_staff()
-            result = invitations.create_invitations(
-                survey_id,
-                rows,
-                now,
-                current_app.config["SURVEY_INVITATION_DAYS"],
-                before_commit=lambda done: record_event(
-                    "survey_invitations_uploaded",
-                    user=me,
-                    target_type="survey",
-                    target_id=survey_id,
-                    survey=survey_id,
-                    rows=len(rows) + len(problems),
-                    count=len(done.created),
-                ),
-            )
+
+            def invite() -> invitations.UploadResult:
+                result = invitations.create_invitations(
+                    survey_id, rows, now, current_app.config["SURVEY_INVITATION_DAYS"]
+                )
+                record_event(**invitations.upload_event(survey_id, len(rows) + len(problems), result), user=me)
+                return result
+
+            result = commit_with_retry(invite)
             result.problems = problems
             mail_merge = invitations.mail_merge_csv(result.created, _link)
             return _no_store(
@@ -182,18 +145,6 @@ def _letters(issued: list[invitations.IssuedInvitation]) -> list[dict]:
     return letters
 
 
-class MarkSentForm(FlaskForm):
-    ids = HiddenField()
-
-
-class MarkSelectedForm(FlaskForm):
-    invitation = SelectMultipleField(
-        _l("Select the invitations you have sent"),
-        widget=GovCheckboxesInput(),
-        validators=[InputRequired(_l("Select at least one invitation you have sent"))],
-    )
-
-
 def _mark_sent(ids: list[int]) -> None:
     changed = invitations.mark_sent(ids)
     record_event("survey_invitations_sent", user=current_staff(), target_type="survey_invitation", count=changed)
@@ -227,7 +178,7 @@ def invitations_list():
         query = query.where(
             SurveyInvitation.status != InvitationStatus.COMPLETED.value, SurveyInvitation.expires_at <= now
         )
-    elif status in STATUS_LABELS:
+    elif status in INVITATION_STATUS_LABELS:
         query = query.where(SurveyInvitation.status == status)
         if status != InvitationStatus.COMPLETED.value:
             query = query.where(SurveyInvitation.expires_at > now)
@@ -264,7 +215,7 @@ def invitation(invitation_id: int):
     """One invitation's history, and a way to reissue its link and code."""
     found = db.session.get(SurveyInvitation, invitation_id) or abort(404)
     return render_template(
-        "surveys/staff/invitation.html", invitation=found, survey=_surveys().get(found.survey_id), form=FlaskForm()
+        "surveys/staff/invitation.html", invitation=found, survey=_surveys().get(found.survey_id), form=ConfirmForm()
     )
 
 
@@ -273,7 +224,7 @@ def invitation(invitation_id: int):
 def reissue(invitation_id: int):
     """A new link and code (the old ones stop working), shown once as a printable letter."""
     found = db.session.get(SurveyInvitation, invitation_id) or abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     if found.status == InvitationStatus.COMPLETED or found.survey_id not in _surveys():
         flash(_("This invitation has already been answered, so it cannot be reissued."), "important")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -17,33 +16,22 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from ..content import CATEGORIES
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
-from ..surveys import Survey, invitations, load_surveys, responses
-from ..surveys.forms import HoneypotMixin, OpenSubmitForm, SubmitForm, answers_from, page_form
-from ..surveys.page_feedback import MAX_TEXT, record_page_feedback
+from ..services import content_store, survey_definitions
+from ..surveys import Survey, invitations, responses
+from ..surveys.page_feedback import record_page_feedback
+from .forms.surveys import CodeForm, OpenSubmitForm, PageFeedbackForm, SubmitForm, answers_from, page_form
 
 bp = Blueprint("surveys", __name__)
 
 #: The public pages that ask "Was this page helpful?".
 FEEDBACK_ENDPOINTS = frozenset({"public.service", "public.guidance", "public.page", "public.category"})
-
-
-@bp.record_once
-def _load_definitions(state) -> None:
-    """Read surveys/ once at start-up; a broken definition stops the portal starting."""
-    app = state.app
-    app.extensions["surveys"] = load_surveys(Path(app.config["SURVEYS_DIR"]))
 
 
 def _rate_limit() -> str:
@@ -55,7 +43,7 @@ def _page_rate_limit() -> str:
 
 
 def surveys() -> dict[str, Survey]:
-    return current_app.extensions["surveys"]
+    return survey_definitions()
 
 
 def _survey_or_404(survey_id: str) -> Survey:
@@ -115,6 +103,7 @@ def _open_invitation(invitation: SurveyInvitation | None):
         return problem
     assert invitation is not None
     invitations.mark_opened(invitation, _today())
+    db.session.commit()
     _begin(surveys()[invitation.survey_id], invitation.id)
     return redirect(url_for("surveys.start", survey_id=invitation.survey_id))
 
@@ -135,15 +124,6 @@ def _current_invitation(survey: Survey, state: dict | None):
 def invitation_link(token: str):
     """The link in an invitation email or letter."""
     return _open_invitation(invitations.find_by_token(token))
-
-
-class CodeForm(FlaskForm):
-    code = StringField(
-        _l("Enter your survey code"),
-        description=_l("It is in your letter or email and looks like ACDEF-GHJKM."),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter the code from your letter or email"))],
-    )
 
 
 @bp.route("/survey", methods=["GET", "POST"])
@@ -209,6 +189,7 @@ def question(survey_id: str, page_id: str):
             return redirect(url_for(".start", survey_id=survey.id))
         values = answers_from(form, form.questions)
         responses.save_page(state["key"], survey, page.id, values)
+        db.session.commit()
         answers = {**answers, **values}
         seen = {*seen, page.id}
         if changing:
@@ -305,33 +286,6 @@ def done(survey_id: str):
 # "Was this page helpful?" ---------------------------------------------------------------
 
 
-class PageFeedbackForm(HoneypotMixin, FlaskForm):
-    """Yes or no, and what the person was looking for."""
-
-    path = HiddenField()
-    helpful = RadioField(
-        _l("Was this page helpful?"),
-        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
-        widget=GovRadioInput(),
-        validate_choice=False,
-        validators=[
-            InputRequired(_l("Select yes if this page was helpful, or no if it was not")),
-            AnyOf(["yes", "no"], message=_l("Select yes if this page was helpful, or no if it was not")),
-        ],
-    )
-    text = TextAreaField(
-        _l("What were you looking for? (optional)"),
-        description=_l("Do not include personal details, like your name, email address or phone number."),
-        widget=GovCharacterCount(),
-        validators=[
-            Optional(),
-            Length(
-                max=MAX_TEXT, message=_l("Enter what you were looking for in %(max)d characters or fewer", max=MAX_TEXT)
-            ),
-        ],
-    )
-
-
 def _safe_path(path: str | None) -> str | None:
     """The path if it is one of this site's pages that asks for feedback, else None."""
     if not path or not path.startswith("/") or path.startswith("//") or len(path) > 300:
@@ -350,26 +304,24 @@ def _page_exists(endpoint: str, args: dict) -> bool:
     """True when the page at a feedback endpoint is really there (a URL of the right shape may not be)."""
     if endpoint == "public.category":
         return args.get("key") in CATEGORIES
-    content = current_app.extensions["content"]
+    content = content_store()
     documents = {"public.service": content.services, "public.guidance": content.guidance, "public.page": content.pages}
     return args.get("slug") in documents[endpoint]
 
 
-@bp.app_context_processor
-def _page_feedback_component() -> dict:
-    def page_feedback_form() -> PageFeedbackForm:
-        form = PageFeedbackForm(formdata=None)
-        form.path.data = request.path
-        return form
+def page_feedback_form() -> PageFeedbackForm:
+    """The "Was this page helpful?" form for the page being shown (a template global)."""
+    form = PageFeedbackForm(formdata=None)
+    form.path.data = request.path
+    return form
 
-    def page_feedback_thanks() -> bool:
-        """True once, on the page someone has just given feedback on."""
-        if session.get("page_feedback_thanks") == request.path:
-            session.pop("page_feedback_thanks")
-            return True
-        return False
 
-    return {"page_feedback_form": page_feedback_form, "page_feedback_thanks": page_feedback_thanks}
+def page_feedback_thanks() -> bool:
+    """True once, on the page someone has just given feedback on (a template global)."""
+    if session.get("page_feedback_thanks") == request.path:
+        session.pop("page_feedback_thanks")
+        return True
+    return False
 
 
 @bp.route("/page-feedback", methods=["POST"])
@@ -383,6 +335,7 @@ def page_feedback():
     if form.validate_on_submit():
         if not form.is_spam():
             record_page_feedback(path, _locale(), form.helpful.data == "yes", form.text.data, _today())
+            db.session.commit()
         session["page_feedback_thanks"] = path
         return redirect(path + "#page-feedback")
     return render_template("surveys/page_feedback.html", form=form, back=path), 400

@@ -6,16 +6,11 @@ latest appear on the home page, all of them at /updates and in an Atom feed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy import select
-from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..extensions import db
 from ..models.staff import Role, utcnow
@@ -23,18 +18,13 @@ from ..models.yswd import NewsPost
 from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.themes import NEWS_KINDS
-from .auth import current_staff, role_required
+from . import publishing as staff_publishing
+from .auth import role_required
 from .council import council
+from .forms.kit import ConfirmForm
+from .forms.publishing import PostForm, PublishForm
 from .pagination import govuk_pagination, paginate
-from .publishing import (
-    MARKDOWN_HINT,
-    ConfirmForm,
-    PublishForm,
-    add_publishing_routes,
-    feed_response,
-    markdown_renderer,
-    strip,
-)
+from .publishing import feed_response
 from .staff import add_tool
 
 bp = Blueprint("updates", __name__, url_prefix="/updates")
@@ -48,11 +38,6 @@ add_tool(
     _l("Short news for families: events, service changes and open consultations."),
     Role.SENDIASS,
 )
-
-
-@bp.app_context_processor
-def _updates_globals() -> dict:
-    return {"NEWS_KINDS": NEWS_KINDS}
 
 
 def _live_post(post_id: int) -> NewsPost:
@@ -103,48 +88,6 @@ def feed():
 
 
 # Staff pages ----------------------------------------------------------------------
-class PostForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a title")),
-            Length(max=200, message=_l("Title must be 200 characters or fewer")),
-        ],
-    )
-    kind = RadioField(
-        _l("What kind of update is it?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice(key, label) for key, label in NEWS_KINDS.items()],
-        validators=[InputRequired(message=_l("Select what kind of update it is"))],
-    )
-    summary = StringField(
-        _l("Summary"),
-        widget=GovTextInput(),
-        description=_l("One sentence for the home page and the list of updates."),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a summary")),
-            Length(max=300, message=_l("Summary must be 300 characters or fewer")),
-        ],
-    )
-    body = TextAreaField(
-        _l("Update"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter the update")),
-            Length(max=10000, message=_l("Update must be 10,000 characters or fewer")),
-        ],
-    )
-    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
-
-    def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name).data for name in publishing.POST_FIELDS}
-
-
 def _post_or_404(post_id: int) -> NewsPost:
     return db.session.get(NewsPost, post_id) or abort(404)
 
@@ -168,8 +111,7 @@ def posts():
 def new_post():
     form = PostForm()
     if form.validate_on_submit():
-        created = publishing.save_post(None, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        created = staff_publishing.save(None, form)
         flash(_("Draft saved. Publish it when it is ready."), "success")
         return redirect(url_for("updates_staff.edit_post", post_id=created.id))
     return render_template(
@@ -190,8 +132,7 @@ def edit_post(post_id: int):
     form = PostForm(obj=item) if request.method == "GET" else PostForm()
     publish_form = PublishForm(formdata=None)
     if form.validate_on_submit():
-        publishing.save_post(item, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        staff_publishing.save(item, form)
         flash(_("Changes saved."), "success")
         return redirect(url_for("updates_staff.edit_post", post_id=item.id))
     return _post_page(item, form, publish_form)
@@ -210,10 +151,31 @@ def _post_page(item: NewsPost, form: FlaskForm, publish_form: PublishForm):
     )
 
 
-add_publishing_routes(
-    staff_bp,
-    noun="post",
-    load=_post_or_404,
-    invalid_publish=lambda item, form: _post_page(item, PostForm(obj=item, formdata=None), form),
-    show="updates_staff.edit_post",
-)
+@staff_bp.post("/<int:post_id>/publish")
+@role_required(Role.SENDIASS)
+def publish_post(post_id: int):
+    """Publish now or schedule."""
+    item = _post_or_404(post_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _post_page(item, PostForm(obj=item, formdata=None), form)
+    staff_publishing.publish(item, form)
+    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+
+
+@staff_bp.post("/<int:post_id>/archive")
+@role_required(Role.SENDIASS)
+def archive_post(post_id: int):
+    """Take the update off the public pages and feed."""
+    item = _post_or_404(post_id)
+    staff_publishing.archive(item)
+    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+
+
+@staff_bp.post("/<int:post_id>/draft")
+@role_required(Role.SENDIASS)
+def draft_post(post_id: int):
+    """Move the update back to draft."""
+    item = _post_or_404(post_id)
+    staff_publishing.back_to_draft(item)
+    return redirect(url_for("updates_staff.edit_post", post_id=item.id))

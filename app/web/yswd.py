@@ -9,35 +9,23 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy import select
-from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..extensions import db
 from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
+from ..services import markdown_renderer
 from ..yswd import publishing
 from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
-from ..yswd.themes import STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES, THEMES
+from ..yswd.themes import ENTRY_THEMES, STAGES, STATUSES
+from . import publishing as staff_publishing
 from .auth import current_staff, role_required
 from .council import council
+from .forms.kit import ConfirmForm
+from .forms.publishing import EntryForm, PublishForm, UpdateForm
 from .pagination import govuk_pagination, paginate
-from .publishing import (
-    MARKDOWN_HINT,
-    ConfirmForm,
-    PublishForm,
-    UpdateForm,
-    WholeNumberField,
-    add_publishing_routes,
-    date_items,
-    feed_response,
-    markdown_renderer,
-    strip,
-    web_link,
-)
+from .publishing import feed_response
 from .staff import add_tool
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
@@ -53,18 +41,6 @@ add_tool(
 )
 
 
-@bp.app_context_processor
-def _yswd_globals() -> dict:
-    return {
-        "THEMES": THEMES,
-        "STATUSES": STATUSES,
-        "STATUS_TAG_CLASSES": STATUS_TAG_CLASSES,
-        "STAGES": STAGES,
-        "STAGE_TAG_CLASSES": STAGE_TAG_CLASSES,
-        "date_items": date_items,
-    }
-
-
 # Public pages ---------------------------------------------------------------------
 def _filters() -> dict[str, Any]:
     """The list's filters from the query string; unknown values are ignored."""
@@ -72,7 +48,7 @@ def _filters() -> dict[str, Any]:
     status = request.args.get("status", "")
     year = request.args.get("year", "")
     return {
-        "theme": theme if theme in THEMES else "",
+        "theme": theme if theme in ENTRY_THEMES else "",
         "status": status if status in STATUSES else "",
         "year": int(year) if year.isdigit() and 2000 <= int(year) <= 2999 else None,
     }
@@ -116,7 +92,7 @@ def feed():
             content_html=render_template("yswd/_feed_content.html", entry=e),
             published=e.publish_at,
             updated=max(e.updated_at, e.publish_at),
-            category=str(THEMES[e.theme]),
+            category=str(ENTRY_THEMES[e.theme]),
         )
         for e in entries
     ]
@@ -144,99 +120,6 @@ def report(year: int):
 
 
 # Staff pages ----------------------------------------------------------------------
-def _theme_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _l("Choose a theme"))] + [SelectChoice(key, label) for key, label in THEMES.items()]
-
-
-def _status_choices() -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in STATUSES.items()]
-
-
-class EntryForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        widget=GovTextInput(),
-        description=_l("A short summary for the list and the feed, for example: Clearer information about transport"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a title")),
-            Length(max=200, message=_l("Title must be 200 characters or fewer")),
-        ],
-    )
-    theme = SelectField(
-        _l("Theme"),
-        widget=GovSelect(),
-        choices=_theme_choices(),
-        validators=[InputRequired(message=_l("Select a theme"))],
-    )
-    we_asked = TextAreaField(
-        _l("We asked"),
-        widget=GovTextArea(),
-        description=_l("Which survey, consultation or conversation this came from, and when."),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what we asked")),
-            Length(max=2000, message=_l("We asked must be 2,000 characters or fewer")),
-        ],
-    )
-    we_asked_url = StringField(
-        _l("Link to the survey or consultation (optional)"),
-        widget=GovTextInput(),
-        validators=[
-            Length(max=500, message=_l("Link must be 500 characters or fewer")),
-            web_link(_l("Enter a link that starts with https://")),
-        ],
-    )
-    you_said = TextAreaField(
-        _l("You said"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what families told us")),
-            Length(max=20000, message=_l("You said must be 20,000 characters or fewer")),
-        ],
-    )
-    we_did = TextAreaField(
-        _l("We did"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what we did or will do")),
-            Length(max=20000, message=_l("We did must be 20,000 characters or fewer")),
-        ],
-    )
-    status = RadioField(
-        _l("Status"),
-        widget=GovRadioInput(),
-        choices=_status_choices(),
-        validators=[InputRequired(message=_l("Select a status"))],
-    )
-    progress = WholeNumberField(
-        _l("Progress, as a percentage (optional)"),
-        widget=GovTextInput(),
-        invalid_message=_l("Progress must be a whole number between 0 and 100"),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=100, message=_l("Progress must be a whole number between 0 and 100")),
-        ],
-    )
-    evidence_url = StringField(
-        _l("Link to evidence (optional)"),
-        widget=GovTextInput(),
-        description=_l("For example, the new page, the report or the meeting minutes."),
-        validators=[
-            Length(max=500, message=_l("Link must be 500 characters or fewer")),
-            web_link(_l("Enter a link that starts with https://")),
-        ],
-    )
-    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
-
-    def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name).data for name in publishing.ENTRY_FIELDS}
-
-
 def _entry_or_404(entry_id: int) -> Entry:
     return db.session.get(Entry, entry_id) or abort(404)
 
@@ -247,14 +130,8 @@ def entries():
     stage = request.args.get("stage", "")
     query = select(Entry).order_by(Entry.updated_at.desc(), Entry.id.desc())
     now = utcnow()
-    if stage == "draft":
-        query = query.where(Entry.state == "draft")
-    elif stage == "archived":
-        query = query.where(Entry.state == "archived")
-    elif stage == "scheduled":
-        query = query.where(Entry.state == "published", Entry.publish_at > now)
-    elif stage == "published":
-        query = query.where(Entry.live(now))
+    if stage in STAGES:
+        query = query.where(Entry.in_stage(stage, now))
     else:
         stage = ""
     page = paginate(query, per_page=25)
@@ -273,8 +150,7 @@ def entries():
 def new_entry():
     form = EntryForm()
     if form.validate_on_submit():
-        created = publishing.save_entry(None, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        created = staff_publishing.save(None, form)
         flash(_("Draft saved. Publish it when it is ready."), "success")
         return redirect(url_for("yswd_staff.entry", entry_id=created.id))
     return render_template("yswd/staff_entry_form.html", form=form, entry=None)
@@ -286,8 +162,7 @@ def edit_entry(entry_id: int):
     item = _entry_or_404(entry_id)
     form = EntryForm(obj=item)
     if form.validate_on_submit():
-        publishing.save_entry(item, form.values(), current_staff(), markdown_renderer())
-        db.session.commit()
+        staff_publishing.save(item, form)
         flash(_("Changes saved."), "success")
         return redirect(url_for("yswd_staff.entry", entry_id=item.id))
     return render_template("yswd/staff_entry_form.html", form=form, entry=item)
@@ -315,13 +190,34 @@ def staff_entry(entry_id: int):
     return _staff_entry_page(_entry_or_404(entry_id))
 
 
-add_publishing_routes(
-    staff_bp,
-    noun="entry",
-    load=_entry_or_404,
-    invalid_publish=lambda item, form: _staff_entry_page(item, publish_form=form),
-    show="yswd_staff.entry",
-)
+@staff_bp.post("/<int:entry_id>/publish")
+@role_required(Role.SENDIASS)
+def publish_entry(entry_id: int):
+    """Publish now or schedule."""
+    item = _entry_or_404(entry_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _staff_entry_page(item, publish_form=form)
+    staff_publishing.publish(item, form)
+    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
+
+
+@staff_bp.post("/<int:entry_id>/archive")
+@role_required(Role.SENDIASS)
+def archive_entry(entry_id: int):
+    """Take the entry off the public pages and feed."""
+    item = _entry_or_404(entry_id)
+    staff_publishing.archive(item)
+    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
+
+
+@staff_bp.post("/<int:entry_id>/draft")
+@role_required(Role.SENDIASS)
+def draft_entry(entry_id: int):
+    """Move the entry back to draft."""
+    item = _entry_or_404(entry_id)
+    staff_publishing.back_to_draft(item)
+    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
 
 
 @staff_bp.route("/<int:entry_id>/updates", methods=["POST"])
@@ -332,6 +228,7 @@ def add_update(entry_id: int):
     if not form.validate_on_submit():
         return _staff_entry_page(item, update_form=form)
     publishing.add_update(item, form.happened_on.data, form.text.data, current_staff(), markdown_renderer())
+    staff_publishing.audit(item, "update_added")
     db.session.commit()
     flash(_("Update added."), "success")
     return redirect(url_for("yswd_staff.entry", entry_id=item.id))

@@ -1,7 +1,8 @@
 """The publishing workflow for entries and news posts: save, publish, schedule, archive.
 
-Every change writes an audit event; every save of an entry keeps a revision. Markdown
-is rendered and sanitised here, once per save, and the HTML is stored.
+Every save of an entry keeps a revision. Markdown is rendered and sanitised here, once
+per save, and the HTML is stored. These functions add and flush; the view that calls
+them records the audit event (`audit_action()` names it) and commits.
 """
 
 from __future__ import annotations
@@ -14,22 +15,10 @@ from sqlalchemy import Select, extract, func, select
 
 from ..content.render import Renderer
 from ..extensions import db
-from ..models.staff import User, record_event, utcnow
+from ..models.staff import User, utcnow
 from ..models.yswd import Entry, EntryRevision, EntryUpdate, NewsPost
-from .themes import NEWS_KINDS, STATUSES, THEMES
+from .themes import ENTRY_THEMES, NEWS_KINDS, STATUSES
 
-ENTRY_FIELDS = (
-    "title",
-    "theme",
-    "we_asked",
-    "we_asked_url",
-    "you_said",
-    "we_did",
-    "status",
-    "progress",
-    "evidence_url",
-)
-POST_FIELDS = ("title", "kind", "summary", "body")
 _PLAIN = Renderer()
 
 
@@ -41,14 +30,14 @@ def render_markdown(source: str, renderer: Renderer | None = None) -> str:
     return (renderer or _PLAIN).render(source or "").html
 
 
-def _target(item: Entry | NewsPost) -> tuple[str, str]:
-    """(audit target type, action prefix) for an item."""
-    return ("yswd_entry", "entry") if isinstance(item, Entry) else ("news_post", "news")
+def audit_target(item: Entry | NewsPost) -> tuple[str, str]:
+    """(audit action, target type) prefix for an item: "entry_published" on a "yswd_entry"."""
+    return ("entry", "yswd_entry") if isinstance(item, Entry) else ("news", "news_post")
 
 
-def _audit(item: Entry | NewsPost, verb: str, user: User | None, **detail: Any) -> None:
-    target_type, prefix = _target(item)
-    record_event(f"{prefix}_{verb}", user=user, target_type=target_type, target_id=item.id, **detail)
+def audit_action(item: Entry | NewsPost, verb: str) -> str:
+    """The audit log's name for a change to an item, e.g. "entry_published", "news_archived"."""
+    return f"{audit_target(item)[0]}_{verb}"
 
 
 def _revise(entry: Entry, action: str, user: User | None) -> None:
@@ -60,14 +49,14 @@ def _revise(entry: Entry, action: str, user: User | None) -> None:
 
 
 def save_entry(entry: Entry | None, values: Mapping[str, Any], user: User, renderer: Renderer | None = None) -> Entry:
-    """Create (entry=None) or edit an entry from form values; keeps a revision and audits it."""
-    if values.get("theme") not in THEMES or values.get("status") not in STATUSES:
+    """Create (entry=None) or edit an entry from form values, keeping a revision."""
+    if values.get("theme") not in ENTRY_THEMES or values.get("status") not in STATUSES:
         raise ValueError("unknown theme or status")
     creating = entry is None
     if entry is None:
         entry = Entry(state="draft", created_by_id=user.id, created_at=utcnow())
         db.session.add(entry)
-    for name in ENTRY_FIELDS:
+    for name in Entry.FIELDS:
         setattr(entry, name, values.get(name))
     entry.we_asked = entry.we_asked or ""
     entry.you_said_html = render_markdown(entry.you_said, renderer)
@@ -76,27 +65,24 @@ def save_entry(entry: Entry | None, values: Mapping[str, Any], user: User, rende
     entry.updated_by_id = user.id
     db.session.flush()
     _revise(entry, "created" if creating else "edited", user)
-    _audit(entry, "created" if creating else "edited", user, state=entry.state)
     return entry
 
 
 def save_post(
     post: NewsPost | None, values: Mapping[str, Any], user: User, renderer: Renderer | None = None
 ) -> NewsPost:
-    """Create (post=None) or edit a news post from form values, and audit it."""
+    """Create (post=None) or edit a news post from form values."""
     if values.get("kind") not in NEWS_KINDS:
         raise ValueError("unknown kind of news")
-    creating = post is None
     if post is None:
         post = NewsPost(state="draft", created_by_id=user.id, created_at=utcnow())
         db.session.add(post)
-    for name in POST_FIELDS:
+    for name in NewsPost.FIELDS:
         setattr(post, name, values.get(name) or "")
     post.body_html = render_markdown(post.body, renderer)
     post.updated_at = utcnow()
     post.updated_by_id = user.id
     db.session.flush()
-    _audit(post, "created" if creating else "edited", user, state=post.state)
     return post
 
 
@@ -111,7 +97,7 @@ def publish(item: Entry | NewsPost, user: User, at: dt.datetime | None = None, n
     verb = "scheduled" if when > now else "published"
     if isinstance(item, Entry):
         _revise(item, verb, user)
-    _audit(item, verb, user, publish_at=item.publish_at.isoformat(timespec="minutes"))
+    db.session.flush()
     return verb
 
 
@@ -122,7 +108,7 @@ def archive(item: Entry | NewsPost, user: User) -> None:
     item.updated_by_id = user.id
     if isinstance(item, Entry):
         _revise(item, "archived", user)
-    _audit(item, "archived", user)
+    db.session.flush()
 
 
 def back_to_draft(item: Entry | NewsPost, user: User) -> None:
@@ -133,7 +119,7 @@ def back_to_draft(item: Entry | NewsPost, user: User) -> None:
     item.updated_by_id = user.id
     if isinstance(item, Entry):
         _revise(item, "withdrawn", user)
-    _audit(item, "withdrawn", user)
+    db.session.flush()
 
 
 def add_update(
@@ -151,7 +137,6 @@ def add_update(
     entry.updated_at = utcnow()
     entry.updated_by_id = user.id
     db.session.flush()
-    _audit(entry, "update_added", user)
     return update
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..models.yswd import Entry
-from .themes import THEMES
+from .themes import ENTRY_THEMES
 
 #: Counts below this are never shown.
 SUPPRESSION_THRESHOLD = 5
@@ -54,7 +54,7 @@ class ThemeSection:
 
     @property
     def label(self) -> str:
-        return str(THEMES[self.theme])
+        return str(ENTRY_THEMES[self.theme])
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def build_report(year: int, entries: Sequence[Entry], figures: Iterable[Mapping]
     grouped: dict[str, list[Entry]] = {}
     for entry in entries:
         grouped.setdefault(entry.theme, []).append(entry)
-    sections = tuple(ThemeSection(theme, tuple(grouped[theme])) for theme in THEMES if theme in grouped)
+    sections = tuple(ThemeSection(theme, tuple(grouped[theme])) for theme in ENTRY_THEMES if theme in grouped)
     return AnnualReport(year=year, sections=sections, figures=tuple(figure_rows(figures)))
 
 

@@ -22,7 +22,7 @@ IMPROVEMENT_THEMES = {
 }
 
 #: Every theme an entry can have: the Local Offer categories, then the improvement themes.
-THEMES = {**CATEGORIES, **IMPROVEMENT_THEMES}
+ENTRY_THEMES = {**CATEGORIES, **IMPROVEMENT_THEMES}
 
 STATUSES = {
     "planned": _l("Planned"),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from app.content import CATEGORIES
+from app.services import content_store
 
 from ..staff_helpers import PASSWORD, make_user
 from ..survey_helpers import invite
@@ -26,7 +27,7 @@ REFERENCES = itertools.count(90001)
 
 def home_category_service(j: Journey) -> None:
     """From the home page to a category of services, then to one service."""
-    store = j.app.extensions["content"]
+    store = content_store(j.app)
     service = store.services_in("health")[0]
     j.start("/", "home", h1="Find SEND help and services in Kelderbridge")
     j.follow(
@@ -39,7 +40,7 @@ def home_category_service(j: Journey) -> None:
 
 def guidance_previous_next(j: Journey) -> None:
     """From the menu to the guidance list, into the first guide, Next twice, then Previous."""
-    store = j.app.extensions["content"]
+    store = content_store(j.app)
     first = next(iter(store.guidance.values()))
     _, second = store.neighbours(first.slug)
     _, third = store.neighbours(second.slug)

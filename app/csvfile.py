@@ -25,12 +25,17 @@ class DecodedFile:
 
 def decode(data: bytes) -> DecodedFile:
     """Decode bytes as UTF-8 (BOM or not), falling back to Windows-1252 and finally Latin-1."""
+    return decode_text(data) or DecodedFile(data.decode("latin-1"), "latin-1")
+
+
+def decode_text(data: bytes) -> DecodedFile | None:
+    """Decode bytes as UTF-8 (BOM or not) or Windows-1252; None when they are neither (not a text file)."""
     for encoding in ENCODINGS:
         try:
             return DecodedFile(data.decode(encoding), encoding)
         except UnicodeDecodeError:
             continue
-    return DecodedFile(data.decode("latin-1"), "latin-1")
+    return None
 
 
 def sniff_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:

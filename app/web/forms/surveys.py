@@ -1,4 +1,6 @@
-"""Build WTForms forms from survey definitions, with GOV.UK widgets and specific errors."""
+"""Survey forms: the page forms built from survey definitions (GOV.UK widgets, each question's
+own errors), the submit buttons, the code box, "Was this page helpful?" and the staff
+invitation forms."""
 
 from __future__ import annotations
 
@@ -6,12 +8,19 @@ from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovTextInput
-from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovTextInput,
+)
+from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from .definitions import (
+from ...surveys.definitions import (
     FreeTextQuestion,
     MultipleChoiceQuestion,
     Page,
@@ -22,6 +31,8 @@ from .definitions import (
     YesNoQuestion,
     pick,
 )
+from ...surveys.page_feedback import MAX_TEXT
+from .kit import HoneypotMixin, strip
 
 #: Default messages when a required question is not answered, by question type.
 REQUIRED_MESSAGES = {
@@ -32,31 +43,6 @@ REQUIRED_MESSAGES = {
     "satisfaction": _l("Select how satisfied you are"),
     "free_text": _l("Enter your answer"),
 }
-
-#: The hidden field that people never see and bots fill in.
-HONEYPOT = "website"
-
-
-class _Honeypot:
-    """Render the honeypot as a plain text input, hidden from people (and screen readers) by CSS."""
-
-    def __call__(self, field: Field, **kwargs) -> str:
-        return GovTextInput()(
-            field,
-            params={
-                "formGroup": {"classes": "council-honeypot", "attributes": {"aria-hidden": "true"}},
-                "attributes": {"autocomplete": "off", "tabindex": "-1"},
-            },
-        )
-
-
-class HoneypotMixin:
-    """A field named `website` that must stay empty."""
-
-    website = StringField(_l("Leave this box empty"), widget=_Honeypot(), validators=[Optional()])
-
-    def is_spam(self) -> bool:
-        return bool((self.website.data or "").strip())  # type: ignore[attr-defined]
 
 
 class _RadioField(RadioField):
@@ -80,10 +66,6 @@ class _AllOf:
     def __call__(self, form, field) -> None:
         if any(value not in self.values for value in field.data or []):
             raise ValidationError(str(self.message))
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def required_message(question: QuestionBase, locale: str):
@@ -112,7 +94,7 @@ def build_field(question: QuestionBase, locale: str) -> Field:
             label,
             description=hint,
             widget=GovCharacterCount(),
-            filters=[_strip],
+            filters=[strip],
             validators=[
                 DataRequired(message=required) if question.required else Optional(),
                 Length(max=question.max_length, message=too_long_message(question, locale)),
@@ -169,3 +151,76 @@ class SubmitForm(FlaskForm):
 
 class OpenSubmitForm(HoneypotMixin, FlaskForm):
     """Submit for open surveys, with the honeypot."""
+
+
+class CodeForm(FlaskForm):
+    """The code from an invitation letter, typed in."""
+
+    code = StringField(
+        _l("Enter your survey code"),
+        description=_l("It is in your letter or email and looks like ACDEF-GHJKM."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the code from your letter or email"))],
+    )
+
+
+class PageFeedbackForm(HoneypotMixin, FlaskForm):
+    """Yes or no, and what the person was looking for."""
+
+    path = HiddenField()
+    helpful = RadioField(
+        _l("Was this page helpful?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Select yes if this page was helpful, or no if it was not")),
+            AnyOf(["yes", "no"], message=_l("Select yes if this page was helpful, or no if it was not")),
+        ],
+    )
+    text = TextAreaField(
+        _l("What were you looking for? (optional)"),
+        description=_l("Do not include personal details, like your name, email address or phone number."),
+        widget=GovCharacterCount(),
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_TEXT, message=_l("Enter what you were looking for in %(max)d characters or fewer", max=MAX_TEXT)
+            ),
+        ],
+    )
+
+
+class UploadForm(FlaskForm):
+    """A CSV of finalised plans to invite families from."""
+
+    survey = RadioField(
+        _l("Which survey are these families invited to?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select which survey to invite families to"))],
+    )
+    file = FileField(
+        _l("Upload a CSV file of finalised plans"),
+        description=_l(
+            "Columns: plan_reference, finalised_date, language, email. Use case numbers, never names. "
+            "Language and email can be left blank."
+        ),
+        widget=GovFileInput(),
+        validators=[FileRequired(_l("Select a CSV file of finalised plans"))],
+    )
+
+
+class MarkSentForm(FlaskForm):
+    """The invitations just made, marked as sent in one go."""
+
+    ids = HiddenField()
+
+
+class MarkSelectedForm(FlaskForm):
+    """Invitations chosen from the list, marked as sent."""
+
+    invitation = SelectMultipleField(
+        _l("Select the invitations you have sent"),
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(_l("Select at least one invitation you have sent"))],
+    )

@@ -1,0 +1,136 @@
+"""The field kit every form is built from: one confirm form, one `strip` filter, one
+whole-number (or percentage) field, the GOV.UK date field, the honeypot and a link check."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from wtforms import DateField, Field, IntegerField, StringField, SubmitField
+from wtforms.validators import Optional, ValidationError
+
+#: The hint under a box that takes markdown.
+MARKDOWN_HINT = _l(
+    "You can use markdown: a blank line between paragraphs, * for a bullet list, **bold**, [link text](https://…)."
+)
+#: The name of the hidden field that people never see and bots fill in.
+HONEYPOT = "website"
+
+_WEB_LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def strip(value: Any) -> Any:
+    """A WTForms filter: surrounding spaces removed, so a blank answer counts as no answer."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class ConfirmForm(FlaskForm):
+    """A form that is only a button (and its CSRF token)."""
+
+    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+
+
+class WholeNumberField(IntegerField):
+    """A whole number (a trailing % is allowed) with a specific message when it is not one.
+
+    Blank is no answer (None); add `Optional()` or a required validator as the form needs.
+    """
+
+    def __init__(self, *args: Any, invalid_message: object = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = valuelist[0].strip().rstrip("%").strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = int(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(self.invalid_message or _l("Enter a whole number"))) from None
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes, with GOV.UK's message for a date that does not exist."""
+
+    def __init__(self, *args: Any, invalid_message: object = None, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%d %m %Y")
+        kwargs.setdefault("widget", GovDateInput())
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a real date")
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not any(value.strip() for value in valuelist):
+            self.raw_data = None if not valuelist else self.raw_data
+            self.data = None
+            return
+        if len(valuelist) != 3:
+            self.raw_data = [*valuelist, "", "", ""][:3]
+            self.data = None
+            raise ValueError(str(self.invalid_message))
+        try:
+            super().process_formdata([" ".join(value.strip() for value in valuelist)] if valuelist else valuelist)
+        except ValueError:
+            raise ValueError(str(self.invalid_message)) from None
+
+
+def date_items(field: DateField) -> list[dict[str, Any]]:
+    """Translated day/month/year boxes for GovDateInput, keeping what was typed."""
+    day = month = year = ""
+    if field.raw_data:
+        day, month, year = [*field.raw_data, "", "", ""][:3]
+    elif field.data:
+        day, month, year = str(field.data.day), str(field.data.month), str(field.data.year)
+    error = " govuk-input--error" if field.errors else ""
+    boxes = (("Day", _("Day"), 2), ("Month", _("Month"), 2), ("Year", _("Year"), 4))
+    values = (day, month, year)
+    return [
+        {
+            "label": label,
+            "id": f"{field.name}-{name.lower()}",
+            "name": field.name,
+            "value": value,
+            "classes": f"govuk-input--width-{width}" + error,
+        }
+        for (name, label, width), value in zip(boxes, values, strict=True)
+    ]
+
+
+def web_link(message: object) -> Any:
+    """A validator: an http(s) address (blank becomes None)."""
+
+    def check(form: FlaskForm, field: StringField) -> None:
+        value = (field.data or "").strip()
+        field.data = value or None
+        if value and not _WEB_LINK.match(value):
+            raise ValidationError(str(message))
+
+    return check
+
+
+class _HoneypotInput:
+    """Render the honeypot as a plain text input, hidden from people (and screen readers) by CSS."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> str:
+        return GovTextInput()(
+            field,
+            params={
+                "formGroup": {"classes": "council-honeypot", "attributes": {"aria-hidden": "true"}},
+                "attributes": {"autocomplete": "off", "tabindex": "-1"},
+            },
+        )
+
+
+class HoneypotMixin:
+    """A field named `website` that must stay empty: a form that fills it in is spam."""
+
+    website = StringField(_l("Leave this box empty"), widget=_HoneypotInput(), validators=[Optional()])
+
+    def is_spam(self) -> bool:
+        return bool((self.website.data or "").strip())  # type: ignore[attr-defined]

@@ -1,0 +1,253 @@
+"""Forms for the staff pages that publish: "You said, we did" entries, updates, and the
+publish and progress-update forms both share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ...models.staff import utcnow
+from ...models.yswd import Entry, NewsPost
+from ...yswd.themes import ENTRY_THEMES, NEWS_KINDS, STATUSES
+from .kit import MARKDOWN_HINT, GovDateField, WholeNumberField, strip, web_link
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def local_zone() -> ZoneInfo:
+    """The council's time zone, in which staff type dates and times."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/London"))
+
+
+def to_utc(day: dt.date, time: dt.time) -> dt.datetime:
+    """A local (UK) date and time as naive UTC, how times are stored."""
+    local = dt.datetime.combine(day, time, tzinfo=local_zone())
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+class PublishForm(FlaskForm):
+    """Publish now, or schedule for a date and time (UK time)."""
+
+    when = RadioField(
+        _l("When should this be published?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a date and time"))],
+        validators=[InputRequired(message=_l("Select when to publish"))],
+    )
+    publish_on = GovDateField(
+        _l("Date"),
+        description=_l("For example, 27 3 2026"),
+        invalid_message=_l("Publication date must be a real date"),
+    )
+    publish_time = StringField(
+        _l("Time"),
+        widget=GovTextInput(),
+        description=_l("24-hour clock, UK time, for example 09:00"),
+        default="09:00",
+        validators=[Length(max=5, message=_l("Enter a time like 09:00"))],
+    )
+    submit = SubmitField(_l("Publish"), widget=GovSubmitInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid and self.when.data == "now" and not self.when.errors:
+            self.publish_on.errors = []
+            self.publish_time.errors = []
+            valid = not any(field.errors for field in self)
+        return valid
+
+    def scheduled_for(self) -> dt.datetime | None:
+        """The chosen time as naive UTC, or None for "now" (call after validate)."""
+        if self.when.data != "later" or self.publish_on.data is None:
+            return None
+        hour, minute = (int(part) for part in _TIME.match(self.publish_time.data.strip()).groups())
+        return to_utc(self.publish_on.data, dt.time(hour, minute))
+
+    def validate_publish_on(self, field: GovDateField) -> None:
+        if self.when.data == "later" and field.data is None and not field.errors:
+            raise ValidationError(_("Enter the date to publish"))
+
+    def validate_publish_time(self, field: StringField) -> None:
+        if self.when.data != "later":
+            return
+        if not _TIME.match((field.data or "").strip()):
+            raise ValidationError(_("Enter a time like 09:00"))
+        if self.publish_on.data is not None:
+            hour, minute = (int(part) for part in _TIME.match(field.data.strip()).groups())
+            if to_utc(self.publish_on.data, dt.time(hour, minute)) <= utcnow():
+                raise ValidationError(_("Publication time must be in the future"))
+
+
+class UpdateForm(FlaskForm):
+    """A dated progress update on an entry."""
+
+    happened_on = GovDateField(
+        _l("Date of the update"),
+        description=_l("For example, 27 3 2026"),
+        validators=[InputRequired(message=_l("Enter the date of the update"))],
+        invalid_message=_l("Date of the update must be a real date"),
+    )
+    text = TextAreaField(
+        _l("What has happened"),
+        widget=GovTextArea(),
+        description=MARKDOWN_HINT,
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter what has happened")),
+            Length(max=5000, message=_l("Update must be 5,000 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Add update"), widget=GovSubmitInput())
+
+    def validate_happened_on(self, field: GovDateField) -> None:
+        if field.data and field.data > dt.date.today() + dt.timedelta(days=1):
+            raise ValidationError(_("Date of the update must be today or in the past"))
+
+
+def _theme_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("Choose a theme"))] + [SelectChoice(key, label) for key, label in ENTRY_THEMES.items()]
+
+
+def _status_choices() -> list[SelectChoice]:
+    return [SelectChoice(key, label) for key, label in STATUSES.items()]
+
+
+class EntryForm(FlaskForm):
+    """A "You said, we did" entry."""
+
+    title = StringField(
+        _l("Title"),
+        widget=GovTextInput(),
+        description=_l("A short summary for the list and the feed, for example: Clearer information about transport"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter a title")),
+            Length(max=200, message=_l("Title must be 200 characters or fewer")),
+        ],
+    )
+    theme = SelectField(
+        _l("Theme"),
+        widget=GovSelect(),
+        choices=_theme_choices(),
+        validators=[InputRequired(message=_l("Select a theme"))],
+    )
+    we_asked = TextAreaField(
+        _l("We asked"),
+        widget=GovTextArea(),
+        description=_l("Which survey, consultation or conversation this came from, and when."),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter what we asked")),
+            Length(max=2000, message=_l("We asked must be 2,000 characters or fewer")),
+        ],
+    )
+    we_asked_url = StringField(
+        _l("Link to the survey or consultation (optional)"),
+        widget=GovTextInput(),
+        validators=[
+            Length(max=500, message=_l("Link must be 500 characters or fewer")),
+            web_link(_l("Enter a link that starts with https://")),
+        ],
+    )
+    you_said = TextAreaField(
+        _l("You said"),
+        widget=GovTextArea(),
+        description=MARKDOWN_HINT,
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter what families told us")),
+            Length(max=20000, message=_l("You said must be 20,000 characters or fewer")),
+        ],
+    )
+    we_did = TextAreaField(
+        _l("We did"),
+        widget=GovTextArea(),
+        description=MARKDOWN_HINT,
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter what we did or will do")),
+            Length(max=20000, message=_l("We did must be 20,000 characters or fewer")),
+        ],
+    )
+    status = RadioField(
+        _l("Status"),
+        widget=GovRadioInput(),
+        choices=_status_choices(),
+        validators=[InputRequired(message=_l("Select a status"))],
+    )
+    progress = WholeNumberField(
+        _l("Progress, as a percentage (optional)"),
+        widget=GovTextInput(),
+        invalid_message=_l("Progress must be a whole number between 0 and 100"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100, message=_l("Progress must be a whole number between 0 and 100")),
+        ],
+    )
+    evidence_url = StringField(
+        _l("Link to evidence (optional)"),
+        widget=GovTextInput(),
+        description=_l("For example, the new page, the report or the meeting minutes."),
+        validators=[
+            Length(max=500, message=_l("Link must be 500 characters or fewer")),
+            web_link(_l("Enter a link that starts with https://")),
+        ],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name).data for name in Entry.FIELDS}
+
+
+class PostForm(FlaskForm):
+    """An update (a short news post)."""
+
+    title = StringField(
+        _l("Title"),
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter a title")),
+            Length(max=200, message=_l("Title must be 200 characters or fewer")),
+        ],
+    )
+    kind = RadioField(
+        _l("What kind of update is it?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(key, label) for key, label in NEWS_KINDS.items()],
+        validators=[InputRequired(message=_l("Select what kind of update it is"))],
+    )
+    summary = StringField(
+        _l("Summary"),
+        widget=GovTextInput(),
+        description=_l("One sentence for the home page and the list of updates."),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter a summary")),
+            Length(max=300, message=_l("Summary must be 300 characters or fewer")),
+        ],
+    )
+    body = TextAreaField(
+        _l("Update"),
+        widget=GovTextArea(),
+        description=MARKDOWN_HINT,
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Enter the update")),
+            Length(max=10000, message=_l("Update must be 10,000 characters or fewer")),
+        ],
+    )
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name).data for name in NewsPost.FIELDS}

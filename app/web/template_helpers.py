@@ -1,0 +1,157 @@
+"""Every template filter and global, registered in one place: `register_template_helpers(app)`.
+
+Locale formatting lives here as filters and globals (`percent`, `number`, `cell_text`), so
+the domain packages hand over plain values and never ask whether there is a request.
+The service navigation is a table of endpoints: a page's section is the item whose
+endpoints include the page's endpoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import format_decimal, format_percent
+from flask_babel import lazy_gettext as _l
+
+from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
+from ..content.schema import CATEGORY_DESCRIPTIONS
+from ..feedback.suppression import Figure
+from ..i18n import current_language, html_lang, language_links
+from ..languages import text_direction
+from ..models.staff import ROLE_HINTS, ROLE_LABELS
+from ..models.surveys import INVITATION_STATUS_LABELS, INVITATION_STATUS_TAGS
+from ..yswd.themes import ENTRY_THEMES, NEWS_KINDS, STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES
+from .forms.kit import date_items
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    """One link in the service navigation, active on the pages of `endpoints`."""
+
+    endpoint: str
+    label: object
+    endpoints: frozenset[str]
+
+
+#: The service navigation, in order.
+NAVIGATION = (
+    NavigationItem(
+        "public.services", _l("Services"), frozenset({"public.services", "public.service", "public.category"})
+    ),
+    NavigationItem("public.guidance_index", _l("Guidance"), frozenset({"public.guidance_index", "public.guidance"})),
+    NavigationItem("search.search", _l("Search"), frozenset({"search.search"})),
+    NavigationItem(
+        "yswd.index", _l("You said, we did"), frozenset({"yswd.index", "yswd.entry", "yswd.feed", "yswd.report"})
+    ),
+    NavigationItem("public.glossary", _l("Glossary"), frozenset({"public.glossary"})),
+)
+
+
+def navigation_items() -> list[dict]:
+    """Items for govukServiceNavigation, the current section marked active."""
+    return [
+        {"href": url_for(item.endpoint), "text": str(item.label), "active": request.endpoint in item.endpoints}
+        for item in NAVIGATION
+    ]
+
+
+def percent(value: float | int | None, decimals: int = 0) -> str:
+    """A percentage given as 0 to 100, formatted for the reader's locale ("57%", "57 %", "٪57")."""
+    if value is None:
+        return ""
+    pattern = "#,##0%" if decimals == 0 else "#,##0." + "0" * decimals + "%"
+    return format_percent(value / 100, pattern)
+
+
+def number(value: float | int | None) -> str:
+    """A number formatted for the reader's locale (thousands separators, decimal comma)."""
+    return "" if value is None else format_decimal(value)
+
+
+def figure_text(figure: Figure) -> str:
+    """A figure in the reader's locale ("57,1%" in Polish); "fewer than 5" and "no responses" as they are."""
+    if figure.suppressed or figure.value is None:
+        return figure.text
+    if figure.points:
+        return format_decimal(figure.value, "+#,##0.0;-#,##0.0")
+    if figure.percent:
+        return format_percent(figure.value / 100, "#,##0.0%")
+    return format_decimal(figure.value)
+
+
+def cell_text(cell: Any) -> str:
+    """A table cell on screen, in the reader's locale: figures, numbers with two decimals, ISO dates."""
+    if isinstance(cell, Figure):
+        return figure_text(cell)
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return format_decimal(cell, "#,##0" if cell.is_integer() else "#,##0.00")
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def role_items() -> list[dict]:
+    """Hints for the role radios, in the order of ROLE_LABELS."""
+    return [{"hint": {"text": ROLE_HINTS[key]}} for key in ROLE_LABELS]
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Add every filter, global and per-request value the templates use."""
+    from .council import contact, council
+    from .security import csp_nonce
+    from .surveys import page_feedback_form, page_feedback_thanks
+
+    app.jinja_env.filters.update(
+        extract_label=lambda key, labels: labels[key],
+        percent=percent,
+        number=number,
+        cell_text=cell_text,
+    )
+    app.jinja_env.globals.update(
+        # layout
+        navigation_items=navigation_items,
+        language_links=language_links,
+        languages=app.config["LANGUAGES"],
+        csp_nonce=csp_nonce,
+        contact=contact,
+        # formatting
+        percent=percent,
+        number=number,
+        cell_text=cell_text,
+        date_items=date_items,
+        # vocabularies, with their labels
+        CATEGORIES=CATEGORIES,
+        CATEGORY_DESCRIPTIONS=CATEGORY_DESCRIPTIONS,
+        NEED_AREAS=NEED_AREAS,
+        ACCESS_ROUTES=ACCESS_ROUTES,
+        AUDIENCES=AUDIENCES,
+        SECTIONS=SECTIONS,
+        ROLE_LABELS=ROLE_LABELS,
+        role_items=role_items,
+        ENTRY_THEMES=ENTRY_THEMES,
+        STATUSES=STATUSES,
+        STATUS_TAG_CLASSES=STATUS_TAG_CLASSES,
+        STAGES=STAGES,
+        STAGE_TAG_CLASSES=STAGE_TAG_CLASSES,
+        NEWS_KINDS=NEWS_KINDS,
+        INVITATION_STATUS_LABELS=INVITATION_STATUS_LABELS,
+        INVITATION_STATUS_TAGS=INVITATION_STATUS_TAGS,
+        # "Was this page helpful?"
+        page_feedback_form=page_feedback_form,
+        page_feedback_thanks=page_feedback_thanks,
+    )
+
+    @app.context_processor
+    def _request_values() -> dict:
+        language = current_language()
+        return {
+            "current_locale": language,
+            "html_lang": html_lang(),
+            "text_direction": text_direction(language),
+            "council": council(),
+        }
