@@ -12,6 +12,7 @@ from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from . import clock
 from .content.check import check_content, content_report
 from .extensions import db
 from .models.staff import Role, User, normalise_email, record_event
@@ -47,7 +48,7 @@ def content_check(today: dt.datetime | None, strict: bool) -> None:
     """Report every problem in content/ with its file and line, Schedule 2 coverage and reading grades."""
     from .web import site_paths
 
-    day = today.date() if today else dt.date.today()
+    day = today.date() if today else clock.today()
     problems = check_content(Path(current_app.config["CONTENT_DIR"]), day, site_paths(current_app))
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")

@@ -4,7 +4,7 @@ Run by `make run` (never by the tests). Running it again changes nothing: demo i
 carry plan references starting "DEMO-", and their presence means the year is already there.
 Families' answers improve slowly over the year, as they would after changes, so every chart
 has a trend to show. Comments are moderated much as an officer would: most approved, some
-waiting, a few about one family's case or vexatious.
+waiting, a few vexatious; every comment about one family's own case is marked so and never approved.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from . import clock
 from .extensions import db
 from .models.feedback import KpiTarget
 from .models.moderation import Comment
@@ -86,7 +87,15 @@ DO_BETTER = [
     "Keep doing what you're doing",
     "Offer evening meetings for working parents.",
     "We had to go to mediation to get speech therapy written in.",
+    "Our son's plan still names the wrong school, please phone me about it.",
 ]
+#: Comments about one family's own case: an officer marks them so, and they are never approved or quoted.
+OWN_CASE = frozenset(
+    {
+        "Please ring me on 07700 900123, nobody has replied about our plan AB-2026-00123.",
+        "Our son's plan still names the wrong school, please phone me about it.",
+    }
+)
 LISTENED_HELP = [
     "Someone calling us back when they said they would.",
     "Being asked what we thought before the draft was written.",
@@ -229,9 +238,9 @@ def _store_response(
                         text=item,
                         locale=locale,
                         created_at=dt.datetime.combine(day, dt.time(12)),
-                        status=rng.choices(
-                            ["approved", "pending", "individual_case", "vexatious"], weights=[75, 17, 5, 3]
-                        )[0],
+                        status="individual_case"
+                        if item in OWN_CASE
+                        else rng.choices(["approved", "pending", "vexatious"], weights=[78, 19, 3])[0],
                     )
                 )
     db.session.add(response)
@@ -348,7 +357,7 @@ def demo_group() -> None:
 @demo_group.command("seed")
 def seed_command() -> None:
     """Create a believable year of invitations, responses and comments (once; running again does nothing)."""
-    if seed(dt.date.today()):
+    if seed(clock.today()):
         click.echo(f"Created {INVITATIONS} demo invitations with their responses and comments.")
     else:
         click.echo("Demo data is already there; nothing changed.")

@@ -29,12 +29,15 @@ def test_summary_split_trend_and_suppression():
     analysed = analyse_all([comment(i, t, month=1 + i % 2) for i, t in enumerate(texts)])
     summary = summarise(analysed)
     assert summary.comments.text == "9"
-    assert summary.split.counts["positive"].text == "6"
-    assert summary.split.counts["negative"].text == "fewer than 5"
-    assert summary.split.shares["positive"].text == "66.7%"
-    assert summary.split.shares["negative"].text == "fewer than 5"
+    # 3 negative comments are hidden; 6 positive would give them away (9 - 6), so they hide too.
+    assert summary.split.counts["negative"].text == "not shown"
+    assert summary.split.counts["positive"].text == "not shown"
+    assert summary.split.shares["positive"].text == "not shown"
+    assert summary.split.shares["negative"].text == "not shown"
+    assert summary.split.hidden_share == 100.0
     assert [period.key for period, _ in summary.trend] == ["2026-01", "2026-02"]
-    assert summary.trend[0][1].total.text == "5"
+    assert summary.trend[1][1].total.text == "not shown"  # 4 comments
+    assert summary.trend[0][1].total.text == "not shown"  # else 9 - 5 gives February away
 
 
 def test_themes_counted_and_quotes_redacted_from_approved_comments_only():
@@ -53,13 +56,14 @@ def test_themes_counted_and_quotes_redacted_from_approved_comments_only():
     assert quotes, "expected quotes for a theme with 5 comments"
     assert not any("never replied" in q for q in quotes)  # not approved
     assert all("Sarah" not in q and "07700" not in q for q in quotes)
+    assert not any("[" in q for q in quotes), "a quote never shows a redaction marker"
     assert {q.label for q in row.quotes} == {"positive", "negative"}
 
 
 def test_no_quotes_for_a_theme_under_5_comments():
     analysed = analyse_all([comment(i, "The taxi to school was late again today") for i in range(4)])
     row = next(r for r in summarise(analysed).themes if r.key == "transport")
-    assert row.comments.text == "fewer than 5"
+    assert row.comments.text == "not shown"
     assert row.quotes == ()
     assert row.mean_polarity is None
 

@@ -53,14 +53,14 @@ def add_response(number: int, day: dt.date, answers: dict[str, str], locale: str
 
 @pytest.fixture()
 def feedback(app):
-    """Responses in January and February 2026, invitations, comments in moderation, a target."""
+    """Responses in January to March 2026, invitations, comments in moderation, a target."""
     with app.app_context():
-        for number in range(6):  # January: 5 of 6 felt listened to
-            add_response(
-                number, dt.date(2026, 1, 5 + number), {"listened": "yes" if number else "no", "satisfied": "4"}
-            )
+        for number in range(6):  # January: 6 of 6 felt listened to
+            add_response(number, dt.date(2026, 1, 5 + number), {"listened": "yes", "satisfied": "4"})
         for number in range(6, 9):  # February: only 3 responses
             add_response(number, dt.date(2026, 2, 3 + number), {"listened": "yes", "satisfied": "2"})
+        for number in range(20, 25):  # March: 5, hidden beside February so the total row cannot give it away
+            add_response(number, dt.date(2026, 3, number), {"listened": "yes", "satisfied": "5"})
         for number in range(10):
             db.session.add(
                 SurveyInvitation(
@@ -118,14 +118,15 @@ def test_dashboard_shows_kpis_against_targets_with_suppression(feedback, officer
     kpis = {row[0]: row for row in table_texts(page, "kpis")}
     assert kpis["Jan 2026"][1] == "6"  # responses
     assert kpis["Jan 2026"][4] == "60.0%"  # response rate: 6 of 10 invited
-    assert kpis["Jan 2026"][5] == "83.3%"  # felt listened to: 5 of 6
-    assert kpis["Feb 2026"][1] == "fewer than 5"
-    assert kpis["Feb 2026"][5] == "fewer than 5"
+    assert kpis["Jan 2026"][5] == "100.0%"  # felt listened to: 6 of 6
+    assert kpis["Feb 2026"][1] == "not shown"
+    assert kpis["Feb 2026"][5] == "not shown"
     targets = {row[0]: row for row in table_texts(page, "targets")}
-    assert targets["Felt listened to"][1:3] == ["Jan 2026", "83.3%"]
-    assert targets["Felt listened to"][6:8] == ["80", "Too few responses to compare"]
+    assert targets["Felt listened to"][1:3] == ["Jan 2026", "100.0%"]
+    assert targets["Felt listened to"][6:8] == ["80.0%", "Too few responses to compare"]
     assert "Target met" not in targets["Satisfied overall"]
-    assert page.select("img[src*='/staff/feedback/charts/kpis.svg']")
+    charts = page.select(".council-chart img")
+    assert len(charts) == 4 and all(img["src"].startswith("data:image/svg+xml;base64,") for img in charts)
     assert all(img.get("alt") for img in page.select(".council-chart img"))
 
 
@@ -144,7 +145,7 @@ def test_vexatious_comments_are_left_out_and_quotes_are_approved_and_redacted(fe
 
 def test_filters_by_language_and_period(feedback, officer, get_page):
     page = dashboard(get_page, language="pl")
-    assert table_texts(page, "sentiment")[-1][1] == "fewer than 5"
+    assert table_texts(page, "sentiment")[-1][1] == "not shown"
     page = dashboard(get_page, language="en")
     assert table_texts(page, "sentiment")[-1][1] == "6"
     page = dashboard(get_page, by="quarter")
@@ -179,7 +180,7 @@ def test_csv_export_has_the_dashboard_figures(feedback, officer, client, get_pag
     for exported, screen in zip(rows[1:], shown, strict=True):
         assert exported[0] == screen[0]
         for value, text in zip(exported[1:], screen[1:], strict=True):
-            assert value == text.rstrip("%") or (value == text == "fewer than 5")
+            assert value == text.rstrip("%") or (value == text == "not shown")
     with app.app_context():
         events = audit_actions("feedback_exported")
         assert [(e.target_id, e.detail["format"], e.detail["rows"]) for e in events] == [("kpis", "csv", len(shown))]
@@ -189,18 +190,27 @@ def test_xlsx_export_has_one_typed_sheet_per_table(feedback, officer, client, ge
     page = dashboard(get_page)
     response = client.get(f"/staff/feedback/export/all.xlsx?period={QUARTER}")
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["targets", "kpis", "sentiment", "sentiment_trend", "themes", "quotes"]
+    assert workbook.sheetnames == ["README", "targets", "kpis", "sentiment", "sentiment_trend", "themes", "quotes"]
+    readme = " ".join(str(c) for row in workbook["README"].iter_rows(values_only=True) for c in row if c)
+    assert "fewer than 5 responses" in readme and "Suppressed figures are empty cells" in readme
     kpis = workbook["kpis"]
+    assert kpis.freeze_panes == "B2"
+    assert kpis.column_dimensions["A"].width >= 10
     january = [cell for cell in next(kpis.iter_rows(min_row=2, max_row=2))]
     assert january[0].value == "Jan 2026"
     assert january[1].value == 6 and isinstance(january[1].value, int)
-    assert january[5].value == pytest.approx(0.833)
+    assert january[5].value == pytest.approx(1.0)
     assert january[5].number_format == "0.0%"
-    february = [cell.value for cell in next(kpis.iter_rows(min_row=3, max_row=3))]
-    assert february[1] == "fewer than 5"
+    february = next(kpis.iter_rows(min_row=3, max_row=3))
+    assert february[1].value is None  # suppressed: empty, so the column still adds up
+    assert "fewer than 5" in february[1].comment.text
+    targets = {row[0].value: row for row in workbook["targets"].iter_rows(min_row=2)}
+    listened = targets["Felt listened to"]
+    assert listened[6].value == pytest.approx(0.8) and listened[6].number_format == "0.0%"  # target, as a percentage
+    assert listened[2].number_format == listened[6].number_format
     screen_themes = {row[0]: row[1] for row in table_texts(page, "themes")}
     sheet_themes = {row[0]: row[1] for row in workbook["themes"].iter_rows(min_row=2, values_only=True)}
-    assert {k: str(v) for k, v in sheet_themes.items()} == screen_themes
+    assert {k: "not shown" if v is None else str(v) for k, v in sheet_themes.items()} == screen_themes
 
 
 def test_json_export_has_the_dashboard_figures(feedback, officer, client, get_page):
@@ -212,8 +222,8 @@ def test_json_export_has_the_dashboard_figures(feedback, officer, client, get_pa
     for label in ("Positive", "Neutral", "Negative"):
         assert sentiment[label]["comments"]["text"] == screen[label][1]
     listened = tables["kpis"]["rows"][0]["listened"]
-    assert listened == {"value": 83.3, "text": "83.3%", "suppressed": False}
-    assert tables["kpis"]["rows"][1]["listened"] == {"value": None, "text": "fewer than 5", "suppressed": True}
+    assert listened == {"value": 100.0, "text": "100.0%", "suppressed": False}
+    assert tables["kpis"]["rows"][1]["listened"] == {"value": None, "text": "not shown", "suppressed": True}
     assert document["about"]["filters"]["period"] == QUARTER
 
 
@@ -241,17 +251,17 @@ def test_anonymised_responses_export(feedback, officer, client, app):
     assert streamed.is_streamed
     body = streamed.get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
-    assert len(rows) == 9
+    assert len(rows) == 14
     assert "R0000000" not in body
-    assert {row["month"] for row in rows} == {"2026-01", "2026-02"}
+    assert {row["month"] for row in rows} == {"2026-01", "2026-02", "2026-03"}
     assert [row["month"] for row in rows] == sorted(row["month"] for row in rows), "month by month"
     [quoted] = [row for row in rows if row["ehcp-finalisation.went_well"]]
-    assert quoted["ehcp-finalisation.listened"] == "no"
+    assert quoted["ehcp-finalisation.listened"] == "yes"
     assert quoted["ehcp-finalisation.went_well"].startswith("Our caseworker [name] kept us informed")
     assert "07700" not in body
     assert COMMENTS[4][1] not in body  # still waiting for moderation
     document = json.loads(client.get("/staff/feedback/export/responses.json").data)
-    assert len(document["responses"]) == 9
+    assert len(document["responses"]) == 14
     with app.app_context():
         assert [e.target_id for e in audit_actions("feedback_exported")] == ["responses", "responses"]
 

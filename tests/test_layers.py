@@ -70,3 +70,13 @@ def test_only_the_edges_commit():
         for name in _commits(path)
     }
     assert committing == EXCEPTION
+
+
+def test_imports_run_down_the_layers_between_models_feedback_and_surveys():
+    """Models never import the analysis; the analysis never imports the survey definitions."""
+    upward = {
+        str(path.relative_to(BASE_DIR)): sorted(name for name in _imports(path) if name.startswith(forbidden))
+        for packages, forbidden in ((("models",), "app.feedback"), (("feedback",), "app.surveys"))
+        for path in _modules(*packages)
+    }
+    assert {path: names for path, names in upward.items() if names} == {}

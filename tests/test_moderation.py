@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
+from app.demo import OWN_CASE
 from app.extensions import db
-from app.models.moderation import Comment
+from app.models.moderation import Comment, OwnCaseError
 
 from .conftest import check_page_structure
 from .staff_helpers import act_as, audit_actions, make_user, post_form
@@ -81,3 +84,50 @@ def test_decide_rejects_unknown_decisions_in_code(app):
         comment = Comment(source="paper", text="x")
         with pytest.raises(ValueError):
             comment.decide("pending", user=None)  # type: ignore[arg-type]
+
+
+def test_a_comment_about_one_person_s_own_case_can_never_be_approved(app):
+    (comment_id,) = add_comments(app, 1)
+    with app.app_context():
+        officer = make_user("officer", email="second@kelderbridge.example")
+        comment = db.session.get(Comment, comment_id)
+        comment.decide("individual_case", officer)
+        comment.decide("vexatious", officer)  # marked otherwise later: still about one person's case
+        with pytest.raises(OwnCaseError):
+            comment.decide("approved", officer)
+        with pytest.raises(OwnCaseError):
+            comment.status = "approved"
+        with pytest.raises(OwnCaseError):
+            comment.own_case = False
+        db.session.commit()
+        assert comment.own_case and not comment.quotable
+
+
+def test_the_database_refuses_an_approved_own_case_comment(app):
+    (comment_id,) = add_comments(app, 1)
+    with app.app_context():
+        with pytest.raises(IntegrityError):
+            db.session.execute(update(Comment).where(Comment.id == comment_id).values(own_case=True, status="approved"))
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_approving_an_own_case_comment_is_explained_not_saved(app, client, officer):
+    (comment_id,) = add_comments(app, 1)
+    post_form(client, f"/staff/moderation/{comment_id}", {"decision": "individual_case"})
+    response = post_form(client, f"/staff/moderation/{comment_id}", {"decision": "approved"})
+    page = check_page_structure(response)
+    assert page.title.startswith("Error: ")
+    assert "about one person’s own case" in page.text() or "about one person's own case" in page.text()
+    with app.app_context():
+        assert db.session.get(Comment, comment_id).status == "individual_case"
+
+
+def test_demo_comments_about_one_family_s_case_are_never_approved(app, runner):
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        own = db.session.scalars(db.select(Comment).where(Comment.text.in_(OWN_CASE))).all()
+        assert own and all(c.status == "individual_case" and c.own_case for c in own)
+        assert not db.session.scalar(
+            db.select(db.func.count()).select_from(Comment).where(Comment.own_case, Comment.status == "approved")
+        )

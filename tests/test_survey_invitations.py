@@ -238,3 +238,22 @@ def test_sendiass_staff_cannot_see_invitations(app, client):
     act_as(client, make_user("sendiass"))
     assert client.get("/staff/surveys/").status_code == 403
     assert client.get("/staff/surveys/upload").status_code == 403
+
+
+def test_a_plan_reference_is_normalised_on_the_way_in(app):
+    text = (
+        "plan_reference,finalised_date\nkb-2026-00123,2026-05-01\nKB-2026-00123 ,2026-05-01\nkb 2026-00124,2026-05-02\n"
+    )
+    with app.test_request_context():
+        rows, problems = invitations.parse_csv(text, TODAY)
+    assert [r.plan_reference for r in rows] == ["KB-2026-00123", "KB2026-00124"]
+    assert [p.line for p in problems] == [3]  # the same plan, spelt differently, on line 2
+
+
+def test_the_same_plan_in_another_case_is_not_invited_twice():
+    lower = [invitations.InvitationRow(2, "kb-2026-00123", TODAY, "en", None)]
+    upper = [invitations.InvitationRow(2, "KB-2026-00123", TODAY, "en", None)]
+    first = invitations.create_invitations("ehcp-finalisation", lower)
+    again = invitations.create_invitations("ehcp-finalisation", upper)
+    assert len(first.created) == 1 and again.created == []
+    assert [inv.plan_reference for inv in db.session.scalars(select(SurveyInvitation))] == ["KB-2026-00123"]

@@ -9,8 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 
+from app import clock
 from app.extensions import db
 from app.models.staff import utcnow
+from app.models.surveys import SurveyAnswer, SurveyResponse
 from app.models.yswd import Entry
 from app.yswd.report import figure_rows
 
@@ -352,23 +354,40 @@ def test_annual_report_groups_the_years_responses_by_topic(app, client, staff, g
 
 
 def test_report_shows_survey_figures_with_small_numbers_suppressed(app, get_page):
-    year = dt.date.today().year
-
-    def figures(for_year: int) -> list[dict]:
-        assert for_year == year
-        return [
-            {"question": "Did you feel listened to?", "answer": "Yes", "count": 40, "total": 52},
-            {"question": "Did you feel listened to?", "answer": "Partly", "count": 9, "total": 52},
-            {"question": "Did you feel listened to?", "answer": "No", "count": 3, "total": 52},
-        ]
-
-    app.extensions["yswd_report_figures"] = figures
-    try:
-        page = get_page(f"/you-said-we-did/report/{year}")
-    finally:
-        del app.extensions["yswd_report_figures"]
-    cells = [[c.get_text(strip=True) for c in row.select("th, td")] for row in page.select("tbody tr")]
-    assert cells == [["Yes", "40", "77%"], ["Partly", "fewer than 5", "–"], ["No", "fewer than 5", "–"]]
+    year = clock.today().year
+    answers = [("listened", "yes")] * 40 + [("listened", "not-sure")] * 9 + [("listened", "no")] * 3
+    answers += [("seen_plan", "yes")] * 20 + [("seen_plan", "no")] * 6
+    with app.app_context():
+        for number, (kpi, value) in enumerate(answers):
+            response = SurveyResponse(
+                reference=f"Y{number:07d}",
+                submission_key=f"y-{number}",
+                survey_id="ehcp-finalisation",
+                survey_version="2026.1",
+                locale="en",
+                channel="invitation",
+                submitted_on=dt.date(year, 1, 1),
+            )
+            response.answers.append(SurveyAnswer(question_id=kpi, value=value, kpi=kpi))
+            db.session.add(response)
+        db.session.commit()
+    page = get_page(f"/you-said-we-did/report/{year}")
+    tables = {}
+    for table in page.select("table"):
+        if table.caption:
+            rows = table.select("tbody tr")
+            tables[table.caption.get_text(strip=True)] = [
+                [c.get_text(strip=True) for c in r.select("th, td")] for r in rows
+            ]
+    assert tables["Felt listened to"] == [
+        ["Yes", "40", "77%"],
+        ["No", "not shown", "–"],  # 3, and the 9 "not sure" hide with it so it cannot be worked out
+        ["Not sure", "not shown", "–"],
+        ["Everyone who answered", "52", ""],
+    ]
+    # "Have you seen the final plan?" has no "not sure": the report does not invent one.
+    assert [row[0] for row in tables["Have seen the final plan"]] == ["Yes", "No", "Everyone who answered"]
+    assert "families could skip a question" in page.text()
 
 
 def test_figure_rows_suppress_small_and_derivable_counts():

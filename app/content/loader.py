@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .. import clock
 from ..yaml_loader import MappingNode, SequenceNode, YAMLError, compose_yaml, load_yaml
 from .council import Council, load_council
 from .placeholders import Placeholders, load_placeholders
@@ -275,4 +276,4 @@ def load_store(content_dir: Path) -> ContentStore:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()

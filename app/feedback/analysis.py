@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .kpis import Granularity, InvitationRecord, Period, ResponseRecord, period_of, periods_between
-from .redaction import redactor
+from .redaction import PLACEHOLDERS, Redacted, redactor
 from .sentiment import LABELS, Label, Sentiment, analyser, label_for, question_kind
-from .suppression import Figure, count, is_small, share
+from .suppression import Figure, Line, count, protect, protect_group, share
 from .themes import FEEDBACK_THEMES, tagger
 
 #: Quotes longer than this are not chosen as representative (they are hard to read aloud).
@@ -121,13 +121,61 @@ class SentimentSplit:
     shares: dict[str, Figure]
 
     @classmethod
-    def of(cls, labels: Counter[str]) -> SentimentSplit:
+    def of(cls, labels: Counter[str], hidden: frozenset[str] | None = None) -> SentimentSplit:
+        """The split of `labels`; `hidden` names the labels (and "total") to suppress.
+
+        When `hidden` is None the split is protected on its own: its parts add up to its total.
+        """
         total = sum(labels.values())
+        if hidden is None:
+            parts, total_hidden = protect_group([labels[label] for label in LABELS], total)
+            hidden = frozenset(
+                {label for label, h in zip(LABELS, parts, strict=True) if h} | ({TOTAL} if total_hidden else set())
+            )
         return cls(
-            count(total),
-            {label: count(labels[label]) for label in LABELS},
-            {label: share(labels[label], total) for label in LABELS},
+            count(total, TOTAL in hidden),
+            {label: count(labels[label], label in hidden) for label in LABELS},
+            {label: share(labels[label], total, label in hidden or TOTAL in hidden) for label in LABELS},
         )
+
+    @property
+    def hidden_share(self) -> float:
+        """The share (0 to 100) of comments in suppressed parts: what a stacked bar shows as "not shown"."""
+        total = self.total.base
+        if not total or self.total.suppressed:
+            return 100.0 if total else 0.0
+        return round(100 * sum(self.counts[label].base for label in LABELS if self.counts[label].suppressed) / total, 1)
+
+
+#: The key of a split's total in the protected figures.
+TOTAL = "total"
+
+
+def _protected_trend(
+    overall: Counter[str], per_period: Sequence[tuple[Period, Counter[str]]]
+) -> tuple[SentimentSplit, list[tuple[Period, SentimentSplit]]]:
+    """The overall split and the split per period, protected together.
+
+    The periods' counts add up along each row (to the period's total) and down each column (to
+    the overall count of that sentiment), so they are protected as one table with both totals.
+    """
+    rows = [*(p.key for p, _c in per_period), "all"]
+    counters = {**{p.key: c for p, c in per_period}, "all": overall}
+    columns = [*LABELS, TOTAL]
+    values = {}
+    for row in rows:
+        counter = counters[row]
+        for label in LABELS:
+            values[(row, label)] = counter[label]
+        values[(row, TOTAL)] = sum(counter.values())
+    lines = [Line(tuple((row, label) for label in LABELS), (row, TOTAL)) for row in rows]
+    lines += [Line(tuple((p.key, column) for p, _c in per_period), ("all", column)) for column in columns]
+    hidden = protect(values, lines)
+
+    def split(row: str) -> SentimentSplit:
+        return SentimentSplit.of(counters[row], frozenset(c for c in columns if (row, c) in hidden))
+
+    return split("all"), [(p, split(p.key)) for p, _c in per_period]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,16 +228,17 @@ def summarise(
     labels = Counter(a.sentiment.label for a in analysed)
     mixed = sum(1 for a in analysed if a.sentiment.mixed)
 
-    trend: list[tuple[Period, SentimentSplit]] = []
+    per_period: list[tuple[Period, Counter[str]]] = []
     dates = [a.comment.submitted_on for a in analysed]
     if dates or (start and end):
         periods = periods_between(start or min(dates), end or max(dates), granularity)
-        per_period: dict[str, Counter[str]] = {p.key: Counter() for p in periods}
+        counters: dict[str, Counter[str]] = {p.key: Counter() for p in periods}
         for item in analysed:
             key = period_of(item.comment.submitted_on, granularity).key
-            if key in per_period:
-                per_period[key][item.sentiment.label] += 1
-        trend = [(p, SentimentSplit.of(per_period[p.key])) for p in periods]
+            if key in counters:
+                counters[key][item.sentiment.label] += 1
+        per_period = [(p, counters[p.key]) for p in periods]
+    split, trend = _protected_trend(labels, per_period)
 
     by_theme: dict[str, list[AnalysedComment]] = {key: [] for key in FEEDBACK_THEMES}
     for item in analysed:
@@ -197,19 +246,22 @@ def summarise(
             by_theme[theme].append(item)
     rows = []
     for key, items in by_theme.items():
-        theme_labels = Counter(item.theme_label(key) for item in items)
+        theme_split = SentimentSplit.of(Counter(item.theme_label(key) for item in items))
         polarities = [item.theme_polarity.get(key, item.sentiment.polarity) for item in items]
-        small = is_small(len(items))
-        mean = None if small or not polarities else round(sum(polarities) / len(polarities), 3)
-        quotes = () if small else choose_quotes(key, items, quotes_per_theme)
+        hidden = theme_split.total.suppressed
+        mean = None if hidden or not polarities else round(sum(polarities) / len(polarities), 3)
+        quotes = () if hidden else choose_quotes(key, items, quotes_per_theme)
         rows.append(
-            ThemeRow(
-                key, count(len(items)), share(len(items), len(analysed)), SentimentSplit.of(theme_labels), mean, quotes
-            )
+            ThemeRow(key, theme_split.total, share(len(items), len(analysed), hidden), theme_split, mean, quotes)
         )
     order = {key: index for index, key in enumerate(FEEDBACK_THEMES)}
     rows.sort(key=lambda row: (-row.comments.base, order[row.key]))
-    return FeedbackSummary(count(len(analysed)), SentimentSplit.of(labels), count(mixed), tuple(trend), tuple(rows))
+    return FeedbackSummary(split.total, split, count(mixed), tuple(trend), tuple(rows))
+
+
+def has_redaction(redacted: Redacted) -> bool:
+    """Whether anything was removed from a comment, or it already shows a redaction marker."""
+    return bool(sum(redacted.found.values())) or any(marker in redacted.text for marker in PLACEHOLDERS.values())
 
 
 def choose_quotes(theme: str, items: Sequence[AnalysedComment], limit: int) -> tuple[Quote, ...]:
@@ -217,7 +269,8 @@ def choose_quotes(theme: str, items: Sequence[AnalysedComment], limit: int) -> t
 
     Quotes are taken from each sentiment in turn, the most common first, so the quotes show the
     balance of what families said; within a sentiment the comment closest to its typical polarity
-    (then to a readable length) is chosen. Only approved comments of a readable length are used.
+    (then to a readable length) is chosen. Only approved comments of a readable length are used,
+    and never one that needed anything redacted (a quote never shows "[name]").
     """
     candidates: dict[str, list[AnalysedComment]] = {label: [] for label in LABELS}
     for item in items:
@@ -249,7 +302,10 @@ def choose_quotes(theme: str, items: Sequence[AnalysedComment], limit: int) -> t
             while positions[label] < len(group):
                 item = group[positions[label]]
                 positions[label] += 1
-                text = redactor().redact(item.comment.text.strip()).text
+                redacted = redactor().redact(item.comment.text.strip())
+                if has_redaction(redacted):
+                    continue  # a quote read out with "[name]" in it says more about the redaction than the theme
+                text = redacted.text
                 if text.lower() not in seen:
                     seen.add(text.lower())
                     chosen.append(Quote(text, label, item.comment.submitted_on, item.comment.id))

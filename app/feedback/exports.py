@@ -1,8 +1,14 @@
 """Writing tables as CSV, XLSX and JSON, and the anonymised raw-responses file.
 
 CSV and JSON are produced as streams of text, so a large export starts straight away and is
-never held in memory whole. XLSX has one sheet per table with typed cells (whole numbers,
-percentages, dates); a suppressed figure is the text "fewer than 5" in every format.
+never held in memory whole. Formula neutralising (`neutralise`) belongs to the spreadsheet
+formats only: every CSV cell goes through it and XLSX text is stored as text, while JSON
+carries the values as they are.
+
+The workbook is made for a person: a README sheet first (what the sheets hold, the filters,
+and how suppression works), then one sheet per table with typed cells, percentages and targets
+alike as numbers formatted "0.0%", column widths set, the header row frozen, and suppressed
+figures stored as empty cells with a note, so a column still adds up.
 """
 
 from __future__ import annotations
@@ -11,19 +17,33 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from ..cleaning import clean_text
-from .suppression import Figure
+from .records import approved_texts, raw_responses
+from .redaction import redact
+from .suppression import EXPLANATION, SUPPRESSED_TEXT, Figure
 from .tables import Cell, Column, Table
 
-#: Text a spreadsheet would run as a formula; such cells are written as plain text.
+#: Text a spreadsheet would run as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PERCENT_FORMAT = "0.0%"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: Any) -> Any:
+    """A spreadsheet cell's text that will not run as a formula ("'=SUM(...)"); other values unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _csv_value(cell: Cell, column: Column) -> str | int | float:
@@ -35,19 +55,17 @@ def _csv_value(cell: Cell, column: Column) -> str | int | float:
         return ""
     if isinstance(cell, dt.date):
         return cell.strftime("%Y-%m") if column.kind == "month" else cell.isoformat()
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
     return cell
 
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """CSV text, one line at a time (with a byte-order mark first, so Excel reads UTF-8)."""
+    """CSV text, one line at a time (with a byte-order mark first, so Excel reads UTF-8); no cell is a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([neutralise(value) for value in header])
     yield "\ufeff" + _drain(buffer)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([neutralise(value) for value in row])
         yield _drain(buffer)
 
 
@@ -93,17 +111,24 @@ def tables_json(tables: Sequence[Table], about: dict[str, Any]) -> Iterator[str]
     yield "]}"
 
 
+# XLSX ----------------------------------------------------------------------------------------
+
+
 def _xlsx_cell(sheet, cell: Cell, column: Column) -> WriteOnlyCell:
     if isinstance(cell, Figure):
-        if cell.suppressed or cell.value is None:
-            return WriteOnlyCell(sheet, cell.text)
+        if cell.suppressed:
+            out = WriteOnlyCell(sheet, None)
+            out.comment = Comment(str(SUPPRESSED_TEXT).capitalize() + ". " + str(EXPLANATION), "")
+            return out
+        if cell.value is None:
+            return WriteOnlyCell(sheet, None)
         if cell.points:
             out = WriteOnlyCell(sheet, float(cell.value))
             out.number_format = "+0.0;-0.0;0.0"
             return out
         if cell.percent:
             out = WriteOnlyCell(sheet, cell.value / 100)
-            out.number_format = "0.0%"
+            out.number_format = PERCENT_FORMAT
             return out
         return WriteOnlyCell(sheet, int(cell.value))
     if isinstance(cell, dt.date):
@@ -112,7 +137,7 @@ def _xlsx_cell(sheet, cell: Cell, column: Column) -> WriteOnlyCell:
         return out
     if column.kind == "percent" and isinstance(cell, int | float):
         out = WriteOnlyCell(sheet, cell / 100)
-        out.number_format = "0.0%"
+        out.number_format = PERCENT_FORMAT
         return out
     if isinstance(cell, str):
         # A spreadsheet cannot hold control characters: text stored before input was cleaned loses them.
@@ -123,16 +148,67 @@ def _xlsx_cell(sheet, cell: Cell, column: Column) -> WriteOnlyCell:
     return out
 
 
-def write_xlsx(tables: Sequence[Table], stream: IO[bytes]) -> None:
-    """A workbook with one sheet per table (write-only, so memory stays flat for large tables)."""
+def _width(column: Column, table: Table, index: int) -> float:
+    """A column width that fits the heading (wrapped at 30 characters) and the longest value."""
+    texts = (row[index].text if isinstance(row[index], Figure) else str(row[index]) for row in table.rows)
+    longest = max((len(text) for text in texts), default=0)
+    return float(min(max(len(column.label) if len(column.label) <= 30 else 30, longest, 8) + 2, 80))
+
+
+def _readme(workbook: Workbook, tables: Sequence[Table], about: Mapping[str, str]) -> None:
+    sheet = workbook.create_sheet("README")
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 100
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def line(key: str, value: str = "") -> None:
+        first = WriteOnlyCell(sheet, clean_text(key))
+        first.font = bold
+        first.alignment = wrap
+        second = WriteOnlyCell(sheet, clean_text(value))
+        second.data_type = "s"
+        second.alignment = wrap
+        sheet.append([first, second])
+
+    line(str(SUPPRESSED_TEXT).capitalize(), str(EXPLANATION))
+    line(
+        "",
+        str(
+            _l(
+                "Suppressed figures are empty cells with a note, so a column still adds up; "
+                "a sum counts only the figures shown."
+            )
+        ),
+    )
+    line(str(_l("Empty cells")), str(_l("An empty cell without a note is a percentage with no responses to divide.")))
+    line(
+        str(_l("Percentages")),
+        str(_l("Percentages and targets are numbers from 0 to 1 shown as per cent (0.8 is 80%).")),
+    )
+    for key, value in about.items():
+        line(key, value)
+    line("")
+    line(str(_l("Sheet")), str(_l("What it holds")))
+    for table in tables:
+        line(table.name[:31], str(table.title))
+
+
+def write_xlsx(tables: Sequence[Table], stream: IO[bytes], about: Mapping[str, str] | None = None) -> None:
+    """A workbook: a README sheet, then one sheet per table (write-only, so memory stays flat)."""
     workbook = Workbook(write_only=True)
+    _readme(workbook, tables, about or {})
     bold = Font(bold=True)
     for table in tables:
         sheet = workbook.create_sheet(clean_text(table.name)[:31])
+        sheet.freeze_panes = "B2"
+        for index, column in enumerate(table.columns):
+            sheet.column_dimensions[get_column_letter(index + 1)].width = _width(column, table, index)
         header = []
         for column in table.columns:
             cell = WriteOnlyCell(sheet, clean_text(str(column.label)))
             cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
@@ -140,6 +216,54 @@ def write_xlsx(tables: Sequence[Table], stream: IO[bytes]) -> None:
     workbook.save(stream)
 
 
-def safe_text(value: str) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+# Anonymised responses -------------------------------------------------------------------------
+
+RAW_HEADER = ["response", "survey", "survey_version", "language", "channel", "month"]
+
+
+def raw_header(columns: Sequence[tuple[str, str, bool]]) -> list[str]:
+    """The raw export's columns: the response's details, then "survey.question" for every question."""
+    return RAW_HEADER + [f"{survey_id}.{question_id}" for survey_id, question_id, _free in columns]
+
+
+def raw_rows(columns: Sequence[tuple[str, str, bool]]) -> Iterator[list[str]]:
+    """Anonymised responses: no reference, the month not the day, free text only if approved and redacted.
+
+    Values are as stored: `csv_lines` neutralises formulas for the CSV file; JSON keeps them as they are.
+    """
+    approved = approved_texts()
+    for number, (response, answers) in enumerate(raw_responses(), start=1):
+        row = [
+            str(number),
+            response.survey_id,
+            response.survey_version,
+            response.locale,
+            response.channel,
+            response.submitted_on.strftime("%Y-%m"),
+        ]
+        for survey_id, question_id, free_text in columns:
+            value = answers.get(question_id) if survey_id == response.survey_id else None
+            if value is None:
+                row.append("")
+            elif isinstance(value, list):
+                row.append("; ".join(value))
+            elif free_text:
+                quotable = (response.reference, question_id, value) in approved
+                row.append(redact(value) if quotable else "")
+            else:
+                row.append(value)
+        yield row
+
+
+def raw_csv(columns: Sequence[tuple[str, str, bool]], rows: Iterable[list[str]] | None = None) -> Iterator[str]:
+    """The anonymised responses as CSV, streamed (`rows` defaults to `raw_rows(columns)`)."""
+    return csv_lines(raw_header(columns), raw_rows(columns) if rows is None else rows)
+
+
+def raw_json(columns: Sequence[tuple[str, str, bool]], rows: Iterable[list[str]] | None = None) -> Iterator[str]:
+    """The anonymised responses as JSON, streamed: values exactly as given, never spreadsheet-escaped."""
+    header = raw_header(columns)
+    yield '{"columns": ' + json.dumps(header) + ', "responses": ['
+    for index, row in enumerate(raw_rows(columns) if rows is None else rows):
+        yield ("," if index else "") + json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False)
+    yield "]}"

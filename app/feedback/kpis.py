@@ -2,7 +2,8 @@
 
 Works on plain records (ResponseRecord, InvitationRecord). The baseline of each KPI is the first
 period with enough responses to show (5 or more); later periods are compared with it and with
-the officers' target. Every figure goes through the small-number suppression rule.
+the officers' target. Every figure goes through the small-number suppression rule, and the
+periods are protected together with their total row (see `suppression.protect`).
 """
 
 from __future__ import annotations
@@ -15,12 +16,24 @@ from typing import Literal
 
 from flask_babel import lazy_gettext as _l
 
-from ..surveys.definitions import KPI_KEYS
-from .suppression import Figure, count, difference, percentage
+from .suppression import Figure, Line, count, difference, is_small, percentage, protect
 
 Granularity = Literal["month", "quarter"]
 Status = Literal["met", "not_met", "no_target", "suppressed", "no_data"]
 
+#: The measures the improvement plans track; a survey question may feed one of them.
+KPI_KEYS: dict[str, object] = {
+    "listened": _l("Felt listened to"),
+    "involved": _l("Felt involved in making the plan"),
+    "contributions_reflected": _l("Education, health and care advice reflected in the plan"),
+    "seen_plan": _l("Have seen the final plan"),
+    "accurate": _l("The plan describes the child or young person accurately"),
+    "outcomes_clear": _l("The outcomes in the plan are clear"),
+    "within_20_weeks": _l("Plan finished within 20 weeks"),
+    "satisfied": _l("Satisfied overall"),
+    "found_information": _l("Found the information they needed"),
+    "easy_to_use": _l("Found the Local Offer easy to use"),
+}
 #: The KPIs the improvement plans promise to report, in order.
 HEADLINE_KPIS: tuple[str, ...] = ("listened", "seen_plan", "satisfied")
 #: The response rate's key, used for its target.
@@ -135,6 +148,8 @@ class PeriodRow:
     completed: Figure
     response_rate: KpiCell
     kpis: dict[str, KpiCell]
+    #: The period had not ended when the figures were made.
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,10 +181,55 @@ def _status(figure: Figure, target: float | None) -> Status:
     return "met" if figure.value >= target else "not_met"
 
 
-def _cell(key: str, positive: int, base: int, target: float | None, baseline: Figure | None, first: bool) -> KpiCell:
-    figure = percentage(positive, base)
+def _cell(
+    key: str, positive: int, base: int, target: float | None, baseline: Figure | None, first: bool, hide: bool
+) -> KpiCell:
+    figure = percentage(positive, base, hide)
     change = difference(figure, baseline) if baseline is not None else Figure(None, 0, percent=True, points=True)
     return KpiCell(key, positive, base, figure, change, target, _status(figure, target), first)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """The raw counts of one period (or of all the periods shown)."""
+
+    responses: int
+    invited: int
+    completed: int
+    kpis: dict[str, tuple[int, int]]  # key -> (positive, base)
+
+
+def _tally_period(responses: Sequence[ResponseRecord], invited: Sequence[InvitationRecord], keys) -> _Tally:
+    return _Tally(
+        len(responses), len(invited), sum(1 for i in invited if i.completed), {k: _tally(responses, k) for k in keys}
+    )
+
+
+def _protected(shown: Sequence[tuple[str, _Tally]], total: _Tally, keys: Sequence[str]) -> frozenset:
+    """Which counts of the table to hide: each column of periods adds up to the total row."""
+    values: dict = {}
+    columns = ["responses", "invited", "completed"]
+    for key in keys:
+        columns += [f"kpi:{key}", f"yes:{key}", f"no:{key}"]
+
+    def number(tally: _Tally, column: str) -> int:
+        kind, _sep, key = column.partition(":")
+        if not key:
+            return getattr(tally, column)
+        positive, base = tally.kpis[key]
+        return {"kpi": base, "yes": positive, "no": base - positive}[kind]
+
+    for column in columns:
+        for key, tally in shown:
+            values[(column, key)] = number(tally, column)
+        values[(column, "total")] = number(total, column)
+    lines = [Line(tuple((column, key) for key, _t in shown), (column, "total")) for column in columns]
+    return protect(values, lines)
+
+
+def _kpi_hidden(hidden: frozenset, key: str, period_key: str) -> bool:
+    """A KPI's percentage hides with its base, and with either side of it (a percentage gives both away)."""
+    return any((f"{kind}:{key}", period_key) in hidden for kind in ("kpi", "yes", "no"))
 
 
 def kpi_table(
@@ -181,12 +241,17 @@ def kpi_table(
     targets: Mapping[str, float] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> KpiTable:
     """KPIs per period between `start` and `end` (default: the first and last dates in the data).
 
     The baseline of each KPI is the first period, from the start of the data (even before
-    `start`), with enough responses to show. Response rate is by cohort: of the invitations
-    issued in a period, the share answered so far.
+    `start`), with a figure that can be shown. Response rate is by cohort: of the invitations
+    issued in a period, the share answered so far. The periods shown and their total row are
+    protected together (see `suppression.protect`): a KPI's percentage hides with its base or
+    when fewer than 5 answered either way (83% of 6 would say that one family did not), and the
+    response rate with the invitations or completions it comes from. A period that has not
+    ended by `today` is marked partial.
     """
     targets = targets or {}
     responses = list(responses)
@@ -208,23 +273,74 @@ def kpi_table(
         if key in invited_by_period:
             invited_by_period[key].append(invitation)
 
+    tallies = {p.key: _tally_period(by_period[p.key], invited_by_period[p.key], keys) for p in periods}
+    shown_periods = [p for p in periods if p.start >= shown_from]
+    whole = Period("total", shown_periods[0].start, shown_periods[-1].end, granularity) if shown_periods else None
+    inside = [r for r in responses if whole and whole.contains(r.submitted_on)]
+    invited_inside = [i for i in invitations if whole and whole.contains(i.invited_on)]
+    total = _tally_period(inside, invited_inside, keys)
+    hidden = _protected([(p.key, tallies[p.key]) for p in shown_periods], total, keys)
+
+    def hides(column: str, period_key: str) -> bool:
+        return (column, period_key) in hidden
+
     baselines: dict[str, Baseline | None] = dict.fromkeys([*keys, RESPONSE_RATE])
     rows = []
     for period in periods:
+        tally = tallies[period.key]
+        shown = period.start >= shown_from
         cells = {}
         for key in keys:
-            positive, base = _tally(by_period[period.key], key)
-            cells[key] = _measure(key, positive, base, targets, baselines, period)
-        invited = invited_by_period[period.key]
-        completed = sum(1 for i in invited if i.completed)
-        rate = _measure(RESPONSE_RATE, completed, len(invited), targets, baselines, period)
-        if period.start >= shown_from:
-            responded = count(len(by_period[period.key]))
-            rows.append(PeriodRow(period, responded, count(len(invited)), count(completed), rate, cells))
+            positive, base = tally.kpis[key]
+            hide = _kpi_hidden(hidden, key, period.key) if shown else is_small(positive) or is_small(base - positive)
+            cells[key] = _measure(key, positive, base, targets, baselines, period, hide)
+        rate_hidden = shown and (hides("invited", period.key) or hides("completed", period.key))
+        rate = _measure(RESPONSE_RATE, tally.completed, tally.invited, targets, baselines, period, rate_hidden)
+        if shown:
+            rows.append(
+                PeriodRow(
+                    period,
+                    count(tally.responses, hides("responses", period.key)),
+                    count(tally.invited, hides("invited", period.key)),
+                    count(tally.completed, hides("completed", period.key)),
+                    rate,
+                    cells,
+                    partial=today is not None and period.end >= today,
+                )
+            )
 
-    shown = [row.period for row in rows]
-    total = _total_row(shown, responses, invitations, keys, targets, baselines)
-    return KpiTable(granularity, tuple(keys), tuple(rows), baselines, total)
+    total_row = None
+    if whole is not None:
+        total_cells = {
+            key: _cell(
+                key,
+                *total.kpis[key],
+                targets.get(key),
+                _baseline_figure(baselines, key),
+                False,
+                _kpi_hidden(hidden, key, "total"),
+            )
+            for key in keys
+        }
+        total_rate = _cell(
+            RESPONSE_RATE,
+            total.completed,
+            total.invited,
+            targets.get(RESPONSE_RATE),
+            _baseline_figure(baselines, RESPONSE_RATE),
+            False,
+            hides("invited", "total") or hides("completed", "total"),
+        )
+        total_row = PeriodRow(
+            whole,
+            count(total.responses, hides("responses", "total")),
+            count(total.invited, hides("invited", "total")),
+            count(total.completed, hides("completed", "total")),
+            total_rate,
+            total_cells,
+            partial=today is not None and whole.end >= today,
+        )
+    return KpiTable(granularity, tuple(keys), tuple(rows), baselines, total_row)
 
 
 def _tally(responses: Iterable[ResponseRecord], key: str) -> tuple[int, int]:
@@ -245,14 +361,15 @@ def _measure(
     targets: Mapping[str, float],
     baselines: dict[str, Baseline | None],
     period: Period,
+    hide: bool,
 ) -> KpiCell:
-    """A KPI cell; the first period that can be shown becomes that KPI's baseline."""
-    figure = percentage(positive, base)
+    """A KPI cell; the first period whose figure can be shown becomes that KPI's baseline."""
+    figure = percentage(positive, base, hide)
     first = False
     if baselines.get(key) is None and figure.value is not None:
         baselines[key] = Baseline(period, figure)
         first = True
-    return _cell(key, positive, base, targets.get(key), _baseline_figure(baselines, key), first)
+    return _cell(key, positive, base, targets.get(key), _baseline_figure(baselines, key), first, hide)
 
 
 def _baseline_figure(baselines: Mapping[str, Baseline | None], key: str) -> Figure | None:
@@ -260,30 +377,11 @@ def _baseline_figure(baselines: Mapping[str, Baseline | None], key: str) -> Figu
     return baseline.figure if baseline else None
 
 
-def _total_row(
-    periods: list[Period],
-    responses: list[ResponseRecord],
-    invitations: list[InvitationRecord],
-    keys: Sequence[str],
-    targets: Mapping[str, float],
-    baselines: dict[str, Baseline | None],
-) -> PeriodRow | None:
-    if not periods:
-        return None
-    whole = Period("total", periods[0].start, periods[-1].end, periods[0].granularity)
-    inside = [r for r in responses if whole.contains(r.submitted_on)]
-    invited = [i for i in invitations if whole.contains(i.invited_on)]
-    completed = sum(1 for i in invited if i.completed)
-    cells = {}
-    for key in keys:
-        positive, base = _tally(inside, key)
-        cells[key] = _cell(key, positive, base, targets.get(key), _baseline_figure(baselines, key), False)
-    rate = _cell(
-        RESPONSE_RATE,
-        completed,
-        len(invited),
-        targets.get(RESPONSE_RATE),
-        _baseline_figure(baselines, RESPONSE_RATE),
-        False,
-    )
-    return PeriodRow(whole, count(len(inside)), count(len(invited)), count(completed), rate, cells)
+def latest_complete(table: KpiTable, key: str) -> int | None:
+    """The index of the headline row for a KPI: the last complete period with responses (else the last with any)."""
+    cells = [(i, row.response_rate if key == RESPONSE_RATE else row.kpis[key]) for i, row in enumerate(table.rows)]
+    with_data = [i for i, cell in cells if cell.base > 0]
+    complete = [i for i in with_data if not table.rows[i].partial]
+    if complete:
+        return complete[-1]
+    return with_data[-1] if with_data else None

@@ -7,14 +7,14 @@ render the same objects, so the figures cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from flask_babel import lazy_gettext as _l
 
 from .analysis import FeedbackSummary
-from .kpis import KPI_NAMES, RESPONSE_RATE, STATUS_NAMES, KpiCell, KpiTable, Period
+from .kpis import KPI_NAMES, RESPONSE_RATE, STATUS_NAMES, KpiCell, KpiTable, Period, PeriodRow, latest_complete
 from .sentiment import LABELS
 from .suppression import Figure
 from .themes import theme_name
@@ -69,33 +69,59 @@ def _status_text(cell: KpiCell) -> str:
     return str(STATUS_NAMES[cell.status])
 
 
-def targets_table(table: KpiTable, period_label: PeriodLabel) -> Table:
-    """Each KPI and the response rate: baseline, latest period with responses, change, target and status."""
+def partial_label(label: str, partial: bool) -> str:
+    """A period's label, marked when the period had not ended when the figures were made."""
+    return str(_l("%(period)s (partial)", period=label)) if partial else label
+
+
+def row_label(row: PeriodRow, period_label: PeriodLabel) -> str:
+    """A KPI table row's label: the period (marked when partial), or "All periods"."""
+    if row.period.key == "total":
+        return str(_l("All periods"))
+    return partial_label(period_label(row.period), row.partial)
+
+
+def headline_index(table: KpiTable, key: str, headline: str | None = None) -> int | None:
+    """The row a KPI's headline figure comes from: the period chosen, else the last complete one with responses."""
+    if headline:
+        chosen = next((i for i, row in enumerate(table.rows) if row.period.key == headline), None)
+        if chosen is not None:
+            return chosen
+    return latest_complete(table, key)
+
+
+def targets_table(table: KpiTable, period_label: PeriodLabel, headline: str | None = None) -> Table:
+    """Each KPI and the response rate: baseline, headline period, change, target and status.
+
+    The headline period is the one the officer chose, else the last complete period with
+    responses: a month four days old is never the headline unless it is all there is, and then
+    it is labelled partial.
+    """
     columns = (
         Column("kpi", str(_l("KPI"))),
         Column("baseline_period", str(_l("Baseline period"))),
         Column("baseline", str(_l("Baseline (%)")), "percent"),
-        Column("latest_period", str(_l("Latest period"))),
-        Column("latest", str(_l("Latest (%)")), "percent"),
+        Column("latest_period", str(_l("Headline period"))),
+        Column("latest", str(_l("Headline (%)")), "percent"),
         Column("change", str(_l("Change since baseline (percentage points)")), "points"),
-        Column("target", str(_l("Target (%)")), "number"),
+        Column("target", str(_l("Target (%)")), "percent"),
         Column("status", str(_l("Against target"))),
     )
     rows = []
     for key in (*table.keys, RESPONSE_RATE):
         cells = [row.response_rate if key == RESPONSE_RATE else row.kpis[key] for row in table.rows]
-        latest_index = next((i for i in range(len(cells) - 1, -1, -1) if cells[i].base > 0), None)
-        latest = cells[latest_index] if latest_index is not None else None
+        index = headline_index(table, key, headline)
+        latest = cells[index] if index is not None else None
         baseline = table.baselines.get(key)
         rows.append(
             (
                 str(KPI_NAMES.get(key, key)),
                 period_label(baseline.period) if baseline else "",
                 baseline.figure if baseline else None,
-                period_label(table.rows[latest_index].period) if latest_index is not None else "",
+                row_label(table.rows[index], period_label) if index is not None else "",
                 latest.figure if latest else None,
                 latest.change if latest else None,
-                cells[0].target if cells else None,
+                Figure(cells[0].target, 0, percent=True) if cells and cells[0].target is not None else None,
                 _status_text(latest) if latest else str(STATUS_NAMES["no_data"]),
             )
         )
@@ -115,10 +141,9 @@ def kpi_period_table(table: KpiTable, period_label: PeriodLabel) -> Table:
     rows = []
     all_rows = [*table.rows, table.total] if table.total else list(table.rows)
     for row in all_rows:
-        label = str(_l("All periods")) if row.period.key == "total" else period_label(row.period)
         rows.append(
             (
-                label,
+                row_label(row, period_label),
                 row.responses,
                 row.invited,
                 row.completed,
@@ -141,7 +166,7 @@ def sentiment_table(summary: FeedbackSummary) -> Table:
     return Table("sentiment", str(TABLE_TITLES["sentiment"]), columns, tuple(rows))
 
 
-def sentiment_trend_table(summary: FeedbackSummary, period_label: PeriodLabel) -> Table:
+def sentiment_trend_table(summary: FeedbackSummary, period_label: PeriodLabel, today: dt.date | None = None) -> Table:
     """Comments by sentiment, period by period."""
     columns = [Column("period", str(_l("Period"))), Column("comments", str(_l("Comments")), "count")]
     columns += [Column(label, str(SENTIMENT_NAMES[label]), "count") for label in LABELS]
@@ -151,7 +176,7 @@ def sentiment_trend_table(summary: FeedbackSummary, period_label: PeriodLabel) -
     ]
     rows = [
         (
-            period_label(period),
+            partial_label(period_label(period), today is not None and period.end >= today),
             split.total,
             *(split.counts[label] for label in LABELS),
             *(split.shares[label] for label in LABELS),
@@ -200,27 +225,21 @@ def quotes_table(summary: FeedbackSummary) -> Table:
     return Table("quotes", str(TABLE_TITLES["quotes"]), columns, tuple(rows))
 
 
-def dashboard_tables(kpis: KpiTable, summary: FeedbackSummary, period_label: PeriodLabel) -> dict[str, Table]:
+def dashboard_tables(
+    kpis: KpiTable,
+    summary: FeedbackSummary,
+    period_label: PeriodLabel,
+    *,
+    today: dt.date | None = None,
+    headline: str | None = None,
+) -> dict[str, Table]:
     """Every table on the dashboard, by name, in display order."""
     tables = [
-        targets_table(kpis, period_label),
+        targets_table(kpis, period_label, headline),
         kpi_period_table(kpis, period_label),
         sentiment_table(summary),
-        sentiment_trend_table(summary, period_label),
+        sentiment_trend_table(summary, period_label, today),
         themes_table(summary),
         quotes_table(summary),
     ]
     return {table.name: table for table in tables}
-
-
-def figures(cells: Sequence[Cell]) -> list[float | int | None]:
-    """Numbers to plot from a column: suppressed or empty figures become None (not drawn)."""
-    values: list[float | int | None] = []
-    for cell in cells:
-        if isinstance(cell, Figure):
-            values.append(None if cell.suppressed else cell.value)
-        elif isinstance(cell, int | float):
-            values.append(cell)
-        else:
-            values.append(None)
-    return values

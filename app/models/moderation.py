@@ -13,8 +13,8 @@ import enum
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, Text, Uuid, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
 from .staff import User, utcnow
@@ -65,10 +65,15 @@ DECISION_HINTS = {
 }
 
 
+class OwnCaseError(ValueError):
+    """A comment about one person's own case cannot be approved for quoting."""
+
+
 class Comment(db.Model):
     """One free-text comment and its moderation status."""
 
     __tablename__ = "moderation_comment"
+    __table_args__ = (CheckConstraint("NOT (own_case AND status = 'approved')", name="own_case_never_approved"),)
 
     #: Random, so a survey comment's id says nothing about when it was written.
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -81,6 +86,8 @@ class Comment(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=ModerationStatus.PENDING.value, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Once marked as about one person's own case, always: such a comment is never approved or quoted.
+    own_case: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     decided_by: Mapped[User | None] = relationship(lazy="joined")
 
@@ -94,11 +101,27 @@ class Comment(db.Model):
 
     @property
     def quotable(self) -> bool:
-        """Only approved comments may be quoted (after redaction)."""
-        return self.status == ModerationStatus.APPROVED
+        """Only approved comments may be quoted (after redaction); never one about a person's own case."""
+        return self.status == ModerationStatus.APPROVED and not self.own_case
+
+    @validates("status")
+    def _never_approve_own_case(self, _key: str, status: str) -> str:
+        if status == ModerationStatus.INDIVIDUAL_CASE:
+            self.own_case = True
+        elif status == ModerationStatus.APPROVED and self.own_case:
+            raise OwnCaseError("a comment about one person's own case cannot be approved for quoting")
+        return status
+
+    @validates("own_case")
+    def _own_case_stays(self, _key: str, own_case: bool | None) -> bool:
+        if self.own_case and not own_case:
+            raise OwnCaseError("a comment marked as about one person's own case stays marked")
+        if own_case and self.status == ModerationStatus.APPROVED:
+            raise OwnCaseError("a comment about one person's own case cannot be approved for quoting")
+        return bool(own_case)
 
     def decide(self, decision: str, user: User, now: dt.datetime | None = None) -> None:
-        """Record an officer's decision."""
+        """Record an officer's decision; OwnCaseError when approving a comment about one person's own case."""
         if decision not in DECISIONS:
             raise ValueError(f"unknown decision {decision!r}")
         self.status = decision

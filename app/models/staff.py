@@ -19,6 +19,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, fun
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..clock import utcnow
 from ..extensions import db
 from ..tokens import digest, digests
 
@@ -32,11 +33,6 @@ SET_PASSWORD_TOKEN_LIFETIME = dt.timedelta(hours=72)
 #: A scrypt hash of a random string, checked when the email is unknown so that
 #: a wrong email takes as long to reject as a wrong password.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC, without tzinfo (how every timestamp is stored)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Role(enum.StrEnum):

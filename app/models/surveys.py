@@ -28,12 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import reporting_month, utcnow
 from ..extensions import db
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC without tzinfo (how every timestamp is stored)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class InvitationStatus(enum.StrEnum):
@@ -192,6 +188,11 @@ class PageFeedback(db.Model):
     submitted_on: Mapped[dt.date] = mapped_column(Date, index=True)
 
 
-def month_of(day: dt.date | dt.datetime) -> dt.date:
-    """The first day of the month: how a response records when it was sent."""
-    return dt.date(day.year, day.month, 1)
+def month_of(moment: dt.date | dt.datetime) -> dt.date:
+    """The first day of the UK reporting month: how a response records when it was sent.
+
+    A timestamp (naive UTC) counts towards the month it was in the UK, so a response sent at
+    00:30 BST on 1 April is an April response; a date is taken as a UK date already.
+    """
+    year, month = reporting_month(moment)
+    return dt.date(year, month, 1)

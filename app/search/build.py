@@ -32,6 +32,7 @@ from flask import has_app_context
 from flask_babel import force_locale
 from whoosh.index import create_in
 
+from .. import clock
 from ..content import CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document, GlossaryTerm
 from .analysis import Synonyms, default_synonyms
 from .schema import DEFAULT_LANG, SCHEMA_VERSION, field_name, make_schema
@@ -240,7 +241,7 @@ def write_index(
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     remove_abandoned_builds(index_dir)
-    stamp = dt.datetime.now(dt.UTC)
+    stamp = clock.utcnow().replace(tzinfo=dt.UTC)
     name = f"{BUILD_PREFIX}{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     temp = index_dir / f"{TEMP_PREFIX}{name}"
     temp.mkdir()

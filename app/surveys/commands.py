@@ -9,6 +9,7 @@ import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
 
+from ..clock import reporting_day
 from ..extensions import db
 from ..models.staff import record_event
 from ..models.surveys import utcnow
@@ -62,9 +63,9 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
         if text is None:
             raise click.ClickException("The file must be a CSV file saved as UTF-8.")
         now = utcnow()
-        example = content_store().council.plan_reference_example
         days = days or current_app.config["SURVEY_INVITATION_DAYS"]
-        rows, problems = invitations.parse_csv(text, now.date(), example)
+        example = content_store().council.plan_reference_example
+        rows, problems = invitations.parse_csv(text, reporting_day(now), example)
 
         def invite() -> invitations.UploadResult:
             result = invitations.create_invitations(survey_id, rows, now, days)

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from ..feedback.kpis import KPI_KEYS
+
 #: Answers held for a survey: question id -> a value, or a list of values (multiple choice).
 Answers = Mapping[str, "str | list[str]"]
 
@@ -23,19 +25,6 @@ RESERVED_IDS = frozenset({"csrf_token", "website", "submit", "meta", "data", "er
 
 QUESTION_TYPES = ("yes_no", "single_choice", "multiple_choice", "satisfaction", "free_text")
 
-#: The measures the improvement plans track; a question may feed one of them.
-KPI_KEYS: dict[str, Any] = {
-    "listened": _l("Felt listened to"),
-    "involved": _l("Felt involved in making the plan"),
-    "contributions_reflected": _l("Education, health and care advice reflected in the plan"),
-    "seen_plan": _l("Have seen the final plan"),
-    "accurate": _l("The plan describes the child or young person accurately"),
-    "outcomes_clear": _l("The outcomes in the plan are clear"),
-    "within_20_weeks": _l("Plan finished within 20 weeks"),
-    "satisfied": _l("Satisfied overall"),
-    "found_information": _l("Found the information they needed"),
-    "easy_to_use": _l("Found the Local Offer easy to use"),
-}
 #: What a free-text (or other) question is for, so analysis can group answers.
 COMMENT_KINDS = ("went_well", "improvement", "gaps", "accessibility", "development", "comment")
 

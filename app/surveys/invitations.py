@@ -21,8 +21,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
+from ..clock import reporting_day
 from ..csvfile import decode_text
 from ..extensions import db
+from ..feedback.exports import neutralise
 from ..languages import KNOWN_LANGUAGES
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
 from ..tokens import ALPHABET, digest, digests, random_code
@@ -44,6 +46,14 @@ PLAN_REFERENCE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/_-]{2,39}$")
 COLUMNS = ("plan_reference", "finalised_date", "language", "email")
 REQUIRED_COLUMNS = ("plan_reference", "finalised_date")
 MAIL_MERGE_COLUMNS = ("reference", "link", "code", "expiry", "language", "email")
+
+
+def normalise_plan_reference(text: str) -> str:
+    """A plan reference as it is stored and compared: upper case, with no spaces ("ab 2026-00123" -> "AB2026-00123").
+
+    Applied once, as a reference comes in, so the same plan cannot be invited twice under two spellings.
+    """
+    return "".join(text.split()).upper()
 
 
 def new_token() -> str:
@@ -161,7 +171,7 @@ def parse_csv(
                 problems.append(problem)
                 continue
             assert row is not None
-            key = row.plan_reference.upper()
+            key = row.plan_reference
             if key in first_line:
                 problems.append(
                     RowProblem(line, _("This plan reference is also on line %(line)d.", line=first_line[key]))
@@ -177,7 +187,7 @@ def parse_csv(
 def _parse_row(
     line: int, values: dict[str, str], today: dt.date, reference_example: str
 ) -> tuple[InvitationRow | None, RowProblem | None]:
-    reference = values.get("plan_reference", "")
+    reference = normalise_plan_reference(values.get("plan_reference", ""))
     if not reference:
         return None, RowProblem(line, _("Enter a plan reference."))
     if not PLAN_REFERENCE_RE.match(reference):
@@ -234,23 +244,23 @@ def create_invitations(
     now = now or utcnow()
     rows = list(rows)
     result = UploadResult()
-    references = [row.plan_reference for row in rows]
+    references = [normalise_plan_reference(row.plan_reference) for row in rows]
     existing = {
-        inv.plan_reference.upper(): inv
+        normalise_plan_reference(inv.plan_reference): inv
         for inv in db.session.scalars(
             select(SurveyInvitation).where(
                 SurveyInvitation.survey_id == survey_id, SurveyInvitation.plan_reference.in_(references)
             )
         )
     }
-    for row in rows:
-        found = existing.get(row.plan_reference.upper())
+    for row, reference in zip(rows, references, strict=True):
+        found = existing.get(reference)
         if found:
             result.already_invited.append((row.line, found))
             continue
         invitation = SurveyInvitation(
             survey_id=survey_id,
-            plan_reference=row.plan_reference,
+            plan_reference=reference,
             finalised_on=row.finalised_on,
             language=row.language,
             email=row.email,
@@ -355,11 +365,6 @@ def forget_emails(days: int, now: dt.datetime | None = None) -> int:
     return result.rowcount or 0
 
 
-def _cell(value: str) -> str:
-    """Stop a spreadsheet treating a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def mail_merge_csv(issued: Iterable[IssuedInvitation], link_for: Callable[[str], str]) -> str:
     """The mail-merge file: reference, link, code, expiry, language, email."""
     out = io.StringIO()
@@ -369,12 +374,12 @@ def mail_merge_csv(issued: Iterable[IssuedInvitation], link_for: Callable[[str],
         inv = item.invitation
         writer.writerow(
             [
-                _cell(inv.plan_reference),
+                neutralise(inv.plan_reference),
                 link_for(item.token),
                 format_code(item.code),
-                inv.expires_at.date().isoformat(),
+                reporting_day(inv.expires_at).isoformat(),
                 inv.language,
-                _cell(inv.email or ""),
+                neutralise(inv.email or ""),
             ]
         )
     return out.getvalue()

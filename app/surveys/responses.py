@@ -34,6 +34,7 @@ from flask import current_app
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from ..clock import reporting_day
 from ..extensions import db
 from ..feedback.redaction import scrub
 from ..logs import log_error
@@ -209,7 +210,7 @@ def _claim_invitation(
             "b_invitation_id": invitation_id,
             "b_survey_id": survey_id,
             "b_now": now,
-            "b_today": now.date(),
+            "b_today": reporting_day(now),
             "b_claim": claim,
         },
     ).rowcount
@@ -424,6 +425,7 @@ def store_batch(minimum: int = 1, now: dt.datetime | None = None, connection: Co
                     "text": comment,
                     "locale": payload["locale"],
                     "status": "pending",
+                    "own_case": False,
                     "created_at": now,
                     "decided_by_id": None,
                     "decided_at": None,

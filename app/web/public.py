@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import groupby
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from .. import clock
 from ..content import CATEGORIES, SECTIONS, Document
 from ..extensions import db
 from ..i18n import current_language
@@ -74,14 +74,14 @@ def category(key: str):
     if key not in CATEGORIES:
         abort(404)
     return render_template(
-        "public/category.html", key=key, services=content_store().services_in(key), today=dt.date.today()
+        "public/category.html", key=key, services=content_store().services_in(key), today=clock.today()
     )
 
 
 @bp.route("/services/<slug>")
 def service(slug: str):
     doc, untranslated = localise(content_store().services.get(slug) or abort(404))
-    overdue = doc.is_past_review(dt.date.today())
+    overdue = doc.is_past_review(clock.today())
     return render_template("public/service.html", doc=doc, meta=doc.meta, overdue=overdue, untranslated=untranslated)
 
 

@@ -222,7 +222,11 @@ def moderation():
 def moderate(comment_id: uuid.UUID):
     comment = db.session.get(Comment, comment_id) or abort(404)
     form = DecisionForm(decision=None if comment.status == ModerationStatus.PENDING else comment.status)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and form.decision.data == ModerationStatus.APPROVED and comment.own_case:
+        form.decision.errors.append(_("This comment is about one person's own case, so it can never be quoted"))
+        valid = False
+    if valid:
         me = current_staff()
         previous = comment.status
         comment.decide(form.decision.data, me)

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from ..clock import reporting_day
 from ..extensions import db
 from ..models.staff import Role, record_event
 from ..models.surveys import (
@@ -95,7 +96,7 @@ def upload():
             form.file.errors.append(_l("The selected file must be a CSV file"))
         else:
             now = utcnow()
-            rows, problems = invitations.parse_csv(text, now.date(), council().plan_reference_example)
+            rows, problems = invitations.parse_csv(text, reporting_day(now), council().plan_reference_example)
             if not rows and problems:
                 form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
                 return render_template("surveys/staff/upload.html", form=form, problems=problems)

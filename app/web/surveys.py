@@ -19,10 +19,11 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from .. import clock
 from ..content import CATEGORIES
 from ..extensions import db, limiter
 from ..i18n import current_language
-from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
+from ..models.surveys import InvitationStatus, SurveyInvitation
 from ..services import content_store, survey_definitions
 from ..surveys import Survey, invitations, responses
 from ..surveys.page_feedback import record_page_feedback
@@ -55,7 +56,7 @@ def _locale() -> str:
 
 
 def _today() -> dt.date:
-    return utcnow().date()
+    return clock.today()
 
 
 # Session state ----------------------------------------------------------------------

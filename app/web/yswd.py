@@ -3,15 +3,18 @@ that write, publish, schedule and archive entries."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
+from ..feedback.annual import annual_figures
+from ..feedback.suppression import EXPLANATION, SUPPRESSED_TEXT
+from ..i18n import current_language
 from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
 from ..services import markdown_renderer
@@ -27,6 +30,7 @@ from .forms.publishing import EntryForm, PublishForm, UpdateForm
 from .pagination import govuk_pagination, paginate
 from .publishing import feed_response
 from .staff import add_tool
+from .survey_catalogue import catalogue
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
 staff_bp = Blueprint("yswd_staff", __name__, url_prefix="/staff/you-said-we-did")
@@ -65,7 +69,7 @@ def index():
         page=page,
         filters=filters,
         years=years,
-        report_years=report_years(years, dt.date.today()),
+        report_years=report_years(years, clock.today()),
         pagination=govuk_pagination(page, "yswd.index", **filters),
     )
 
@@ -107,15 +111,19 @@ def feed():
 
 @bp.route("/report/<int:year>")
 def report(year: int):
-    today = dt.date.today()
+    today = clock.today()
     years = report_years(publishing.entry_years(), today)
     if year not in years and year != today.year:
         abort(404)
     entries = db.session.scalars(publishing.public_entries(year=year)).all()
-    figures_source = current_app.extensions.get("yswd_report_figures")
-    figures = figures_source(year) if figures_source else ()
+    figures = annual_figures(year, catalogue(current_language()).kpi_questions())
     return render_template(
-        "yswd/report.html", report=build_report(year, entries, figures), years=years, current_year=today.year
+        "yswd/report.html",
+        report=build_report(year, entries, figures),
+        years=years,
+        current_year=today.year,
+        suppressed_text=SUPPRESSED_TEXT,
+        suppression_explanation=EXPLANATION,
     )
 
 

@@ -10,13 +10,10 @@ grouped by theme, plus survey figures given as plain data:
         ...
     ]
 
-`figure_rows(figures)` applies small-number suppression: a count under 5 is shown as
-"fewer than 5" with no percentage, and when a question has exactly one such answer the
-next smallest is hidden too, so it cannot be worked out from the total. Totals under 5
-hide the whole question's counts.
-
-The survey code supplies figures by registering a callable under
-`app.extensions["yswd_report_figures"]`, taking a year and returning such a list.
+`figure_rows(figures)` applies the portal's one suppression rule (`app.feedback.suppression`),
+the same as the dashboard and exports: each question's answers add up to its total, so a count
+under 5 hides with whatever else would give it away, and a total under 5 hides the question's
+counts. The figures come from `app.feedback.annual.annual_figures`, which the report page calls.
 """
 
 from __future__ import annotations
@@ -25,11 +22,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..feedback.suppression import protect_group
 from ..models.yswd import Entry
 from .themes import ENTRY_THEMES
-
-#: Counts below this are never shown.
-SUPPRESSION_THRESHOLD = 5
 
 
 @dataclass(frozen=True)
@@ -68,6 +63,11 @@ class AnnualReport:
         return sum(len(section.entries) for section in self.sections)
 
     @property
+    def totals_differ(self) -> bool:
+        """Whether the questions' totals differ (families skip questions), so the report says why."""
+        return len({row.total for row in self.figures if row.total is not None}) > 1
+
+    @property
     def done_count(self) -> int:
         return sum(1 for section in self.sections for entry in section.entries if entry.status == "done")
 
@@ -79,20 +79,16 @@ def figure_rows(figures: Iterable[Mapping]) -> list[FigureRow]:
         by_question.setdefault(str(figure["question"]), []).append(figure)
     rows: list[FigureRow] = []
     for question, answers in by_question.items():
-        total = max(int(a.get("total") or 0) for a in answers) or sum(int(a["count"]) for a in answers)
-        hidden = {i for i, a in enumerate(answers) if int(a["count"]) < SUPPRESSION_THRESHOLD}
-        if total < SUPPRESSION_THRESHOLD:
-            hidden = set(range(len(answers)))
-        elif len(hidden) == 1 and len(answers) > 1:
-            shown = sorted((int(a["count"]), i) for i, a in enumerate(answers) if i not in hidden)
-            hidden.add(shown[0][1])
-        for index, answer in enumerate(answers):
-            count = int(answer["count"])
-            if index in hidden:
-                rows.append(FigureRow(question, str(answer["answer"]), None, None, None if total < 5 else total))
+        counts = [int(a["count"]) for a in answers]
+        total = max(int(a.get("total") or 0) for a in answers) or sum(counts)
+        hidden, total_hidden = protect_group(counts, total)
+        shown_total = None if total_hidden else total
+        for answer, count, is_hidden in zip(answers, counts, hidden, strict=True):
+            if is_hidden:
+                rows.append(FigureRow(question, str(answer["answer"]), None, None, shown_total))
             else:
                 percent = round(100 * count / total) if total else None
-                rows.append(FigureRow(question, str(answer["answer"]), count, percent, total))
+                rows.append(FigureRow(question, str(answer["answer"]), count, percent, shown_total))
     return rows
 
 

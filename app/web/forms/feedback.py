@@ -9,13 +9,10 @@ from wtforms import RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from ...feedback.dashboard import ALL, LAST_12_MONTHS
 from ...feedback.kpis import HEADLINE_KPIS, KPI_NAMES, RESPONSE_RATE
 from .kit import WholeNumberField
 
-#: The filter value meaning "no filter".
-ALL = "all"
-#: The default period: the twelve months to today.
-LAST_12_MONTHS = "12m"
 #: The KPIs with a target, headline KPIs first.
 TARGET_KEYS = (*HEADLINE_KPIS, RESPONSE_RATE, *(k for k in KPI_NAMES if k not in (*HEADLINE_KPIS, RESPONSE_RATE)))
 
@@ -35,6 +32,13 @@ class FilterForm(FlaskForm):
         choices=[SelectChoice("month", _l("Month")), SelectChoice("quarter", _l("Quarter"))],
         default="month",
         validate_choice=False,
+    )
+    headline = SelectField(
+        _l("Headline figures from"),
+        widget=GovSelect(),
+        default="",
+        validate_choice=False,
+        description=_l("The last complete period, unless you choose another. A period not yet over is marked partial."),
     )
     submit = SubmitField(_l("Apply filters"), widget=GovSubmitInput())
 

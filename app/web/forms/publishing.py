@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubm
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ... import clock
 from ...models.staff import utcnow
 from ...models.yswd import Entry, NewsPost
 from ...yswd.themes import ENTRY_THEMES, NEWS_KINDS, STATUSES
@@ -24,15 +23,9 @@ from .kit import MARKDOWN_HINT, GovDateField, WholeNumberField, strip, web_link
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
-def local_zone() -> ZoneInfo:
-    """The council's time zone, in which staff type dates and times."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/London"))
-
-
 def to_utc(day: dt.date, time: dt.time) -> dt.datetime:
     """A local (UK) date and time as naive UTC, how times are stored."""
-    local = dt.datetime.combine(day, time, tzinfo=local_zone())
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
+    return clock.uk_to_utc(day, time)
 
 
 class PublishForm(FlaskForm):
@@ -110,7 +103,7 @@ class UpdateForm(FlaskForm):
     submit = SubmitField(_l("Add update"), widget=GovSubmitInput())
 
     def validate_happened_on(self, field: GovDateField) -> None:
-        if field.data and field.data > dt.date.today() + dt.timedelta(days=1):
+        if field.data and field.data > clock.today() + dt.timedelta(days=1):
             raise ValidationError(_("Date of the update must be today or in the past"))
 
 
