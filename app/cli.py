@@ -113,8 +113,7 @@ def users_link(email: str, base_url: str) -> None:
     if user is None or not user.active:
         raise click.ClickException("No active account has that email address.")
     token = user.issue_set_password_token()
-    user.locked_until = None
-    user.failed_attempts = 0
+    user.unlock()  # the account and every browser it signed in on
     record_event("password_link_issued", target_type="user", target_id=user.id)
     db.session.commit()
     click.echo(_set_password_link(token, base_url))

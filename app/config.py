@@ -47,10 +47,17 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
-    #: How many proxies in front of the portal set X-Forwarded-For/-Proto/-Host (0: trust none).
+    #: How many proxies in front of the portal append to X-Forwarded-For and set -Proto (0: trust none).
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+    #: The portal's public address (scheme and host): every absolute URL is built from it.
+    #: Required in production.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
+    #: Host names requests may be made for (others get a 400); defaults to PUBLIC_BASE_URL's host.
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
 
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+    #: Hours after signing in after which a staff session ends, however active.
+    STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
 
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -112,6 +119,8 @@ class TestConfig(Config):
     SERVER_NAME = None
     #: Each response is stored as soon as it is sent (tests of batching set their own size).
     SURVEY_RESPONSE_BATCH = 1
+    PUBLIC_BASE_URL = None
+    TRUSTED_HOSTS = None
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -1,6 +1,6 @@
 """Feedback analysis benchmark: sentiment, themes and the summary over 100,000 synthetic comments.
 
-Also measures the sentiment labels against the hand-labelled comments in tests/data/.
+Also measures the sentiment labels against the hand-labelled comments in tests/feedback/data/.
 
     .venv/bin/python bench/feedback_bench.py [--comments 100000] [--seed 7]
 
@@ -208,7 +208,7 @@ def main() -> int:
     print("Top themes:               " + ", ".join(f"{row.key} {row.comments.text}" for row in summary.themes[:5]))
 
     for name in ("sentiment_gold.csv", "sentiment_holdout.csv"):
-        ours, plain, rows, confusion = accuracy(ROOT / "tests" / "data" / name)
+        ours, plain, rows, confusion = accuracy(ROOT / "tests" / "feedback" / "data" / name)
         wrong = ", ".join(f"{k} {v}" for k, v in sorted(confusion.items()) if k.split("->")[0] != k.split("->")[1])
         print(f"Accuracy on {name}: {ours:.1%} of {rows} (plain TextBlob {plain:.1%}); errors: {wrong or 'none'}")
 

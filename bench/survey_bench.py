@@ -346,6 +346,7 @@ def main() -> int:
         "DATABASE_URL": database_url,
         "PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}",
         "SURVEY_RATE_LIMIT": "1000000 per minute",
         "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
         "RATELIMIT_STORAGE_URI": args.ratelimit_storage,

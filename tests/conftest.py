@@ -1,19 +1,23 @@
-"""Shared fixtures: the app built by the factory with TestConfig, and get_page()."""
+"""Shared fixtures: the app built by the factory with TestConfig, per-test isolation, get_page()."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
+
+from .isolation import delete_all_rows, rolled_back
+from .pages import Page, PageCheckingClient, check_page_structure
+
+#: Every app built in the tests hands out the page-checking client by default.
+Flask.test_client_class = PageCheckingClient
 
 
 @pytest.fixture(scope="session")
@@ -29,15 +33,25 @@ def app() -> Iterator[Flask]:
         db.engine.dispose()
 
 
-@pytest.fixture()
-def clean_db(app: Flask) -> Iterator[None]:
-    """Delete every row the test wrote, so database tests do not see each other's data."""
-    yield
-    with app.app_context():
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+@pytest.fixture(autouse=True)
+def _isolated(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
+    """Every test runs inside one transaction on `app`'s database, rolled back afterwards.
+
+    A test whose writes must be seen through other connections (threads, a second app)
+    opts out with `@pytest.mark.commits`: its writes are committed, and every row is deleted
+    after it. `@pytest.mark.no_page_checks` switches off the page-structure checks of the
+    test client for tests that deliberately fetch broken pages.
+    """
+    PageCheckingClient.checks_enabled = request.node.get_closest_marker("no_page_checks") is None
+    try:
+        if request.node.get_closest_marker("commits"):
+            yield
+            delete_all_rows(app)
+        else:
+            with rolled_back(app):
+                yield
+    finally:
+        PageCheckingClient.checks_enabled = True
 
 
 @pytest.fixture()
@@ -61,55 +75,6 @@ def runner(app: Flask):
     return app.test_cli_runner()
 
 
-class Page:
-    """A fetched page, parsed, with the structural checks every page must pass."""
-
-    def __init__(self, response, soup: BeautifulSoup) -> None:
-        self.response = response
-        self.soup = soup
-
-    @property
-    def h1(self) -> str:
-        return _text(self.soup.find("h1"))
-
-    @property
-    def title(self) -> str:
-        return _text(self.soup.title)
-
-    def text(self) -> str:
-        return _text(self.soup.find("main"))
-
-    def links(self) -> list[str]:
-        return [a["href"] for a in self.soup.find_all("a", href=True)]
-
-    def select(self, selector: str):
-        return self.soup.select(selector)
-
-
-def _text(node) -> str:
-    return re.sub(r"\s+", " ", node.get_text(" ")).strip() if node else ""
-
-
-def check_page_structure(response) -> Page:
-    """Exactly one <h1>; <title> starts with it (after "Error: " in the page's language only
-    when the page shows an error summary); <html lang> set."""
-    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    page = Page(response, soup)
-    path = response.request.path
-    h1s = soup.find_all("h1")
-    assert len(h1s) == 1, f"{path}: expected one <h1>, found {len(h1s)}"
-    lang = soup.html.get("lang")
-    assert lang, f"{path}: <html> has no lang"
-    title = page.title
-    prefix = ""
-    if soup.select_one(".govuk-error-summary") and not title.startswith(page.h1):
-        prefix = title.split(": ", 1)[0] + ": " if ": " in title else ""
-        if lang.startswith("en"):
-            assert prefix == "Error: ", f"{path}: an error page's <title> starts with 'Error: ', not {title!r}"
-    assert title.startswith(prefix + page.h1), f"{path}: <title> {title!r} does not start with the h1 {page.h1!r}"
-    return page
-
-
 @pytest.fixture()
 def get_page(client: FlaskClient):
     """Fetch a page, assert its status, parse it and check its structure."""
@@ -117,7 +82,7 @@ def get_page(client: FlaskClient):
     def fetch(path: str, status: int = 200, **kwargs) -> Page:
         response = client.get(path, **kwargs)
         assert response.status_code == status, f"{path}: {response.status_code}"
-        return check_page_structure(response)
+        return check_page_structure(response)  # already checked by the client: parsed once
 
     return fetch
 

@@ -9,7 +9,7 @@ import pytest
 from app import create_app
 from app.config import Config, DevelopmentConfig, TestConfig, config_from_env
 
-from .conftest import check_page_structure
+from .pages import check_page_structure
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -24,6 +24,7 @@ def test_production_warns_when_rate_limits_are_counted_per_process(caplog):
     class Production(Config):
         SECRET_KEY = "a-secret-for-this-test"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
+        PUBLIC_BASE_URL = "https://localoffer.kelderbridge.example"
         RATELIMIT_STORAGE_URI = "memory://"
         RATELIMIT_ENABLED = False
 

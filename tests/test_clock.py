@@ -13,9 +13,7 @@ from app.models.surveys import SurveyResponse
 from app.services import survey_definitions
 from app.surveys import responses
 
-from .test_survey_answering import FEEDBACK_ALL
-
-pytestmark = pytest.mark.usefixtures("clean_db")
+from .web.test_surveys import FEEDBACK_ALL
 
 
 @pytest.mark.parametrize(
@@ -52,6 +50,7 @@ def test_today_is_the_uk_day(monkeypatch):
     assert clock.today() == dt.date(2026, 4, 1)
 
 
+@pytest.mark.commits
 @pytest.mark.parametrize(
     ("sent_utc", "month"),
     [

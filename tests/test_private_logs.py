@@ -16,13 +16,14 @@ from sqlalchemy import text
 
 from app.extensions import db
 
-from .staff_helpers import act_as, csrf_token, make_user
-from .survey_helpers import EHCP_ANSWERS, answer_all, csrf_from, invite
+from .factories import create_invitation as invite
+from .factories import create_user as make_user
+from .helpers import EHCP_ANSWERS, act_as, answer_all, csrf_from, csrf_token
 
 SENTINEL = "Sentinel-Quokka-731"
 GUIDANCE = "/guidance/the-20-week-journey"
 
-pytestmark = pytest.mark.usefixtures("clean_db")
+pytestmark = pytest.mark.commits
 
 
 @contextmanager

@@ -15,10 +15,11 @@ from app.services import survey_definitions
 from app.surveys import invitations, responses
 from app.tokens import ALPHABET, digest
 
-from .staff_helpers import make_user
-from .survey_helpers import EHCP_ANSWERS, invite
+from .factories import create_invitation as invite
+from .factories import create_user as make_user
+from .helpers import EHCP_ANSWERS
 
-pytestmark = pytest.mark.usefixtures("clean_db")
+pytestmark = pytest.mark.commits
 
 
 def sha256(value: str) -> str:

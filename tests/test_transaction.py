@@ -13,8 +13,6 @@ from app.models.surveys import SurveyInvitation
 from app.surveys import invitations
 from app.transaction import commit_with_retry
 
-pytestmark = pytest.mark.usefixtures("clean_db")
-
 ROW = invitations.InvitationRow(2, "KB-2026-07000", dt.date(2026, 3, 2), "en", None)
 
 

@@ -10,7 +10,7 @@ import pytest
 from app.content import load_store
 from app.yaml_loader import PortalLoader, YAMLError, load_yaml
 
-from .test_content import GOOD_SERVICE, make_tree
+from .content.test_loader import GOOD_SERVICE, make_tree
 
 
 @pytest.mark.parametrize(

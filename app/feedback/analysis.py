@@ -40,6 +40,13 @@ class CommentRecord:
     question: str | None = None
     kind: str | None = None
     quotable: bool = False
+    #: An officer's corrections: a sentiment label and the themes (None where not corrected).
+    corrected_sentiment: str | None = None
+    corrected_themes: tuple[str, ...] | None = None
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrected_sentiment is not None or self.corrected_themes is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,8 @@ class AnalysedComment:
     theme_polarity: dict[str, float] = field(default_factory=dict)
 
     def theme_label(self, theme: str) -> Label:
+        if self.comment.corrected_sentiment is not None:
+            return self.sentiment.label
         return label_for(self.theme_polarity.get(theme, self.sentiment.polarity))
 
 
@@ -82,7 +91,30 @@ class FeedbackFilters:
         return [i for i in invitations if self._keeps(i.invited_on, i.survey_id, i.language)]
 
 
+#: The polarity given to a comment whose sentiment an officer set (the middle of each label's range).
+CORRECTED_POLARITY = {"positive": 0.5, "neutral": 0.0, "negative": -0.5}
+
+
 def analyse(comment: CommentRecord) -> AnalysedComment:
+    """Score one comment, then apply an officer's corrections: their sentiment and themes win.
+
+    A corrected sentiment applies to every theme of the comment (an officer reads it whole).
+    """
+    machine = _machine_reading(comment)
+    if not comment.corrected:
+        return machine
+    sentiment, themes, polarity = machine.sentiment, machine.themes, dict(machine.theme_polarity)
+    if comment.corrected_themes is not None:
+        themes = tuple(key for key in FEEDBACK_THEMES if key in comment.corrected_themes)
+        polarity = {key: polarity.get(key, sentiment.polarity) for key in themes}
+    if comment.corrected_sentiment in CORRECTED_POLARITY:
+        value = CORRECTED_POLARITY[comment.corrected_sentiment]
+        sentiment = Sentiment(value, sentiment.subjectivity, comment.corrected_sentiment, mixed=False)
+        polarity = dict.fromkeys(themes, value)
+    return AnalysedComment(comment, sentiment, themes, polarity)
+
+
+def _machine_reading(comment: CommentRecord) -> AnalysedComment:
     """Score one comment: sentiment (question-aware), themes, and each theme's sentiment from its clauses."""
     kind = question_kind(comment.question, comment.kind)
     sentiment, clause_scores = analyser().score_clauses(comment.text, kind=kind)
@@ -209,6 +241,9 @@ class FeedbackSummary:
     mixed: Figure
     trend: tuple[tuple[Period, SentimentSplit], ...]
     themes: tuple[ThemeRow, ...]
+    #: How many comments an officer corrected (their labels are the ones counted), in all and by label.
+    corrected: int = 0
+    corrected_labels: dict[str, int] = field(default_factory=dict)
 
 
 def summarise(
@@ -256,7 +291,10 @@ def summarise(
         )
     order = {key: index for index, key in enumerate(FEEDBACK_THEMES)}
     rows.sort(key=lambda row: (-row.comments.base, order[row.key]))
-    return FeedbackSummary(split.total, split, count(mixed), tuple(trend), tuple(rows))
+    corrected = Counter(a.sentiment.label for a in analysed if a.comment.corrected)
+    return FeedbackSummary(
+        split.total, split, count(mixed), tuple(trend), tuple(rows), sum(corrected.values()), dict(corrected)
+    )
 
 
 def has_redaction(redacted: Redacted) -> bool:

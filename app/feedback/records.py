@@ -82,23 +82,45 @@ def comment_records(questions: Mapping[tuple[str, str], QuestionText]) -> list[C
         .where(Comment.status != "vexatious")
         .order_by(Comment.id)
     )
-    records = []
-    for comment, survey_id, submitted_on in db.session.execute(query):
-        source = survey_id or (PAGE_FEEDBACK if comment.source == "page_feedback" else PAPER)
-        question = questions.get((survey_id or "", comment.question_id or ""), QuestionText(None, None))
-        records.append(
-            CommentRecord(
-                id=comment.id,
-                text=comment.text,
-                submitted_on=submitted_on or reporting_day(comment.created_at),
-                survey_id=source,
-                locale=comment.locale or "en",
-                question=question.wording,
-                kind=question.kind,
-                quotable=comment.quotable,
-            )
+    return [
+        comment_record(comment, survey_id, submitted_on, questions)
+        for comment, survey_id, submitted_on in db.session.execute(query)
+    ]
+
+
+def comment_record(
+    comment: Comment,
+    survey_id: str | None,
+    submitted_on: dt.date | None,
+    questions: Mapping[tuple[str, str], QuestionText],
+) -> CommentRecord:
+    """One stored comment as the analysis reads it, with any officer's corrections."""
+    source = survey_id or (PAGE_FEEDBACK if comment.source == "page_feedback" else PAPER)
+    question = questions.get((survey_id or "", comment.question_id or ""), QuestionText(None, None))
+    return CommentRecord(
+        id=comment.id,
+        text=comment.text,
+        submitted_on=submitted_on or reporting_day(comment.created_at),
+        survey_id=source,
+        locale=comment.locale or "en",
+        question=question.wording,
+        kind=question.kind,
+        quotable=comment.quotable,
+        corrected_sentiment=comment.corrected_sentiment,
+        corrected_themes=comment.corrected_theme_keys,
+    )
+
+
+def survey_of(comment: Comment) -> tuple[str | None, dt.date | None]:
+    """The survey a comment answered and the day its response was submitted (None for other sources)."""
+    if comment.source != "survey" or not comment.source_ref:
+        return None, None
+    row = db.session.execute(
+        select(SurveyResponse.survey_id, SurveyResponse.submitted_on).where(
+            SurveyResponse.reference == comment.source_ref
         )
-    return records
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 @dataclass(frozen=True, slots=True)

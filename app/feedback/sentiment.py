@@ -17,7 +17,7 @@ Scores come from TextBlob's pattern lexicon and its assessment rules (negation, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -27,6 +27,8 @@ from textblob.en import sentiment as _textblob_sentiment
 
 from ..yaml_loader import load_yaml
 from . import DATA_DIR
+from .sentiment_model import SentimentModel, model
+from .sentiment_model import features as model_features
 from .text import Clause, clauses, plain, tokens
 
 Label = Literal["positive", "neutral", "negative"]
@@ -137,7 +139,9 @@ def _normalise_answer(text: str) -> str:
 class SentimentAnalyser:
     """TextBlob's pattern lexicon with the SEND adjustments; one instance serves any number of texts."""
 
-    def __init__(self, lexicon_file: Path = DATA_DIR / "send_lexicon.yaml") -> None:
+    def __init__(self, lexicon_file: Path = DATA_DIR / "send_lexicon.yaml", *, trained: bool = True) -> None:
+        #: The trained classifier that decides labels, or None for the lexicon alone.
+        self.model: SentimentModel | None = model() if trained else None
         spec = load_yaml(lexicon_file.read_text(encoding="utf-8"))
         self.general = self._lexicon()
         self.improvement = self._lexicon()
@@ -215,7 +219,61 @@ class SentimentAnalyser:
         return self.score_clauses(text, kind=kind)[0]
 
     def score_clauses(self, text: str, *, kind: QuestionKind = "general") -> tuple[Sentiment, list[ClauseScore]]:
-        """The sentiment of one answer and the scores of its clauses (none for an answer meaning "nothing")."""
+        """The sentiment of one answer and the scores of its clauses (none for an answer meaning "nothing").
+
+        The lexicon reads the answer; when the trained model is present (sentiment_model.py) it
+        decides the label from the words and the lexicon's reading. Answers that mean "nothing"
+        (content with an improvement question, "nothing went well") keep the rule's label.
+        """
+        sentiment, scores = self.lexicon_clauses(text, kind=kind)
+        trained = self.model
+        if trained is None or not scores or sentiment.content or self._rules_decide(text, kind):
+            return sentiment, scores
+        found = model_features(
+            text,
+            polarity=sentiment.polarity,
+            subjectivity=sentiment.subjectivity,
+            label=sentiment.label,
+            mixed=sentiment.mixed,
+            kind=kind,
+        )
+        label = trained.predict(found).label
+        if label == sentiment.label:
+            return sentiment, scores
+        return replace(sentiment, label=label), scores
+
+    def deciding_words(self, text: str, *, kind: QuestionKind = "general", count: int = 5) -> list[str]:
+        """The words and word pairs that pushed the model hardest towards the label it gave `text`.
+
+        Empty when the lexicon decided alone (no model, or an answer meaning "nothing").
+        """
+        sentiment, scores = self.score_clauses(text, kind=kind)
+        trained = self.model
+        if trained is None or not scores or sentiment.content or self._rules_decide(text, kind):
+            return []
+        reading, _ = self.lexicon_clauses(text, kind=kind)
+        found = model_features(
+            text,
+            polarity=reading.polarity,
+            subjectivity=reading.subjectivity,
+            label=reading.label,
+            mixed=reading.mixed,
+            kind=kind,
+        )
+        pushes = trained.explain(found, sentiment.label, count=len(found))
+        words = [name[2:].replace("_", " ") for name, push in pushes if push > 0 and name[:2] in ("w:", "b:")]
+        return words[:count]
+
+    @staticmethod
+    def _rules_decide(text: str, kind: QuestionKind) -> bool:
+        """A "nothing" answer the rules decide: "nothing went well", or a bare "nothing" to an unknown question."""
+        answer = _normalise_answer(text)
+        if kind == "praise":
+            return NOTHING_WENT_WELL_OPENING.match(answer) is not None
+        return kind == "general" and CONTENT_ANSWER.match(answer) is not None
+
+    def lexicon_clauses(self, text: str, *, kind: QuestionKind = "general") -> tuple[Sentiment, list[ClauseScore]]:
+        """The lexicon's reading of one answer (no trained model) and the scores of its clauses."""
         answer = _normalise_answer(text)
         if not answer:
             return Sentiment(0.0, 0.0, "neutral"), []
@@ -224,7 +282,7 @@ class SentimentAnalyser:
                 return Sentiment(CONTENT_POLARITY, 0.0, "positive", content=True), []
             opening = CONTENT_OPENING.match(answer)
             if opening:
-                rest, scores = self.score_clauses(opening.group("rest"), kind="improvement")
+                rest, scores = self.lexicon_clauses(opening.group("rest"), kind="improvement")
                 if rest.label == "negative":
                     return rest, scores
                 polarity = max(rest.polarity, CONTENT_POLARITY)
@@ -234,7 +292,7 @@ class SentimentAnalyser:
                 return Sentiment(-0.5, 0.5, "negative"), []
             opening = NOTHING_WENT_WELL_OPENING.match(answer)
             if opening:
-                rest, scores = self.score_clauses(opening.group("rest"), kind="praise")
+                rest, scores = self.lexicon_clauses(opening.group("rest"), kind="praise")
                 if rest.label != "positive":
                     return Sentiment(min(rest.polarity, -0.5), rest.subjectivity, "negative"), scores
         scores = self.clause_scores(text, improvement=kind == "improvement")

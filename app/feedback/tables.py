@@ -160,9 +160,20 @@ def sentiment_table(summary: FeedbackSummary) -> Table:
         Column("sentiment", str(_l("Sentiment"))),
         Column("comments", str(_l("Comments")), "count"),
         Column("share", str(_l("Share of comments (%)")), "percent"),
+        Column("corrected", str(_l("Of which an officer corrected the labels")), "count"),
     )
-    rows = [(str(SENTIMENT_NAMES[label]), summary.split.counts[label], summary.split.shares[label]) for label in LABELS]
-    rows.append((str(_l("All comments")), summary.comments, None))
+    # Officers' corrections count staff actions, not families' answers, so they are shown as they are.
+    corrected = summary.corrected_labels
+    rows = [
+        (
+            str(SENTIMENT_NAMES[label]),
+            summary.split.counts[label],
+            summary.split.shares[label],
+            Figure(corrected.get(label, 0), corrected.get(label, 0)),
+        )
+        for label in LABELS
+    ]
+    rows.append((str(_l("All comments")), summary.comments, None, Figure(summary.corrected, summary.corrected)))
     return Table("sentiment", str(TABLE_TITLES["sentiment"]), columns, tuple(rows))
 
 

@@ -47,6 +47,7 @@ class ThemeLexiconError(ValueError):
 class _Term:
     rest: tuple[str, ...]
     theme: str
+    needs_person: bool = False
 
 
 def _term_keys(term: str) -> tuple[str, ...]:
@@ -70,6 +71,7 @@ class ThemeTagger:
 
     def __init__(self, lexicon_file: Path = DATA_DIR / "themes.yaml") -> None:
         spec = load_yaml(lexicon_file.read_text(encoding="utf-8")) or {}
+        people = spec.pop("_people", []) or []
         unknown = set(spec) - set(FEEDBACK_THEMES)
         missing = set(FEEDBACK_THEMES) - set(spec)
         if unknown or missing:
@@ -79,9 +81,13 @@ class ThemeTagger:
         self._index: dict[str, list[_Term]] = {}
         for theme, terms in spec.items():
             for term in terms:
-                keys = _term_keys(str(term))
+                term = str(term)
+                needs_person = term.startswith("~")
+                keys = _term_keys(term.removeprefix("~"))
                 if keys:
-                    self._index.setdefault(keys[0], []).append(_Term(keys[1:], theme))
+                    self._index.setdefault(keys[0], []).append(_Term(keys[1:], theme, needs_person))
+        #: Words naming a person who works with families: "~" terms count only beside one.
+        self._people = [_term_keys(str(word)) for word in people]
         self._order = {theme: index for index, theme in enumerate(FEEDBACK_THEMES)}
 
     def tag(self, text: str) -> list[str]:
@@ -89,12 +95,26 @@ class ThemeTagger:
         words = [_token_keys(w) for w in _WORD.findall(plain(text))]
         found: set[str] = set()
         index = self._index
+        person: bool | None = None
         for position, keys in enumerate(words):
             for key in keys:
                 for term in index.get(key, ()):
                     if term.theme not in found and _follows(words, position + 1, term.rest):
+                        if term.needs_person:
+                            if person is None:
+                                person = self._names_person(words)
+                            if not person:
+                                continue
                         found.add(term.theme)
         return sorted(found, key=self._order.__getitem__)
+
+    def _names_person(self, words: list[tuple[str, str, str]]) -> bool:
+        """Whether the words name a person (a member of staff, "she", "everyone")."""
+        return any(
+            keys[0] in words[position] and _follows(words, position + 1, keys[1:])
+            for keys in self._people
+            for position in range(len(words))
+        )
 
 
 def _follows(words: list[tuple[str, str, str]], start: int, rest: tuple[str, ...]) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
+from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, Text, Uuid, false
@@ -89,7 +90,14 @@ class Comment(db.Model):
     #: Once marked as about one person's own case, always: such a comment is never approved or quoted.
     own_case: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    decided_by: Mapped[User | None] = relationship(lazy="joined")
+    #: An officer's correction of the machine's reading: a sentiment label, and the theme keys
+    #: separated by ";" ("" when the comment is about none). None where not corrected.
+    corrected_sentiment: Mapped[str | None] = mapped_column(String(10))
+    corrected_themes: Mapped[str | None] = mapped_column(Text)
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    corrected_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    decided_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[decided_by_id])
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.source} {self.status}>"
@@ -119,6 +127,27 @@ class Comment(db.Model):
         if own_case and self.status == ModerationStatus.APPROVED:
             raise OwnCaseError("a comment about one person's own case cannot be approved for quoting")
         return bool(own_case)
+
+    @property
+    def corrected(self) -> bool:
+        """Whether an officer corrected the sentiment or the themes."""
+        return self.corrected_sentiment is not None or self.corrected_themes is not None
+
+    @property
+    def corrected_theme_keys(self) -> tuple[str, ...] | None:
+        """The corrected themes, or None when they were not corrected."""
+        if self.corrected_themes is None:
+            return None
+        return tuple(key for key in self.corrected_themes.split(";") if key)
+
+    def correct(
+        self, sentiment: str | None, themes: Sequence[str] | None, user: User, now: dt.datetime | None = None
+    ) -> None:
+        """Record an officer's reading: a sentiment label and themes (None leaves the machine's)."""
+        self.corrected_sentiment = sentiment or None
+        self.corrected_themes = None if themes is None else ";".join(themes)
+        self.corrected_by_id = user.id
+        self.corrected_at = now or utcnow()
 
     def decide(self, decision: str, user: User, now: dt.datetime | None = None) -> None:
         """Record an officer's decision; OwnCaseError when approving a comment about one person's own case."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, func, select
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, case, delete, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,14 +25,24 @@ from ..tokens import digest, digests
 
 #: Failed sign-ins in a row that lock an account.
 MAX_FAILED_ATTEMPTS = 5
-#: How long a locked account stays locked.
+#: How long a locked account stays locked the first time (for browsers it has not signed in on before).
 LOCKOUT = dt.timedelta(minutes=15)
+#: Each further lock without a successful sign-in in between lasts twice as long, up to 2**4 times LOCKOUT.
+MAX_DOUBLINGS = 4
+#: How long a browser is remembered as one the account signed in on (its own failure count).
+DEVICE_LIFETIME = dt.timedelta(days=90)
 #: How long a set-password link works.
 SET_PASSWORD_TOKEN_LIFETIME = dt.timedelta(hours=72)
 
 #: A scrypt hash of a random string, checked when the email is unknown so that
 #: a wrong email takes as long to reject as a wrong password.
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
+DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def dummy_password_check(password: str) -> bool:
+    """Check a password against a hash no account has: the same work as a real check, always False."""
+    check_password_hash(DUMMY_HASH, password)
+    return False
 
 
 class Role(enum.StrEnum):
@@ -75,13 +85,25 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Locks in a row without a successful sign-in: each lasts twice as long as the one before.
+    lockouts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     set_password_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     set_password_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Part of every session's id: adding one ends every session of this user, on every host.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+    def get_id(self) -> str:
+        """The id kept in the session: the user's id and their session generation."""
+        return f"{self.id}.{self.session_generation or 0}"
+
+    def end_sessions(self) -> None:
+        """End every session of this user (counted in the database, so concurrent ends all count)."""
+        self.session_generation = User.session_generation + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -97,8 +119,11 @@ class User(UserMixin, db.Model):
 
     # Passwords -----------------------------------------------------------------
     def set_password(self, password: str) -> None:
-        """Hash and store a new password; the set-password link stops working."""
+        """Hash and store a new password; the set-password link stops working and every
+        session of this user ends."""
         self.password_hash = generate_password_hash(password, method="scrypt")
+        if self.id is not None:
+            self.end_sessions()
         self.set_password_token_hash = None
         self.set_password_expires_at = None
         self.failed_attempts = 0
@@ -106,8 +131,7 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
-            check_password_hash(_DUMMY_HASH, password)
-            return False
+            return dummy_password_check(password)
         return check_password_hash(self.password_hash, password)
 
     def issue_set_password_token(self, now: dt.datetime | None = None) -> str:
@@ -133,26 +157,119 @@ class User(UserMixin, db.Model):
     def is_locked(self, now: dt.datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or utcnow())
 
-    def record_failure(self, now: dt.datetime | None = None) -> bool:
-        """Count a failed sign-in; returns True when this failure locks the account."""
-        now = now or utcnow()
-        if self.locked_until is not None and self.locked_until <= now:
-            self.locked_until = None
-        self.failed_attempts = (self.failed_attempts or 0) + 1
-        if self.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            self.locked_until = now + LOCKOUT
-            self.failed_attempts = 0
-            return True
-        return False
+    def unlock(self) -> None:
+        """Clear the account's lock and failure counts, and those of every browser it signed in on."""
+        self.failed_attempts = 0
+        self.locked_until = None
+        self.lockouts = 0
+        db.session.execute(
+            update(SignInDevice)
+            .where(SignInDevice.user_id == self.id)
+            .values(failed_attempts=0, locked_until=None, lockouts=0)
+        )
 
     def record_success(self, now: dt.datetime | None = None) -> None:
         self.failed_attempts = 0
         self.locked_until = None
+        self.lockouts = 0
         self.last_sign_in_at = now or utcnow()
 
     @classmethod
     def by_email(cls, email: str) -> User | None:
         return db.session.scalar(select(cls).where(func.lower(cls.email) == normalise_email(email)))
+
+
+class SignInDevice(db.Model):
+    """A browser an account has signed in on, known by a random cookie (stored as a digest).
+
+    Its failed sign-ins are counted apart from the account's, so a stranger's wrong
+    guesses, which lock the account everywhere else, do not lock its owner out here.
+    """
+
+    __tablename__ = "staff_sign_in_device"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    @classmethod
+    def find(cls, user: User, token: str | None, now: dt.datetime | None = None) -> SignInDevice | None:
+        """The user's remembered browser for this cookie value, if it is theirs and recent."""
+        if not token or len(token) > 100:
+            return None
+        device = db.session.scalar(select(cls).where(cls.token_hash == digest(token), cls.user_id == user.id))
+        if device is None or device.last_used_at < (now or utcnow()) - DEVICE_LIFETIME:
+            return None
+        return device
+
+    @classmethod
+    def remember(cls, user: User, token: str | None, now: dt.datetime | None = None) -> str:
+        """After a successful sign-in: the browser's cookie value (new, or the one it has)."""
+        now = now or utcnow()
+        db.session.execute(delete(cls).where(cls.user_id == user.id, cls.last_used_at < now - DEVICE_LIFETIME))
+        device = cls.find(user, token, now)
+        if device is None:
+            token = secrets.token_urlsafe(32)
+            device = cls(user_id=user.id, token_hash=digest(token), created_at=now)
+            db.session.add(device)
+        device.failed_attempts = 0
+        device.locked_until = None
+        device.lockouts = 0
+        device.last_used_at = now
+        assert token is not None
+        return token
+
+
+def lock_period(earlier_locks: int) -> dt.timedelta:
+    """How long a lock lasts after `earlier_locks` locks in a row: 15, 30, 60, 120, then 240 minutes."""
+    return LOCKOUT * 2 ** min(earlier_locks, MAX_DOUBLINGS)
+
+
+def reserve_attempt(counter: User | SignInDevice, now: dt.datetime | None = None) -> int | None:
+    """Count a sign-in attempt before its password is checked, in one atomic statement.
+
+    Returns the attempt's number in the current period (1 to MAX_FAILED_ATTEMPTS), or None
+    when the account (or browser) is locked and the password must not be checked. The
+    MAX_FAILED_ATTEMPTS-th attempt locks for LOCKOUT, or twice as long as the lock before
+    it when there has been no successful sign-in since (see lock_period); a correct
+    password then clears the lock. However many attempts run at once, each gets its own number, so at
+    most MAX_FAILED_ATTEMPTS passwords are checked per lock period. The caller commits at
+    once, before the slow hash check, so parallel requests see the count (and wait for the
+    row lock only that long).
+    """
+    now = now or utcnow()
+    table = type(counter).__table__
+    column = table.c
+    # The WHERE clause admits a row only when any lock on it has expired: a new period starts.
+    attempt = case((column.locked_until.is_not(None), 1), else_=column.failed_attempts + 1)
+    lock_ends = case(
+        *[(column.lockouts == earlier, now + lock_period(earlier)) for earlier in range(MAX_DOUBLINGS)],
+        else_=now + lock_period(MAX_DOUBLINGS),
+    )
+    statement = (
+        update(table)
+        .where(column.id == counter.id, or_(column.locked_until.is_(None), column.locked_until <= now))
+        .values(
+            failed_attempts=attempt,
+            locked_until=case((attempt >= MAX_FAILED_ATTEMPTS, lock_ends), else_=None),
+            lockouts=case((attempt >= MAX_FAILED_ATTEMPTS, column.lockouts + 1), else_=column.lockouts),
+        )
+        .returning(column.failed_attempts)
+    )
+    return db.session.execute(statement).scalar()
+
+
+def clear_attempts(counter: User | SignInDevice) -> None:
+    """After a correct password: the count starts again and any lock is lifted."""
+    table = type(counter).__table__
+    db.session.execute(
+        update(table).where(table.c.id == counter.id).values(failed_attempts=0, locked_until=None, lockouts=0)
+    )
 
 
 def normalise_email(email: str) -> str:

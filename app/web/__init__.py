@@ -20,9 +20,11 @@ def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
     from . import auth, content_staff, feedback, public, search, staff, survey_staff, surveys, updates, yswd
     from .council import register_council
+    from .ids import register_id_converter
     from .security import register_security
     from .template_helpers import register_template_helpers
 
+    register_id_converter(app)  # before the first route, so every <int:...> is bounded
     register_council(app)
     register_security(app)
     register_template_helpers(app)

@@ -27,18 +27,31 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask.wrappers import Response
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
-from ..models.staff import Role, User, record_event, utcnow
+from ..models.staff import (
+    DEVICE_LIFETIME,
+    MAX_FAILED_ATTEMPTS,
+    Role,
+    SignInDevice,
+    User,
+    clear_attempts,
+    dummy_password_check,
+    record_event,
+    reserve_attempt,
+    utcnow,
+)
 from .forms.auth import SetPasswordForm, SignInForm
 
 __all__ = ["Role", "current_staff", "role_required"]
@@ -47,7 +60,12 @@ bp = Blueprint("auth", __name__)
 
 #: Minutes of inactivity after which a member of staff must sign in again.
 DEFAULT_IDLE_MINUTES = 30
-SIGN_IN_RATE_LIMIT = "10 per minute"
+#: Hours after signing in after which a session ends however active it is.
+DEFAULT_MAX_HOURS = 12
+#: Per-client limits on sign-in attempts (by address), whatever the accounts tried.
+SIGN_IN_RATE_LIMIT = "10 per minute;60 per hour"
+#: The cookie that marks a browser an account has signed in on.
+DEVICE_COOKIE = "staff_device"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,11 +80,20 @@ def init_login(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> User | None:
+    """The user a session belongs to, if that session has not been ended since it began.
+
+    The session holds "<user id>.<session generation>"; signing out, a new password,
+    deactivation or a role change add one to the generation in the database, so every
+    copy of an older session cookie, on any process or host, stops working.
+    """
+    user_id, _, generation = session_id.partition(".")
+    if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 18:
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or user.session_generation != int(generation):
+        return None
+    return user
 
 
 def current_staff() -> User:
@@ -99,28 +126,34 @@ def role_required(role: Role | str) -> Callable[[F], F]:
     return decorator
 
 
-# Session inactivity -----------------------------------------------------------
+# Session expiry ---------------------------------------------------------------
 @bp.before_app_request
-def _expire_idle_sessions():
-    """Sign staff out after a period without requests; staff pages then ask them to sign in again."""
+def _expire_sessions():
+    """Sign staff out after a period without requests, or once a session reaches its maximum age;
+    staff pages then ask them to sign in again."""
     if request.endpoint in (None, "static", "govuk_assets") or not session.get("_user_id"):
         return None
     idle = 60 * int(current_app.config.get("STAFF_SESSION_IDLE_MINUTES", DEFAULT_IDLE_MINUTES))
+    longest = 3600 * int(current_app.config.get("STAFF_SESSION_MAX_HOURS", DEFAULT_MAX_HOURS))
     now = int(time.time())
-    last_seen = session.get("last_seen")
-    if isinstance(last_seen, int) and now - last_seen > idle:
-        user = current_user._get_current_object() if current_user.is_authenticated else None
-        if user is not None:
-            record_event("session_expired", user=user, target_type="user", target_id=user.id)
-            db.session.commit()
-        logout_user()
-        session.clear()
-        if request.path.startswith("/staff/"):
-            flash(_("You were signed out after %(num)d minutes without activity.", num=idle // 60), "info")
-            next_url = _safe_next(request.full_path) if request.method == "GET" else None
-            return redirect(url_for("auth.sign_in", next=next_url) if next_url else url_for("auth.sign_in"))
+    last_seen, signed_in_at = session.get("last_seen"), session.get("signed_in_at")
+    if not isinstance(signed_in_at, int) or now - signed_in_at > longest:
+        message = _("You were signed out because a session lasts at most %(num)d hours.", num=longest // 3600)
+    elif isinstance(last_seen, int) and now - last_seen > idle:
+        message = _("You were signed out after %(num)d minutes without activity.", num=idle // 60)
+    else:
+        session["last_seen"] = now
         return None
-    session["last_seen"] = now
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    if user is not None:
+        record_event("session_expired", user=user, target_type="user", target_id=user.id)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    if request.path.startswith("/staff/"):
+        flash(message, "info")
+        next_url = _safe_next(request.full_path) if request.method == "GET" else None
+        return redirect(url_for("auth.sign_in", next=next_url) if next_url else url_for("auth.sign_in"))
     return None
 
 
@@ -144,38 +177,73 @@ def sign_in():
         return redirect(next_url or url_for("staff.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = User.by_email(form.email.data)
-        now = utcnow()
-        if user is not None and user.is_active and user.is_locked(now):
-            record_event("sign_in_refused_locked", user=user, target_type="user", target_id=user.id)
-            db.session.commit()
-            form.password.errors.append(_("This account is locked after too many failed attempts. Try again later."))
-        elif user is not None and user.is_active and user.check_password(form.password.data):
-            user.record_success(now)
-            record_event("sign_in", user=user, target_type="user", target_id=user.id)
-            db.session.commit()
+        user = _attempt_sign_in(form.email.data, form.password.data)
+        if user is not None:
             session.clear()
             login_user(user)
-            session["last_seen"] = int(time.time())
-            return redirect(next_url or url_for("staff.dashboard"))
-        else:
-            if user is None:
-                User(password_hash=None).check_password(form.password.data)  # same time as a real check
-                record_event("sign_in_failed")
-            else:
-                locked = user.record_failure(now) if user.is_active else False
-                record_event("sign_in_failed", user=user, target_type="user", target_id=user.id)
-                if locked:
-                    record_event("account_locked", user=user, target_type="user", target_id=user.id)
-            db.session.commit()
-            form.email.errors.append(_("Enter a correct email address and password"))
+            session["last_seen"] = session["signed_in_at"] = int(time.time())
+            response = redirect(next_url or url_for("staff.dashboard"))
+            _set_device_cookie(response, g.pop("device_token"))
+            return response
+        form.email.errors.append(_("Enter a correct email address and password"))
     return render_template("auth/sign_in.html", form=form, next_url=next_url)
+
+
+def _attempt_sign_in(email: str, password: str) -> User | None:
+    """The user when the email and password are right and the attempt may be checked, else None.
+
+    Every case (unknown email, deactivated, locked, wrong password) checks one password hash,
+    so none can be told apart by its answer or its time. Failures are counted per account, or
+    per browser for one the account has signed in on before (see SignInDevice).
+    """
+    now = utcnow()
+    user = User.by_email(email)
+    if user is None or not user.is_active:
+        dummy_password_check(password)  # the same work as a real check
+        record_event("sign_in_failed", user=user, target_type="user" if user else None, target_id=user and user.id)
+        db.session.commit()
+        return None
+    device = SignInDevice.find(user, request.cookies.get(DEVICE_COOKIE), now)
+    counter: User | SignInDevice = device or user
+    attempt = reserve_attempt(counter, now)
+    db.session.commit()  # counted before the password is checked, so parallel attempts see it
+    if attempt is None:
+        dummy_password_check(password)
+        record_event("sign_in_refused_locked", user=user, target_type="user", target_id=user.id)
+        db.session.commit()
+        return None
+    if not user.check_password(password):
+        record_event("sign_in_failed", user=user, target_type="user", target_id=user.id)
+        if attempt >= MAX_FAILED_ATTEMPTS:
+            record_event("account_locked", user=user, target_type="user", target_id=user.id)
+        db.session.commit()
+        return None
+    clear_attempts(counter)
+    user.record_success(now)
+    g.device_token = SignInDevice.remember(user, request.cookies.get(DEVICE_COOKIE), now)
+    record_event("sign_in", user=user, target_type="user", target_id=user.id)
+    db.session.commit()
+    return user
+
+
+def _set_device_cookie(response: Response, token: str) -> None:
+    """Remember this browser for the sign-in page only (HTTP only, never sent to other pages)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=int(DEVICE_LIFETIME.total_seconds()),
+        path=url_for("auth.sign_in"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Strict",
+    )
 
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
     if current_user.is_authenticated:
         user = current_staff()
+        user.end_sessions()  # every copy of this session, and the user's other sessions, end too
         record_event("sign_out", user=user, target_type="user", target_id=user.id)
         db.session.commit()
     logout_user()

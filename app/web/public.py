@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
@@ -132,7 +132,8 @@ def sitemap():
     urls = [url_for("public.home", _external=True), url_for("public.services", _external=True)]
     urls += [url_for("public.guidance_index", _external=True), url_for("public.glossary", _external=True)]
     urls += [url_for("public.category", key=key, _external=True) for key in CATEGORIES]
-    urls += [request.url_root.rstrip("/") + doc.url for doc in content.documents()]
+    root = url_for("public.home", _external=True).rstrip("/")
+    urls += [root + doc.url for doc in content.documents()]
     urls += [url_for("search.search", _external=True), url_for("yswd.index", _external=True)]
     urls += [url_for("yswd.entry", entry_id=entry.id, _external=True) for entry in db.session.scalars(public_entries())]
     urls += [url_for("yswd.report", year=year, _external=True) for year in entry_years()]

@@ -12,6 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..feedback.analysis import AnalysedComment, analyse
+from ..feedback.records import comment_record, survey_of
+from ..feedback.sentiment import analyser, question_kind
+from ..feedback.tables import SENTIMENT_NAMES
+from ..feedback.themes import theme_keys, theme_name
 from ..models.moderation import (
     COMMENT_SOURCE_LABELS,
     DECISION_HINTS,
@@ -23,8 +28,9 @@ from ..models.moderation import (
 from ..models.staff import AuditEvent, Role, User, normalise_email, record_event, utcnow
 from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm
-from .forms.staff import DecisionForm, NewUserForm, RoleForm
+from .forms.staff import CorrectionForm, DecisionForm, NewUserForm, RoleForm
 from .pagination import govuk_pagination, paginate
+from .survey_catalogue import catalogue
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -113,6 +119,7 @@ def user(user_id: int):
             old = account.role
             if form.role.data != old:
                 account.role = form.role.data
+                account.end_sessions()  # they sign in again with the new role
                 record_event(
                     "user_role_changed",
                     user=me,
@@ -139,6 +146,7 @@ def deactivate_user(user_id: int):
         return redirect(url_for("staff.user", user_id=account.id))
     account.active = False
     account.set_password_token_hash = None
+    account.end_sessions()
     record_event("user_deactivated", user=me, target_type="user", target_id=account.id)
     db.session.commit()
     flash(_("%(email)s can no longer sign in.", email=account.email), "success")
@@ -152,11 +160,24 @@ def reactivate_user(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     account.active = True
-    account.failed_attempts = 0
-    account.locked_until = None
+    account.unlock()
     record_event("user_reactivated", user=current_staff(), target_type="user", target_id=account.id)
     db.session.commit()
     flash(_("%(email)s can sign in again.", email=account.email), "success")
+    return redirect(url_for("staff.user", user_id=account.id))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@role_required(Role.ADMIN)
+def unlock_user(user_id: int):
+    """Lift a lock after too many wrong passwords, so the member of staff can sign in at once."""
+    account = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    account.unlock()
+    record_event("user_unlocked", user=current_staff(), target_type="user", target_id=account.id)
+    db.session.commit()
+    flash(_("%(email)s can sign in again now.", email=account.email), "success")
     return redirect(url_for("staff.user", user_id=account.id))
 
 
@@ -249,11 +270,61 @@ def moderate(comment_id: uuid.UUID):
         if following is not None:
             return redirect(url_for("staff.moderate", comment_id=following.id))
         return redirect(url_for("staff.moderation"))
+    return _moderate_page(comment, form, _correction_form(comment))
+
+
+def _reading(comment: Comment) -> AnalysedComment:
+    """The analysis's reading of a comment (the officer's corrections applied), as the dashboard counts it."""
+    survey_id, submitted_on = survey_of(comment)
+    return analyse(comment_record(comment, survey_id, submitted_on, catalogue().texts()))
+
+
+def _correction_form(comment: Comment, formdata: object = None) -> CorrectionForm:
+    reading = _reading(comment)
+    return CorrectionForm(formdata=formdata, sentiment=reading.sentiment.label, themes=list(reading.themes))
+
+
+def _moderate_page(comment: Comment, form: DecisionForm, correction: CorrectionForm):
+    reading = _reading(comment)
     return render_template(
         "staff/moderate.html",
         form=form,
+        correction=correction,
         comment=comment,
+        reading_sentiment=SENTIMENT_NAMES[reading.sentiment.label],
+        reading_themes=[theme_name(key) for key in reading.themes],
+        deciding_words=[]
+        if comment.corrected_sentiment
+        else analyser().deciding_words(
+            comment.text, kind=question_kind(reading.comment.question, reading.comment.kind)
+        ),
         STATUS_LABELS=MODERATION_STATUS_LABELS,
         SOURCE_LABELS=COMMENT_SOURCE_LABELS,
         decision_items=[{"hint": {"text": DECISION_HINTS[key]}} for key in DECISION_LABELS],
     )
+
+
+@bp.route("/moderation/<uuid:comment_id>/labels", methods=["POST"])
+@role_required(Role.OFFICER)
+def correct_labels(comment_id: uuid.UUID):
+    """An officer sets a comment's sentiment and themes; the figures count theirs instead of the machine's."""
+    comment = db.session.get(Comment, comment_id) or abort(404)
+    correction = CorrectionForm()
+    if not correction.validate_on_submit():
+        form = DecisionForm(decision=None if comment.status == ModerationStatus.PENDING else comment.status)
+        return _moderate_page(comment, form, correction), 400
+    me = current_staff()
+    before = _reading(comment)
+    themes = theme_keys(correction.themes.data or [])
+    comment.correct(correction.sentiment.data, themes, me)
+    record_event(
+        "comment_labels_corrected",
+        user=me,
+        target_type="comment",
+        target_id=comment.id,
+        state=f"{before.sentiment.label}: {';'.join(before.themes)}",
+        decision=f"{correction.sentiment.data}: {';'.join(themes)}",
+    )
+    db.session.commit()
+    flash(_("Correction saved. The dashboard, exports and report now use it."), "success")
+    return redirect(url_for("staff.moderate", comment_id=comment.id))

@@ -33,6 +33,7 @@ from .auth import current_staff, role_required
 from .council import council
 from .forms.kit import ConfirmForm
 from .forms.surveys import MarkSelectedForm, MarkSentForm, UploadForm
+from .ids import ids_from
 from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
@@ -160,8 +161,7 @@ def mark_sent():
     form = MarkSentForm()
     if not form.validate_on_submit():
         abort(400)
-    ids = [int(part) for part in (form.ids.data or "").split(",") if part.strip().isdigit()]
-    _mark_sent(ids)
+    _mark_sent(ids_from(form.ids.data))
     return redirect(url_for(".invitations_list", status=InvitationStatus.SENT.value))
 
 

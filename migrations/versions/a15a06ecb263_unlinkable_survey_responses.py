@@ -5,7 +5,7 @@ in random order; a response keeps only the month it was sent. Drafts gain the re
 rows to store once sent; invitations the digest of the claim that completed them.
 
 Revision ID: a15a06ecb263
-Revises: 6e90cbe24450
+Revises: e5d4511985ab
 Create Date: 2026-12-04 06:00:00.000000
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a15a06ecb263'
-down_revision = '6e90cbe24450'
+down_revision = 'e5d4511985ab'
 branch_labels = None
 depends_on = None
 
@@ -88,8 +88,13 @@ def _create_all(id_type) -> tuple[sa.Table, sa.Table, sa.Table]:
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('own_case', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('corrected_sentiment', sa.String(length=10), nullable=True),
+    sa.Column('corrected_themes', sa.Text(), nullable=True),
+    sa.Column('corrected_by_id', sa.Integer(), nullable=True),
+    sa.Column('corrected_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint("NOT (own_case AND status = 'approved')", name=op.f('ck_moderation_comment_own_case_never_approved')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['staff_user.id'], name=op.f('fk_moderation_comment_decided_by_id_staff_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['corrected_by_id'], ['staff_user.id'], name=op.f('fk_moderation_comment_corrected_by_id_staff_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_comment'))
     )
     with op.batch_alter_table('moderation_comment', schema=None) as batch_op:

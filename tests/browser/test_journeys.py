@@ -15,8 +15,7 @@ import pytest
 from app.content import CATEGORIES
 from app.services import content_store
 
-from ..staff_helpers import PASSWORD, make_user
-from ..survey_helpers import invite
+from ..factories import PASSWORD, create_invitation, create_user
 from .journey import MODES, Journey, Mode
 
 pytestmark = pytest.mark.browser
@@ -86,7 +85,7 @@ def search_with_a_misspelling_and_a_facet(j: Journey) -> None:
 def survey_from_an_invitation(j: Journey) -> None:
     """The plan-finalisation survey from a letter's link: a missed answer, its correction, then every page."""
     with j.app.app_context():
-        _id, token, _code = invite(f"KB-2026-{next(REFERENCES):05d}")
+        _id, token, _code = create_invitation(f"KB-2026-{next(REFERENCES):05d}")
     j.start(f"/s/{token}", "survey start")
     j.follow(j.main.locator("a.govuk-button--start"), "survey question")
     first_question = j.page.locator("h1").inner_text()
@@ -121,7 +120,7 @@ def answer_the_page(j: Journey) -> None:
 def staff_publish_you_said_we_did(j: Journey) -> None:
     """A SENDIASS officer signs in (a missed password first), writes an entry, publishes it; families see it."""
     with j.app.app_context():
-        user = make_user("sendiass")
+        user = create_user("sendiass")
     title = f"Quiet rooms for annual review meetings {next(REFERENCES)}"
     j.start("/sign-in", "sign in")
     j.fill(j.main.get_by_label("Email address"), user.email)
@@ -147,8 +146,8 @@ def staff_publish_you_said_we_did(j: Journey) -> None:
 def admin_reads_accounts_audit_and_invitations(j: Journey) -> None:
     """An administrator reads the wide staff tables: accounts, audit log, invitations, feedback dashboard."""
     with j.app.app_context():
-        user = make_user("admin")
-        invite(f"KB-2026-{next(REFERENCES)}")
+        user = create_user("admin")
+        create_invitation(f"KB-2026-{next(REFERENCES)}")
     j.start("/sign-in", "sign in")
     j.fill(j.main.get_by_label("Email address"), user.email)
     j.fill(j.main.get_by_label("Password", exact=True), PASSWORD)

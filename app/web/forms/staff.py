@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectChoice, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from ...feedback.tables import SENTIMENT_NAMES
+from ...feedback.themes import FEEDBACK_THEMES
 from ...models.moderation import DECISION_LABELS
 from ...models.staff import ROLE_LABELS, User
 
@@ -47,6 +49,24 @@ class RoleForm(FlaskForm):
         validators=[InputRequired(message=_l("Select a role"))],
     )
     submit = SubmitField(_l("Save role"), widget=GovSubmitInput())
+
+
+class CorrectionForm(FlaskForm):
+    """An officer's reading of a comment: its sentiment and the themes it is about."""
+
+    sentiment = RadioField(
+        _l("What is the comment's sentiment?"),
+        widget=GovRadioInput(),
+        choices=[SelectChoice(key, label) for key, label in SENTIMENT_NAMES.items()],
+        validators=[InputRequired(message=_l("Select the comment's sentiment"))],
+    )
+    themes = SelectMultipleField(
+        _l("Which themes is it about?"),
+        widget=GovCheckboxesInput(),
+        choices=[SelectChoice(key, label) for key, label in FEEDBACK_THEMES.items()],
+        validators=[Optional()],
+    )
+    save = SubmitField(_l("Save correction"), widget=GovSubmitInput())
 
 
 class DecisionForm(FlaskForm):

@@ -1,0 +1,96 @@
+"""What a test does through the browser's eyes: forms with CSRF tokens, signing in, answering
+surveys; and reading back what was recorded (audit events, invitations)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.staff import AuditEvent, User
+from app.models.surveys import SurveyInvitation
+
+from .factories import PASSWORD
+from .pages import check_page_structure
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(body: str) -> str:
+    """The CSRF token in a page's form."""
+    match = _CSRF.search(body)
+    assert match, "the page has a form with a CSRF token"
+    return match.group(1)
+
+
+def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
+    """A CSRF token for this client's session, read from the page at `path`."""
+    return csrf_from(client.get(path).get_data(as_text=True))
+
+
+def post_form(client: FlaskClient, path: str, data: dict | None = None, token_from: str | None = None, **kwargs):
+    """POST to `path` with a CSRF token taken from `token_from` (default: the same path)."""
+    token = csrf_token(client, token_from or path)
+    return client.post(path, data={**(data or {}), "csrf_token": token}, **kwargs)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, next_url: str | None = None):
+    """Sign in through the real form."""
+    path = f"/sign-in?next={next_url}" if next_url else "/sign-in"
+    return post_form(client, path, {"email": email, "password": password})
+
+
+def act_as(client: FlaskClient, user: User) -> None:
+    """Start a signed-in session for `user` without the form (for route checks)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["last_seen"] = session["signed_in_at"] = int(time.time())
+
+
+def audit_actions(action: str | None = None) -> list[AuditEvent]:
+    """Audit events, oldest first, optionally of one action."""
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return list(db.session.scalars(query))
+
+
+def error_messages(response) -> list[str]:
+    """The error summary's messages on a page."""
+    page = check_page_structure(response)
+    return [a.get_text(strip=True) for a in page.select(".govuk-error-summary__list a")]
+
+
+def answer(client: FlaskClient, survey_id: str, page_id: str, data: dict, **kwargs):
+    """Answer one page of a survey; returns the response (a redirect when the answers are valid)."""
+    return post_form(client, f"/survey/{survey_id}/questions/{page_id}", data, **kwargs)
+
+
+#: Answers that complete the parents' survey, page by page (seen_plan = yes).
+EHCP_ANSWERS = [
+    ("listened", {"listened": "yes"}),
+    ("involved", {"involved": "not-sure"}),
+    ("advice", {"education_reflected": "yes", "health_reflected": "partly", "care_reflected": "not-involved"}),
+    ("seen_plan", {"seen_plan": "yes"}),
+    ("about_plan", {"accurate": "yes", "outcomes_clear": "no"}),
+    ("timing", {"within_20_weeks": "dont-know"}),
+    ("satisfied", {"satisfied": "4"}),
+    ("went_well", {"went_well": "Our caseworker rang back every time."}),
+    ("improvement", {"do_better": ""}),
+]
+
+
+def answer_all(client: FlaskClient, survey_id: str, pages: list[tuple[str, dict]]) -> None:
+    for page_id, data in pages:
+        response = answer(client, survey_id, page_id, data)
+        assert response.status_code == 302, (page_id, error_messages(response))
+
+
+def invitation_row(invitation_id: int) -> SurveyInvitation | None:
+    """The invitation as stored now."""
+    db.session.expire_all()
+    return db.session.get(SurveyInvitation, invitation_id)
