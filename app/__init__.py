@@ -9,9 +9,11 @@ from flask import Flask, g
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
 from jinja2.utils import missing
 
+from .cleaning import CleanRequest
 from .config import Config, config_from_env
 from .extensions import babel, csrf, db, limiter, migrate
 from .i18n import select_locale
+from .logs import init_logging
 from .services import init_services
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     """
     config_class = config_class or config_from_env()
     app = Flask(__name__, instance_relative_config=True, static_url_path="/static")
+    app.request_class = CleanRequest  # no control characters in any form field or query parameter
     app.config.from_object(config_class)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in the environment outside development and tests")
@@ -59,6 +62,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     # GOV.UK Frontend's macros compare values with `undefined` and `null` (JavaScript's names).
     app.jinja_env.globals.update(undefined=Undefined(name="undefined"), null=Undefined(name="null"))
 
+    # Statements' parameters (answers, emails, references) never go into an error message or log.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "hide_parameters": True,
+    }
+    init_logging(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -76,6 +76,16 @@ class Config:
     SURVEY_PAGE_RATE_LIMIT = os.environ.get("SURVEY_PAGE_RATE_LIMIT", "60 per minute;600 per hour")
     #: How long a survey invitation's link and code work.
     SURVEY_INVITATION_DAYS = int(os.environ.get("SURVEY_INVITATION_DAYS", "90"))
+    #: Days after an invitation is completed or expires that its email address is deleted (`flask surveys daily`).
+    SURVEY_EMAIL_RETENTION_DAYS = int(os.environ.get("SURVEY_EMAIL_RETENTION_DAYS", "30"))
+    #: Digests of links, codes and tokens are keyed with this (derived from SECRET_KEY when unset).
+    #: Set it to keep links and codes working when SECRET_KEY is rotated.
+    TOKEN_HASH_KEY = os.environ.get("TOKEN_HASH_KEY")
+    #: Sent answers are stored together, shuffled, once this many are waiting: the smallest
+    #: group of families a stored response can be narrowed down to.
+    SURVEY_RESPONSE_BATCH = int(os.environ.get("SURVEY_RESPONSE_BATCH", "10"))
+    #: `flask surveys daily` stores a smaller batch once its oldest answers have waited this long.
+    SURVEY_RESPONSE_MAX_WAIT_DAYS = int(os.environ.get("SURVEY_RESPONSE_MAX_WAIT_DAYS", "7"))
 
     TESTING = False
     DEBUG = False
@@ -109,6 +119,8 @@ class TestConfig(Config):
     PREFERRED_URL_SCHEME = "http"
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    #: Each response is stored as soon as it is sent (tests of batching set their own size).
+    SURVEY_RESPONSE_BATCH = 1
     PUBLIC_BASE_URL = None
     TRUSTED_HOSTS = None
 

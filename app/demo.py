@@ -10,7 +10,6 @@ waiting, a few vexatious; every comment about one family's own case is marked so
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 
 import click
@@ -21,11 +20,19 @@ from . import clock
 from .extensions import db
 from .models.feedback import KpiTarget
 from .models.moderation import Comment
-from .models.surveys import InvitationStatus, PageFeedback, SurveyAnswer, SurveyInvitation, SurveyResponse
+from .models.surveys import (
+    InvitationStatus,
+    PageFeedback,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+    month_of,
+)
 from .models.yswd import Entry
 from .services import survey_definitions
 from .surveys.definitions import FreeTextQuestion, MultipleChoiceQuestion, SatisfactionQuestion, Survey, YesNoQuestion
 from .surveys.responses import REFERENCE_ALPHABET, REFERENCE_LENGTH
+from .tokens import digest
 from .yswd.publishing import render_markdown
 
 DEMO_PREFIX = "DEMO-"
@@ -153,10 +160,6 @@ ENTRIES = [
 ]
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def _reference(rng: random.Random, taken: set[str]) -> str:
     while True:
         reference = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
@@ -207,12 +210,12 @@ def _store_response(
 ) -> None:
     response = SurveyResponse(
         reference=reference,
-        submission_key=_digest(f"demo-submission-{reference}"),
+        submission_key=digest(f"demo-submission-{reference}"),
         survey_id=survey.id,
         survey_version=survey.version,
         locale=locale,
         channel=channel,
-        submitted_on=day,
+        submitted_on=month_of(day),
     )
     for question in survey.questions():
         value = answers.get(question.id)
@@ -274,8 +277,8 @@ def seed(today: dt.date, seed_value: int = 2026) -> bool:
                 plan_reference=f"{DEMO_PREFIX}{today.year}-{number:05d}",
                 finalised_on=finalised,
                 language=locale,
-                token_hash=_digest(f"demo-token-{number}"),
-                code_hash=_digest(f"demo-code-{number}"),
+                token_hash=digest(f"demo-token-{number}"),
+                code_hash=digest(f"demo-code-{number}"),
                 status=status.value,
                 expires_at=dt.datetime.combine(finalised, dt.time(9)) + dt.timedelta(days=90),
                 created_at=dt.datetime.combine(finalised, dt.time(9)),

@@ -1,9 +1,10 @@
 """Where transactions end. Domain functions add and flush; the view or command that called
 them records the audit event and commits, here or with `db.session.commit()`.
 
-The one exception is storing a survey response (`surveys.responses.submit`), which
-commits itself: it must take the draft, store the answers and use up the invitation in
-one transaction, and retry with a new reference when one is taken.
+The one exception is sending a survey response (`surveys.responses.submit`), which
+commits itself, on a connection of its own: claiming the invitation, sealing the draft and
+storing a shuffled batch must each be a separate transaction, so that a response never
+shares one with its invitation (see "Anonymity of survey answers" in README.md).
 """
 
 from __future__ import annotations

@@ -50,13 +50,23 @@ def test_today_is_the_uk_day(monkeypatch):
     assert clock.today() == dt.date(2026, 4, 1)
 
 
-def test_a_response_sent_at_half_past_midnight_bst_on_1_april_counts_in_april(app):
+@pytest.mark.commits
+@pytest.mark.parametrize(
+    ("sent_utc", "month"),
+    [
+        (dt.datetime(2026, 3, 31, 23, 30), dt.date(2026, 4, 1)),  # 00:30 BST on 1 April: April
+        (dt.datetime(2026, 4, 30, 23, 30), dt.date(2026, 5, 1)),  # 00:30 BST on 1 May: May, not April
+        (dt.datetime(2026, 4, 30, 22, 59), dt.date(2026, 4, 1)),  # 23:59 BST on 30 April: still April
+    ],
+)
+def test_a_response_counts_in_its_uk_month_and_keeps_only_the_month(app, sent_utc, month):
     survey = survey_definitions(app)["local-offer-feedback"]
     with app.test_request_context():
         key = responses.new_draft_key()
         for page_id, data in FEEDBACK_ALL:
             responses.save_page(key, survey, page_id, data)
-        result = responses.submit(survey, key, "en", now=dt.datetime(2026, 3, 31, 23, 30))
+        db.session.commit()
+        result = responses.submit(survey, key, "en", now=sent_utc)
         assert result.outcome is responses.Outcome.STORED
         stored = db.session.scalar(select(SurveyResponse).where(SurveyResponse.reference == result.reference))
-        assert stored.submitted_on == dt.date(2026, 4, 1)
+        assert stored.submitted_on == month

@@ -27,6 +27,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ..cleaning import clean_text
 from .records import approved_texts, raw_responses
 from .redaction import redact
 from .suppression import EXPLANATION, SUPPRESSED_TEXT, Figure
@@ -138,9 +139,12 @@ def _xlsx_cell(sheet, cell: Cell, column: Column) -> WriteOnlyCell:
         out = WriteOnlyCell(sheet, cell / 100)
         out.number_format = PERCENT_FORMAT
         return out
-    out = WriteOnlyCell(sheet, cell)
     if isinstance(cell, str):
+        # A spreadsheet cannot hold control characters: text stored before input was cleaned loses them.
+        out = WriteOnlyCell(sheet, clean_text(cell))
         out.data_type = "s"  # never a formula, whatever the text starts with
+        return out
+    out = WriteOnlyCell(sheet, cell)
     return out
 
 
@@ -159,10 +163,10 @@ def _readme(workbook: Workbook, tables: Sequence[Table], about: Mapping[str, str
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def line(key: str, value: str = "") -> None:
-        first = WriteOnlyCell(sheet, key)
+        first = WriteOnlyCell(sheet, clean_text(key))
         first.font = bold
         first.alignment = wrap
-        second = WriteOnlyCell(sheet, value)
+        second = WriteOnlyCell(sheet, clean_text(value))
         second.data_type = "s"
         second.alignment = wrap
         sheet.append([first, second])
@@ -187,7 +191,7 @@ def _readme(workbook: Workbook, tables: Sequence[Table], about: Mapping[str, str
     line("")
     line(str(_l("Sheet")), str(_l("What it holds")))
     for table in tables:
-        line(table.name[:31], table.title)
+        line(table.name[:31], str(table.title))
 
 
 def write_xlsx(tables: Sequence[Table], stream: IO[bytes], about: Mapping[str, str] | None = None) -> None:
@@ -196,13 +200,13 @@ def write_xlsx(tables: Sequence[Table], stream: IO[bytes], about: Mapping[str, s
     _readme(workbook, tables, about or {})
     bold = Font(bold=True)
     for table in tables:
-        sheet = workbook.create_sheet(table.name[:31])
+        sheet = workbook.create_sheet(clean_text(table.name)[:31])
         sheet.freeze_panes = "B2"
         for index, column in enumerate(table.columns):
             sheet.column_dimensions[get_column_letter(index + 1)].width = _width(column, table, index)
         header = []
         for column in table.columns:
-            cell = WriteOnlyCell(sheet, column.label)
+            cell = WriteOnlyCell(sheet, clean_text(str(column.label)))
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             header.append(cell)
@@ -251,15 +255,15 @@ def raw_rows(columns: Sequence[tuple[str, str, bool]]) -> Iterator[list[str]]:
         yield row
 
 
-def raw_csv(columns: Sequence[tuple[str, str, bool]]) -> Iterator[str]:
-    """The anonymised responses as CSV, streamed."""
-    return csv_lines(raw_header(columns), raw_rows(columns))
+def raw_csv(columns: Sequence[tuple[str, str, bool]], rows: Iterable[list[str]] | None = None) -> Iterator[str]:
+    """The anonymised responses as CSV, streamed (`rows` defaults to `raw_rows(columns)`)."""
+    return csv_lines(raw_header(columns), raw_rows(columns) if rows is None else rows)
 
 
-def raw_json(columns: Sequence[tuple[str, str, bool]]) -> Iterator[str]:
+def raw_json(columns: Sequence[tuple[str, str, bool]], rows: Iterable[list[str]] | None = None) -> Iterator[str]:
     """The anonymised responses as JSON, streamed: values exactly as given, never spreadsheet-escaped."""
     header = raw_header(columns)
     yield '{"columns": ' + json.dumps(header) + ', "responses": ['
-    for index, row in enumerate(raw_rows(columns)):
+    for index, row in enumerate(raw_rows(columns) if rows is None else rows):
         yield ("," if index else "") + json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False)
     yield "]}"

@@ -9,10 +9,11 @@ answers to KPI questions for the annual report, and the anonymised raw responses
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, tuple_
 
 from ..clock import reporting_day
 from ..extensions import db
@@ -28,7 +29,7 @@ PAPER = "paper"
 
 def response_records() -> list[ResponseRecord]:
     """Every stored response with the outcome of each KPI question it answered."""
-    outcomes: dict[int, dict[str, bool | None]] = {}
+    outcomes: dict[uuid.UUID, dict[str, bool | None]] = {}
     rows = db.session.execute(
         select(SurveyAnswer.response_id, SurveyAnswer.kpi, SurveyAnswer.value).where(SurveyAnswer.kpi.is_not(None))
     )
@@ -135,11 +136,11 @@ class RawResponse:
 
 
 def raw_responses(batch: int = 500) -> Iterator[tuple[RawResponse, dict[str, str | list[str]]]]:
-    """Every response with its answers (question id -> value, a list for multiple choice), oldest first.
+    """Every response with its answers (question id -> value, a list for multiple choice), month by month.
 
     Read in batches of plain rows, so memory stays flat however many responses there are.
     """
-    last_id = 0
+    last: tuple | None = None
     columns = (
         SurveyResponse.id,
         SurveyResponse.reference,
@@ -150,17 +151,18 @@ def raw_responses(batch: int = 500) -> Iterator[tuple[RawResponse, dict[str, str
         SurveyResponse.submitted_on,
     )
     while True:
-        page = db.session.execute(
-            select(*columns).where(SurveyResponse.id > last_id).order_by(SurveyResponse.id).limit(batch)
-        ).all()
+        query = select(*columns).order_by(SurveyResponse.submitted_on, SurveyResponse.id).limit(batch)
+        if last is not None:
+            query = query.where(tuple_(SurveyResponse.submitted_on, SurveyResponse.id) > last)
+        page = db.session.execute(query).all()
         if not page:
             return
         ids = [row[0] for row in page]
-        answers: dict[int, dict[str, str | list[str]]] = {}
+        answers: dict[uuid.UUID, dict[str, str | list[str]]] = {}
         rows = db.session.execute(
             select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.value, SurveyAnswer.multiple)
             .where(SurveyAnswer.response_id.in_(ids))
-            .order_by(SurveyAnswer.id)
+            .order_by(SurveyAnswer.question_id, SurveyAnswer.position)
         )
         for response_id, question_id, value, multiple in rows:
             found = answers.setdefault(response_id, {})
@@ -172,7 +174,7 @@ def raw_responses(batch: int = 500) -> Iterator[tuple[RawResponse, dict[str, str
                 found[question_id] = value
         for response_id, *values in page:
             yield RawResponse(*values), answers.get(response_id, {})
-        last_id = ids[-1]
+        last = (page[-1].submitted_on, ids[-1])
 
 
 def approved_texts() -> set[tuple[str, str, str]]:

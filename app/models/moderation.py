@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, false
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -75,7 +76,8 @@ class Comment(db.Model):
     __tablename__ = "moderation_comment"
     __table_args__ = (CheckConstraint("NOT (own_case AND status = 'approved')", name="own_case_never_approved"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Random, so a survey comment's id says nothing about when it was written.
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     source: Mapped[str] = mapped_column(String(20))
     source_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     question_id: Mapped[str | None] = mapped_column(String(64))
@@ -99,6 +101,11 @@ class Comment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.source} {self.status}>"
+
+    @property
+    def short_id(self) -> str:
+        """The first eight characters of the id, for headings and links."""
+        return self.id.hex[:8] if self.id else ""
 
     @property
     def quotable(self) -> bool:

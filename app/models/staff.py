@@ -2,7 +2,7 @@
 
 Accounts are created by an administrator (or `flask users create`); the new member of
 staff chooses a password from a one-time link. Passwords are hashed with scrypt; the
-set-password token is stored only as a SHA-256 digest. The audit log records who did
+set-password token is stored only as a keyed digest. The audit log records who did
 what and when, with a small non-personal detail: never answers, comments or passwords.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 import secrets
 from typing import Any
 
@@ -22,6 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
 from ..extensions import db
+from ..tokens import digest, digests
 
 #: Failed sign-ins in a row that lock an account.
 MAX_FAILED_ATTEMPTS = 5
@@ -71,10 +71,6 @@ ROLE_HINTS = {
     Role.OFFICER: _l("Everything SENDIASS staff can do, plus invitations, dashboards, exports and moderation."),
     Role.ADMIN: _l("Everything an officer can do, plus managing staff accounts and reading the audit log."),
 }
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class User(UserMixin, db.Model):
@@ -141,7 +137,7 @@ class User(UserMixin, db.Model):
     def issue_set_password_token(self, now: dt.datetime | None = None) -> str:
         """A new one-time set-password token; only its digest is stored."""
         token = secrets.token_urlsafe(32)
-        self.set_password_token_hash = _digest(token)
+        self.set_password_token_hash = digest(token)
         self.set_password_expires_at = (now or utcnow()) + SET_PASSWORD_TOKEN_LIFETIME
         return token
 
@@ -150,7 +146,7 @@ class User(UserMixin, db.Model):
         """The active user a set-password token belongs to, if it is valid and unexpired."""
         if not token or len(token) > 100:
             return None
-        user = db.session.scalar(select(cls).where(cls.set_password_token_hash == _digest(token)))
+        user = db.session.scalar(select(cls).where(cls.set_password_token_hash.in_(digests(token))))
         if user is None or not user.active or user.set_password_expires_at is None:
             return None
         if user.set_password_expires_at < (now or utcnow()):
@@ -206,7 +202,7 @@ class SignInDevice(db.Model):
         """The user's remembered browser for this cookie value, if it is theirs and recent."""
         if not token or len(token) > 100:
             return None
-        device = db.session.scalar(select(cls).where(cls.token_hash == _digest(token), cls.user_id == user.id))
+        device = db.session.scalar(select(cls).where(cls.token_hash == digest(token), cls.user_id == user.id))
         if device is None or device.last_used_at < (now or utcnow()) - DEVICE_LIFETIME:
             return None
         return device
@@ -219,7 +215,7 @@ class SignInDevice(db.Model):
         device = cls.find(user, token, now)
         if device is None:
             token = secrets.token_urlsafe(32)
-            device = cls(user_id=user.id, token_hash=_digest(token), created_at=now)
+            device = cls(user_id=user.id, token_hash=digest(token), created_at=now)
             db.session.add(device)
         device.failed_attempts = 0
         device.locked_until = None

@@ -1,14 +1,17 @@
 """Survey invitations, answers in progress, stored responses and page feedback.
 
-Answers are anonymous: a response is never linked to the invitation it came from, and
-both sides keep only the day (not the time) it was completed, so the two cannot be
-matched up. Tokens and codes are stored only as SHA-256 digests.
+Answers are anonymous: a response is never linked to the invitation it came from. It has
+a random id (as have its answers), keeps only the month it was sent, and is written in a
+shuffled batch with others, never in the transaction that completed its invitation (see
+"Anonymity of survey answers" in README.md). Tokens and codes are stored only as keyed
+digests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -21,10 +24,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import utcnow
+from ..clock import reporting_month, utcnow
 from ..extensions import db
 
 
@@ -76,6 +80,9 @@ class SurveyInvitation(db.Model):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     opened_on: Mapped[dt.date | None] = mapped_column(Date)
     completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: Digest of the claim made by the browser that completed it (from that browser's draft key,
+    #: but not the draft's own digest): a retry from the same browser carries on, another cannot.
+    claim_hash: Mapped[str | None] = mapped_column(String(64))
     #: Bumped each time the link and code are reissued.
     issue_count: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -94,7 +101,9 @@ class SurveyDraft(db.Model):
     """Answers in progress, held between pages; deleted when the response is stored.
 
     The browser's session holds a random key (and the invitation being answered); only the
-    key's digest is stored here, so a draft is never linked to an invitation.
+    key's digest is stored here, so a draft is never linked to an invitation. Once sent, a
+    draft holds its confirmation `reference` and the rows to store (`payload`) until it is
+    moved into the responses with a shuffled batch.
     """
 
     __tablename__ = "survey_draft"
@@ -105,14 +114,17 @@ class SurveyDraft(db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     seen: Mapped[list] = mapped_column(JSON, default=list)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    #: Set when sent: the reference shown to the family, and what will be stored.
+    reference: Mapped[str | None] = mapped_column(String(8), unique=True)
+    payload: Mapped[dict | None] = mapped_column(JSON)
 
 
 class SurveyResponse(db.Model):
-    """One submitted, anonymous response."""
+    """One submitted, anonymous response: a random id, and the month (not the day) it was sent."""
 
     __tablename__ = "survey_response"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     #: The 8-character reference shown on the confirmation page.
     reference: Mapped[str] = mapped_column(String(8), unique=True)
     #: Digest of the draft key: the same answers can never be stored twice.
@@ -122,10 +134,13 @@ class SurveyResponse(db.Model):
     locale: Mapped[str] = mapped_column(String(8))
     #: "invitation" or "open".
     channel: Mapped[str] = mapped_column(String(12))
+    #: The first day of the month it was sent: the reporting period, nothing finer.
     submitted_on: Mapped[dt.date] = mapped_column(Date, index=True)
 
     answers: Mapped[list[SurveyAnswer]] = relationship(
-        back_populates="response", cascade="all, delete-orphan", order_by="SurveyAnswer.id"
+        back_populates="response",
+        cascade="all, delete-orphan",
+        order_by="[SurveyAnswer.question_id, SurveyAnswer.position]",
     )
 
     def as_dict(self) -> dict[str, str | list[str]]:
@@ -146,11 +161,13 @@ class SurveyAnswer(db.Model):
 
     __tablename__ = "survey_answer"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"), index=True)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[str] = mapped_column(String(40))
     value: Mapped[str] = mapped_column(Text)
     multiple: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: For multiple choice, the place of the chosen option in the order they are shown.
+    position: Mapped[int] = mapped_column(Integer, default=0)
     #: The question's KPI key and kind when answered, so analysis needs no definition file.
     kpi: Mapped[str | None] = mapped_column(String(40))
     kind: Mapped[str | None] = mapped_column(String(20))
@@ -169,3 +186,13 @@ class PageFeedback(db.Model):
     helpful: Mapped[bool] = mapped_column(Boolean)
     text: Mapped[str | None] = mapped_column(Text)
     submitted_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+def month_of(moment: dt.date | dt.datetime) -> dt.date:
+    """The first day of the UK reporting month: how a response records when it was sent.
+
+    A timestamp (naive UTC) counts towards the month it was in the UK, so a response sent at
+    00:30 BST on 1 April is an April response; a date is taken as a UK date already.
+    """
+    year, month = reporting_month(moment)
+    return dt.date(year, month, 1)

@@ -1,4 +1,4 @@
-"""`flask surveys ...`: check the definitions, invite families from a CSV, tidy old drafts."""
+"""`flask surveys ...`: check the definitions, invite families from a CSV, the daily run."""
 
 from __future__ import annotations
 
@@ -90,6 +90,18 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
     )
     if problems:
         sys.exit(1)
+
+
+@surveys_group.command("daily")
+def daily_command() -> None:
+    """Run once a day: store answers that have waited long enough, delete abandoned drafts and
+    the email addresses of invitations completed or expired more than SURVEY_EMAIL_RETENTION_DAYS ago."""
+    stored = responses.store_waiting()
+    purged = responses.purge_drafts()
+    forgotten = invitations.forget_emails(current_app.config["SURVEY_EMAIL_RETENTION_DAYS"])
+    db.session.commit()
+    responses.vacuum_drafts()
+    click.echo(f"{stored} response(s) stored, {purged} draft(s) deleted, {forgotten} email address(es) deleted")
 
 
 @surveys_group.command("purge-drafts")

@@ -1,7 +1,7 @@
 """Single-use survey invitations: reading the officers' CSV, issuing links and codes.
 
 Each invitation gets a random token (144 bits, for the link) and a short code (for
-typing in from a letter). Only their SHA-256 digests are stored, so the raw link and
+typing in from a letter). Only their keyed digests are stored (`app/tokens.py`), so the raw link and
 code exist only in the response that created them: the mail-merge file and letters are
 made straight away, and "reissue" makes a new link and code when a letter is lost.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import re
 import secrets
@@ -20,7 +19,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from ..clock import reporting_day
 from ..csvfile import decode_text
@@ -28,11 +27,12 @@ from ..extensions import db
 from ..feedback.exports import neutralise
 from ..languages import KNOWN_LANGUAGES
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
+from ..tokens import ALPHABET, digest, digests, random_code
 
 #: Random bytes in a link token (at least 128 bits).
 TOKEN_BYTES = 18
-#: Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+#: Letters and digits that cannot be mistaken for one another.
+CODE_ALPHABET = ALPHABET
 CODE_LENGTH = 10
 DEFAULT_EXPIRY_DAYS = 90
 MAX_ROWS = 5000
@@ -56,18 +56,13 @@ def normalise_plan_reference(text: str) -> str:
     return "".join(text.split()).upper()
 
 
-def digest(value: str) -> str:
-    """SHA-256 hex digest: how tokens and codes are stored."""
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def new_code() -> str:
     """A 10-character code, shown as two groups of five."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return random_code(CODE_LENGTH)
 
 
 def format_code(code: str) -> str:
@@ -305,14 +300,14 @@ def reissue(invitation: SurveyInvitation, now: dt.datetime | None = None, days: 
 def find_by_token(token: str) -> SurveyInvitation | None:
     if not token or len(token) > 64:
         return None
-    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.token_hash == digest(token)))
+    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.token_hash.in_(digests(token))))
 
 
 def find_by_code(typed: str) -> SurveyInvitation | None:
     code = normalise_code(typed)
     if code is None:
         return None
-    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.code_hash == digest(code)))
+    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.code_hash.in_(digests(code))))
 
 
 def mark_opened(invitation: SurveyInvitation, today: dt.date) -> None:
@@ -336,6 +331,35 @@ def mark_sent(ids: Iterable[int], now: dt.datetime | None = None) -> int:
         update(SurveyInvitation)
         .where(SurveyInvitation.id.in_(ids), SurveyInvitation.status == InvitationStatus.CREATED.value)
         .values(status=InvitationStatus.SENT.value, sent_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def forget_emails(days: int, now: dt.datetime | None = None) -> int:
+    """Delete invitees' email addresses `days` after their invitation was completed or expired.
+
+    The address is needed only to send (or resend) the invitation; returns how many were
+    deleted. The caller commits.
+    """
+    now = now or utcnow()
+    cutoff = now - dt.timedelta(days=days)
+    result = db.session.execute(
+        update(SurveyInvitation)
+        .where(
+            SurveyInvitation.email.is_not(None),
+            or_(
+                and_(
+                    SurveyInvitation.status == InvitationStatus.COMPLETED.value,
+                    SurveyInvitation.completed_on < cutoff.date(),
+                ),
+                and_(
+                    SurveyInvitation.status != InvitationStatus.COMPLETED.value,
+                    SurveyInvitation.expires_at < cutoff,
+                ),
+            ),
+        )
+        .values(email=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

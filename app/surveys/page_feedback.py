@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ..extensions import db
+from ..feedback.redaction import scrub
 from ..models.moderation import Comment
 from ..models.surveys import PageFeedback
-from .responses import scrub
 
 #: The longest "what were you looking for?" answer kept.
 MAX_TEXT = 500

@@ -1,50 +1,63 @@
-"""Answers between pages (drafts) and storing a response, once, in one transaction.
+"""Answers between pages (drafts) and storing a response, exactly once, unlinkably.
 
 A person's browser session holds a random draft key; the draft row holds the answers.
-Submitting takes the draft (DELETE ... RETURNING, so a second submission of the same draft
-waits, then finds nothing), marks the invitation completed with a conditional UPDATE, and
-stores the response with the digest of the draft key as a unique `submission_key`, its
-answers and a moderation entry for each free-text answer, all in one transaction. A double
-click, a resubmission or two browsers using the same link therefore store exactly one
-response.
+Sending is three separate steps, none sharing a transaction with another:
 
-Submitting is the busiest write in the portal, so it uses few round trips: see
-bench/README.md for what each costs.
+1. **Claim the invitation** (invitation surveys only): a conditional UPDATE completes it and
+   records a digest of the claim made from this browser's draft key (`claim_hash`), then
+   commits. A second browser using the same link finds it completed by another claim; a
+   retry from the same browser (a double click, or after a crash) finds its own claim and
+   carries on.
+2. **Seal the draft**: a conditional UPDATE gives the draft its confirmation reference and
+   the rows to store (answers, comments, the month), then commits. A second click finds the
+   reference already there and is shown the same one.
+3. **Store a shuffled batch**: once `SURVEY_RESPONSE_BATCH` sealed drafts are waiting (or the
+   oldest has waited `SURVEY_RESPONSE_MAX_WAIT_DAYS`, by `flask surveys daily`), all of them
+   are moved into the responses in one transaction, in random order, with random ids and
+   only the month they were sent.
+
+So a stored response shares no transaction id, no order and no time finer than a month with
+the invitation it came from: see "Anonymity of survey answers" in README.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
+import logging
 import secrets
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from flask import current_app
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..clock import reporting_day
 from ..extensions import db
+from ..feedback.redaction import scrub
+from ..logs import log_error
 from ..models.moderation import Comment
-from ..models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyInvitation, SurveyResponse, utcnow
+from ..models.surveys import (
+    InvitationStatus,
+    SurveyAnswer,
+    SurveyDraft,
+    SurveyInvitation,
+    SurveyResponse,
+    month_of,
+    utcnow,
+)
+from ..tokens import ALPHABET, digest, digests, random_code
 from .definitions import FreeTextQuestion, MultipleChoiceQuestion, Survey
-from .invitations import digest
 
 #: Letters and digits for confirmation references, without look-alikes.
-REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+REFERENCE_ALPHABET = ALPHABET
 REFERENCE_LENGTH = 8
-#: Drafts untouched for this long are deleted by `flask surveys purge-drafts`.
+#: Drafts untouched for this long are deleted by `flask surveys daily`.
 DRAFT_LIFETIME = dt.timedelta(days=30)
-
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE_RE = re.compile(r"(?<!\w)(\+44\s?|0)(\d[\s-]?){9,10}(?!\w)")
-
-
-def scrub(text: str) -> str:
-    """Remove email addresses and phone numbers someone typed in by mistake."""
-    text = _EMAIL_RE.sub("[email removed]", text)
-    return _PHONE_RE.sub("[phone number removed]", text)
+#: PostgreSQL advisory lock taken by whoever stores a batch (others skip, never wait).
+_BATCH_LOCK = 0x5355525645  # "SURVE"
 
 
 def new_draft_key() -> str:
@@ -52,13 +65,13 @@ def new_draft_key() -> str:
 
 
 def new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return random_code(REFERENCE_LENGTH)
 
 
 def load_draft(key: str | None) -> SurveyDraft | None:
     if not key:
         return None
-    return db.session.scalar(select(SurveyDraft).where(SurveyDraft.key_hash == digest(key)))
+    return db.session.scalar(select(SurveyDraft).where(SurveyDraft.key_hash.in_(digests(key))))
 
 
 def draft_answers(key: str | None) -> tuple[dict, set[str]]:
@@ -70,8 +83,13 @@ def draft_answers(key: str | None) -> tuple[dict, set[str]]:
 
 
 def save_page(key: str, survey: Survey, page_id: str, values: Mapping[str, str | list[str] | None]) -> None:
-    """Store one page's answers in the draft, creating the draft on the first page; the caller commits."""
+    """Store one page's answers in the draft, creating the draft on the first page; the caller commits.
+
+    A draft that has been sent is never changed.
+    """
     draft = load_draft(key)
+    if draft is not None and draft.reference is not None:
+        return
     if draft is None:
         draft = SurveyDraft(key_hash=digest(key), survey_id=survey.id, answers={}, seen=[])
         db.session.add(draft)
@@ -91,9 +109,12 @@ def save_page(key: str, survey: Survey, page_id: str, values: Mapping[str, str |
 
 
 def purge_drafts(now: dt.datetime | None = None) -> int:
-    """Delete drafts nobody has touched for DRAFT_LIFETIME; the caller commits."""
+    """Delete drafts nobody has touched for DRAFT_LIFETIME (never sent answers waiting to be stored);
+    the caller commits."""
     cutoff = (now or utcnow()) - DRAFT_LIFETIME
-    result = db.session.execute(delete(SurveyDraft).where(SurveyDraft.updated_at < cutoff))
+    result = db.session.execute(
+        delete(SurveyDraft).where(SurveyDraft.updated_at < cutoff, SurveyDraft.reference.is_(None))
+    )
     return result.rowcount or 0
 
 
@@ -134,46 +155,11 @@ def valid_answers(survey: Survey, answers: Mapping) -> dict[str, str | list[str]
     return kept
 
 
-def _existing(key_hash: str) -> SurveyResponse | None:
-    return db.session.scalar(select(SurveyResponse).where(SurveyResponse.submission_key == key_hash))
-
-
-# The statements of a submission, built once: each run only binds its parameters.
-_DRAFTS = SurveyDraft.__table__
-_INVITATIONS = SurveyInvitation.__table__
-_RESPONSES = SurveyResponse.__table__
-
-#: Take the draft: on PostgreSQL the DELETE locks the row, so a second submission of the same
-#: draft waits, then finds nothing; SQLite serialises writers. Rolling back puts it back.
-_TAKE_DRAFT = (
-    delete(_DRAFTS)
-    .where(_DRAFTS.c.key_hash == bindparam("key_hash"))
-    .returning(_DRAFTS.c.survey_id, _DRAFTS.c.answers, _DRAFTS.c.seen)
-)
-#: Complete the invitation if it is still open: a second browser using the same link waits
-#: for the first, then matches nothing.
-_COMPLETE_INVITATION = (
-    update(_INVITATIONS)
-    .where(
-        _INVITATIONS.c.id == bindparam("b_invitation_id"),
-        _INVITATIONS.c.survey_id == bindparam("b_survey_id"),
-        _INVITATIONS.c.status != InvitationStatus.COMPLETED.value,
-        _INVITATIONS.c.expires_at > bindparam("b_now"),
-    )
-    .values(status=InvitationStatus.COMPLETED.value, completed_on=bindparam("b_today"))
-)
-_INSERT_RESPONSE = insert(_RESPONSES).returning(_RESPONSES.c.id)
-#: The response's columns that a submission's parameters carry under the same names.
-_RESPONSE_FIELDS = ("reference", "submission_key", "survey_id", "survey_version", "locale", "channel")
-_INSERT_ANSWERS = insert(SurveyAnswer.__table__)
-_INSERT_COMMENTS = insert(Comment.__table__)
-
-
 @dataclass(frozen=True)
 class _Stored:
     """What a submission writes besides the response row."""
 
-    answers: list[tuple[str, str, bool, str | None, str | None]]  # question, value, multiple, kpi, kind
+    answers: list[tuple[str, str, bool, str | None, str | None, int]]  # question, value, multiple, kpi, kind, place
     comments: list[tuple[str, str]]  # question, free text waiting for moderation
 
 
@@ -182,122 +168,105 @@ def _to_store(survey: Survey, answers: Mapping) -> _Stored:
     rows, comments = [], []
     for question in survey.questions():
         value = answers.get(question.id)
-        for item in value if isinstance(value, list) else [value] if value else []:
-            rows.append((question.id, item, isinstance(question, MultipleChoiceQuestion), question.kpi, question.kind))
+        items = value if isinstance(value, list) else [value] if value else []
+        for position, item in enumerate(items):
+            multiple = isinstance(question, MultipleChoiceQuestion)
+            rows.append((question.id, item, multiple, question.kpi, question.kind, position))
             if isinstance(question, FreeTextQuestion):
                 # Every free-text answer waits for an officer's decision before it can be quoted.
                 comments.append((question.id, item))
     return _Stored(rows, comments)
 
 
-#: On PostgreSQL the rest of a submission is one statement: complete the invitation (if any),
-#: then insert the response, its answers and its comments, from arrays. No row back: the
-#: invitation was already used or has expired.
-_STORE_POSTGRESQL = text(
-    """
-    WITH invitation AS (
-        UPDATE survey_invitation SET status = :completed, completed_on = :today
-        WHERE id = :invitation_id AND survey_id = :survey_id AND status <> :completed AND expires_at > :now
-        RETURNING id
-    ), response AS (
-        INSERT INTO survey_response (reference, submission_key, survey_id, survey_version, locale, channel,
-                                     submitted_on)
-        SELECT :reference, :submission_key, :survey_id, :survey_version, :locale, :channel, :today
-        WHERE CAST(:invitation_id AS integer) IS NULL OR EXISTS (SELECT 1 FROM invitation)
-        RETURNING id
-    ), answers AS (
-        INSERT INTO survey_answer (response_id, question_id, value, multiple, kpi, kind)
-        SELECT response.id, a.question_id, a.value, a.multiple, a.kpi, a.kind
-        FROM response, unnest(CAST(:a_question AS text[]), CAST(:a_value AS text[]),
-                              CAST(:a_multiple AS boolean[]), CAST(:a_kpi AS text[]), CAST(:a_kind AS text[]))
-             AS a(question_id, value, multiple, kpi, kind)
-    ), comments AS (
-        INSERT INTO moderation_comment (source, source_ref, question_id, text, locale, status, created_at)
-        SELECT 'survey', :reference, c.question_id, c.text, :locale, 'pending', :now
-        FROM response, unnest(CAST(:c_question AS text[]), CAST(:c_text AS text[])) AS c(question_id, text)
+def _claim_hash(key: str) -> str:
+    """The claim a browser makes on an invitation: derived from its draft key, but not the draft's digest."""
+    return digest("claim:" + key)
+
+
+_INVITATIONS = SurveyInvitation.__table__
+#: Step 1: complete the invitation if it is still open, recording the claim.
+_CLAIM = (
+    update(_INVITATIONS)
+    .where(
+        _INVITATIONS.c.id == bindparam("b_invitation_id"),
+        _INVITATIONS.c.survey_id == bindparam("b_survey_id"),
+        _INVITATIONS.c.status != InvitationStatus.COMPLETED.value,
+        _INVITATIONS.c.expires_at > bindparam("b_now"),
     )
-    SELECT id FROM response
-    """
+    .values(status=InvitationStatus.COMPLETED.value, completed_on=bindparam("b_today"), claim_hash=bindparam("b_claim"))
+)
+_CLAIMED = select(_INVITATIONS.c.status, _INVITATIONS.c.claim_hash).where(
+    _INVITATIONS.c.id == bindparam("b_invitation_id")
 )
 
 
-def _store(connection, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
-    """Write the response and all that goes with it; False when the invitation can no longer be used."""
-    if connection.dialect.name == "postgresql":
-        return _store_in_one_statement(connection, to_store, params, invitation_id)
-    return _store_statement_by_statement(connection, to_store, params, invitation_id)
-
-
-def _store_in_one_statement(connection, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
-    """PostgreSQL: the answers and comments go in as one array a column."""
-    answers = list(zip(*to_store.answers, strict=True)) or [(), (), (), (), ()]
-    comments = list(zip(*to_store.comments, strict=True)) or [(), ()]
-    row = connection.execute(
-        _STORE_POSTGRESQL,
+def _claim_invitation(
+    connection: Connection, invitation_id: int, survey_id: str, claim: str, now: dt.datetime
+) -> Outcome | None:
+    """Step 1, in its own transaction: complete the invitation for this claim, or say why not."""
+    changed = connection.execute(
+        _CLAIM,
         {
-            **params,
-            "completed": InvitationStatus.COMPLETED.value,
-            "invitation_id": invitation_id,
-            "a_question": list(answers[0]),
-            "a_value": list(answers[1]),
-            "a_multiple": list(answers[2]),
-            "a_kpi": list(answers[3]),
-            "a_kind": list(answers[4]),
-            "c_question": list(comments[0]),
-            "c_text": list(comments[1]),
+            "b_invitation_id": invitation_id,
+            "b_survey_id": survey_id,
+            "b_now": now,
+            "b_today": reporting_day(now),
+            "b_claim": claim,
         },
-    ).first()
-    return row is not None
+    ).rowcount
+    connection.commit()
+    if changed == 1:
+        return None
+    found = connection.execute(_CLAIMED, {"b_invitation_id": invitation_id}).first()
+    connection.rollback()
+    if found is not None and found.status == InvitationStatus.COMPLETED.value:
+        return None if found.claim_hash == claim else Outcome.INVITATION_USED
+    return Outcome.INVITATION_EXPIRED
 
 
-def _store_statement_by_statement(connection, to_store: _Stored, params: dict, invitation_id: int | None) -> bool:
-    """Other databases (SQLite): the invitation, the response, its answers, its comments."""
-    if invitation_id is not None:
-        changed = connection.execute(
-            _COMPLETE_INVITATION,
-            {
-                "b_invitation_id": invitation_id,
-                "b_survey_id": params["survey_id"],
-                "b_now": params["now"],
-                "b_today": params["today"],
-            },
-        ).rowcount
-        if changed != 1:
-            return False
-    response_id = connection.execute(
-        _INSERT_RESPONSE,
-        {
-            **{name: params[name] for name in _RESPONSE_FIELDS},
-            "submitted_on": params["today"],
-        },
-    ).scalar_one()
-    if to_store.answers:
-        connection.execute(
-            _INSERT_ANSWERS,
-            [
-                {"response_id": response_id, "question_id": q, "value": v, "multiple": m, "kpi": k, "kind": kind}
-                for q, v, m, k, kind in to_store.answers
-            ],
-        )
-    if to_store.comments:
-        connection.execute(
-            _INSERT_COMMENTS,
-            [
-                {
-                    "source": "survey",
-                    "source_ref": params["reference"],
-                    "question_id": q,
-                    "text": t,
-                    "locale": params["locale"],
-                    "status": "pending",
-                    "created_at": params["now"],
-                    "decided_by_id": None,
-                    "decided_at": None,
-                }
-                for q, t in to_store.comments
-            ],
-        )
-    return True
+_DRAFTS = SurveyDraft.__table__
+#: Step 2: seal an unsent draft with its reference and what to store. The returned count (of
+#: the other sealed drafts: databases differ on whether RETURNING sees this one) says whether a
+#: batch is due.
+_SEAL = (
+    update(_DRAFTS)
+    .where(
+        _DRAFTS.c.key_hash == bindparam("b_key_hash"),
+        _DRAFTS.c.reference.is_(None),
+        ~select(SurveyResponse.reference).where(SurveyResponse.reference == bindparam("b_reference")).exists(),
+    )
+    .values(reference=bindparam("b_reference"), payload=bindparam("b_payload"), updated_at=bindparam("b_now"))
+    .returning(
+        select(func.count())
+        .select_from(_DRAFTS)
+        .where(_DRAFTS.c.reference.is_not(None), _DRAFTS.c.key_hash != bindparam("b_key_hash"))
+        .scalar_subquery()
+    )
+)
+
+
+def _sent_reference(connection: Connection, key: str) -> str | None:
+    """The reference of a draft sent with this key, waiting in a draft or already stored."""
+    found = connection.execute(select(SurveyDraft.reference).where(SurveyDraft.key_hash.in_(digests(key)))).scalar()
+    if found is None:
+        found = connection.execute(
+            select(SurveyResponse.reference).where(SurveyResponse.submission_key.in_(digests(key)))
+        ).scalar()
+    connection.rollback()
+    return found
+
+
+def _payload(survey: Survey, answers: Mapping, locale: str, channel: str, now: dt.datetime) -> dict:
+    to_store = _to_store(survey, valid_answers(survey, answers))
+    return {
+        "survey_id": survey.id,
+        "survey_version": survey.version,
+        "locale": locale,
+        "channel": channel,
+        "month": month_of(now).isoformat(),
+        "answers": [list(row) for row in to_store.answers],
+        "comments": [list(row) for row in to_store.comments],
+    }
 
 
 def submit(
@@ -307,59 +276,186 @@ def submit(
     invitation_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> SubmitResult:
-    """Store the draft as a response, exactly once, in one transaction.
+    """Send the draft: claim the invitation, seal the draft, and store a batch when one is due.
 
-    Take (delete) the draft, then complete the invitation and insert the response, its answers
-    and its comments: one statement on PostgreSQL, four elsewhere. Anything short of storing
-    rolls back, keeping the draft.
+    Every step commits on its own (on one connection, taken from the pool once); a retry of
+    the same draft (a double click, or after a failure part way) finds its own claim and its
+    own reference, so it is stored once.
     """
     now = now or utcnow()
     if not key:
         return SubmitResult(Outcome.NO_ANSWERS)
-    key_hash = digest(key)
-    for _attempt in range(3):
+    with db.engine.connect() as connection:
+        return _submit(connection, survey, key, locale, invitation_id, now)
+
+
+def _submit(
+    connection: Connection, survey: Survey, key: str, locale: str, invitation_id: int | None, now: dt.datetime
+) -> SubmitResult:
+    draft = connection.execute(
+        select(
+            SurveyDraft.key_hash, SurveyDraft.survey_id, SurveyDraft.answers, SurveyDraft.seen, SurveyDraft.reference
+        ).where(SurveyDraft.key_hash.in_(digests(key)))
+    ).first()
+    connection.rollback()
+    if draft is not None and draft.reference is not None:
+        return SubmitResult(Outcome.ALREADY_STORED, draft.reference)
+    if draft is None or draft.survey_id != survey.id:
+        found = _sent_reference(connection, key)
+        return SubmitResult(Outcome.ALREADY_STORED, found) if found else SubmitResult(Outcome.NO_ANSWERS)
+    key_hash = draft.key_hash  # keyed, or a plain digest for a draft begun before digests were keyed
+    stored = dict(draft.answers or {})
+    missing = survey.first_unanswered(stored, set(draft.seen or []))
+    if missing is not None:
+        return SubmitResult(Outcome.INCOMPLETE, page_id=missing.id)
+
+    if invitation_id is not None:
+        refused = _claim_invitation(connection, invitation_id, survey.id, _claim_hash(key), now)
+        if refused is not None:
+            found = _sent_reference(connection, key)
+            return SubmitResult(Outcome.ALREADY_STORED, found) if found else SubmitResult(refused)
+
+    payload = _payload(survey, stored, locale, "invitation" if invitation_id is not None else "open", now)
+    for _attempt in range(5):
+        reference = new_reference()
         try:
-            connection = db.session.connection()
-            draft = connection.execute(_TAKE_DRAFT, {"key_hash": key_hash}).first()
-            if draft is None or draft.survey_id != survey.id:
-                db.session.rollback()
-                # The same answers may have been stored a moment ago by a second click.
-                found = _existing(key_hash)
-                if found is not None:
-                    return SubmitResult(Outcome.ALREADY_STORED, found.reference)
+            waiting = connection.execute(
+                _SEAL, {"b_key_hash": key_hash, "b_reference": reference, "b_payload": payload, "b_now": now}
+            ).scalar()
+            connection.commit()
+        except IntegrityError:  # the reference is already another draft's (rarely)
+            connection.rollback()
+            continue
+        if waiting is None:
+            # Sealed a moment ago by another click, or the reference was taken by a stored response.
+            found = _sent_reference(connection, key)
+            if found:
+                return SubmitResult(Outcome.ALREADY_STORED, found)
+            still_there = connection.execute(select(SurveyDraft.id).where(SurveyDraft.key_hash == key_hash)).first()
+            connection.rollback()
+            if still_there is None:  # deleted meanwhile (untouched for DRAFT_LIFETIME)
                 return SubmitResult(Outcome.NO_ANSWERS)
-            stored = dict(draft.answers or {})
-            missing = survey.first_unanswered(stored, set(draft.seen or []))
-            if missing is not None:
-                db.session.rollback()
-                return SubmitResult(Outcome.INCOMPLETE, page_id=missing.id)
-            to_store = _to_store(survey, valid_answers(survey, stored))
-            reference = new_reference()
-            params = {
+            continue
+        if waiting + 1 >= batch_size():
+            try:
+                store_batch(connection=connection)
+            except Exception as error:  # the answers are sealed: the next batch or the daily run stores them
+                connection.rollback()
+                log_error(logging.getLogger(__name__), "Could not store a batch of survey responses", error)
+        return SubmitResult(Outcome.STORED, reference)
+    found = _sent_reference(connection, key)
+    if found is not None:
+        return SubmitResult(Outcome.ALREADY_STORED, found)
+    raise RuntimeError("could not seal the response after five attempts")
+
+
+def batch_size() -> int:
+    """How many sealed drafts are stored together (the smallest group a response hides in)."""
+    return max(1, int(current_app.config.get("SURVEY_RESPONSE_BATCH", 10)))
+
+
+_RESPONSES = SurveyResponse.__table__
+_INSERT_RESPONSES = insert(_RESPONSES)
+_INSERT_ANSWERS = insert(SurveyAnswer.__table__)
+_INSERT_COMMENTS = insert(Comment.__table__)
+_TAKE_SEALED = (
+    delete(_DRAFTS)
+    .where(_DRAFTS.c.reference.is_not(None))
+    .returning(_DRAFTS.c.key_hash, _DRAFTS.c.reference, _DRAFTS.c.payload)
+)
+
+
+def store_batch(minimum: int = 1, now: dt.datetime | None = None, connection: Connection | None = None) -> int:
+    """Step 3: move every sealed draft into the responses, in random order, in one transaction.
+
+    Does nothing when fewer than `minimum` are waiting, or (on PostgreSQL) when another
+    process is storing a batch right now. Returns how many responses were stored.
+    """
+    if connection is None:
+        with db.engine.connect() as own:
+            return store_batch(minimum, now, own)
+    now = now or utcnow()
+    if (
+        connection.dialect.name == "postgresql"
+        and not connection.execute(text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": _BATCH_LOCK}).scalar()
+    ):
+        connection.rollback()
+        return 0
+    rows = connection.execute(_TAKE_SEALED).all()
+    if not rows or len(rows) < minimum:
+        connection.rollback()
+        return 0
+    shuffle = secrets.SystemRandom().shuffle
+    shuffle(rows)
+    responses, answers, comments = [], [], []
+    for key_hash, reference, payload in rows:
+        response_id = uuid.uuid4()
+        responses.append(
+            {
+                "id": response_id,
                 "reference": reference,
                 "submission_key": key_hash,
-                "survey_id": survey.id,
-                "survey_version": survey.version,
-                "locale": locale,
-                "channel": "invitation" if invitation_id is not None else "open",
-                "now": now,
-                "today": reporting_day(now),
+                "survey_id": payload["survey_id"],
+                "survey_version": payload["survey_version"],
+                "locale": payload["locale"],
+                "channel": payload["channel"],
+                "submitted_on": dt.date.fromisoformat(payload["month"]),
             }
-            if not _store(connection, to_store, params, invitation_id):
-                db.session.rollback()
-                found = _existing(key_hash)
-                if found is not None:
-                    return SubmitResult(Outcome.ALREADY_STORED, found.reference)
-                invitation = db.session.get(SurveyInvitation, invitation_id)
-                if invitation is not None and invitation.status != InvitationStatus.COMPLETED.value:
-                    return SubmitResult(Outcome.INVITATION_EXPIRED)
-                return SubmitResult(Outcome.INVITATION_USED)
-            db.session.commit()
-            return SubmitResult(Outcome.STORED, reference)
-        except IntegrityError:
-            # The reference was taken (rarely), or the same answers were stored at the same moment.
-            db.session.rollback()
-    found = _existing(key_hash)
-    if found is not None:
-        return SubmitResult(Outcome.ALREADY_STORED, found.reference)
-    raise RuntimeError("could not store the response after three attempts")
+        )
+        for question_id, value, multiple, kpi, kind, position in payload["answers"]:
+            answers.append(
+                {
+                    "id": uuid.uuid4(),
+                    "response_id": response_id,
+                    "question_id": question_id,
+                    "value": value,
+                    "multiple": multiple,
+                    "kpi": kpi,
+                    "kind": kind,
+                    "position": position,
+                }
+            )
+        for question_id, comment in payload["comments"]:
+            comments.append(
+                {
+                    "id": uuid.uuid4(),
+                    "source": "survey",
+                    "source_ref": reference,
+                    "question_id": question_id,
+                    "text": comment,
+                    "locale": payload["locale"],
+                    "status": "pending",
+                    "own_case": False,
+                    "created_at": now,
+                    "decided_by_id": None,
+                    "decided_at": None,
+                }
+            )
+    shuffle(answers)
+    shuffle(comments)
+    connection.execute(_INSERT_RESPONSES, responses)
+    if answers:
+        connection.execute(_INSERT_ANSWERS, answers)
+    if comments:
+        connection.execute(_INSERT_COMMENTS, comments)
+    connection.commit()
+    return len(rows)
+
+
+def store_waiting(now: dt.datetime | None = None) -> int:
+    """The daily run: store a batch if one is due, or if the oldest sealed draft has waited too long."""
+    now = now or utcnow()
+    oldest = db.session.scalar(select(func.min(SurveyDraft.updated_at)).where(SurveyDraft.reference.is_not(None)))
+    db.session.rollback()
+    if oldest is None:
+        return 0
+    max_wait = dt.timedelta(days=int(current_app.config.get("SURVEY_RESPONSE_MAX_WAIT_DAYS", 7)))
+    return store_batch(minimum=1 if oldest <= now - max_wait else batch_size(), now=now)
+
+
+def vacuum_drafts() -> None:
+    """On PostgreSQL, clear deleted drafts out of the table's files (they outlive DELETE until vacuumed)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM survey_draft"))

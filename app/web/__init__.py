@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import limiter
+from ..logs import log_error
 
 ERROR_TEMPLATES = {400, 403, 404, 405, 413, 429, 500}
 
@@ -79,7 +80,7 @@ def register_web(app: Flask) -> None:
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
-        app.logger.exception("Unhandled error on a request")
+        log_error(app.logger, "Unhandled error", error)
         return render_template("errors/500.html", error=None, code=500), 500
 
 

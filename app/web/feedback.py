@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from flask import (
     Blueprint,
@@ -25,7 +25,6 @@ from flask import (
 )
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 
@@ -34,13 +33,12 @@ from ..extensions import db
 from ..feedback import charts
 from ..feedback.coproduction import linked_entries
 from ..feedback.dashboard import ALL, GRANULARITIES, Choice, View, build_view, load, options
-from ..feedback.exports import XLSX_MIMETYPE, raw_csv, raw_json, table_csv, tables_json, write_xlsx
+from ..feedback.exports import XLSX_MIMETYPE, raw_csv, raw_json, raw_rows, table_csv, tables_json, write_xlsx
 from ..feedback.suppression import EXPLANATION
 from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES
 from ..feedback.themes import theme_name
 from ..models import feedback as feedback_data
 from ..models.staff import Role, record_event
-from ..models.surveys import SurveyResponse
 from .auth import current_staff, role_required
 from .forms.feedback import TARGET_KEYS, FilterForm, targets_form
 from .staff import add_tool
@@ -168,20 +166,24 @@ def export(name: str, fmt: str):
         abort(404)
     view, _form = load_view(request.args)
     chosen = list(view.tables.values()) if name == ALL else [view.tables[name]]
-    _audit_export(name, fmt, sum(len(table.rows) for table in chosen), view.filters.survey_id)
+    rows = sum(len(table.rows) for table in chosen)
     stem = f"feedback-{name}-{view.today.isoformat()}"
+    # The file is built whole first: the audit log records only an export that was made.
     if fmt == "csv":
-        return _download(table_csv(chosen[0]), "text/csv; charset=utf-8", f"{stem}.csv")
-    about = {"filters": view.query(), "description": view.description, "generated_on": view.today.isoformat()}
-    if fmt == "json":
-        return _download(tables_json(chosen, about), "application/json", f"{stem}.json")
-    buffer = io.BytesIO()
-    write_xlsx(
-        chosen,
-        buffer,
-        {str(_("Showing")): view.description, str(_("Made on")): view.today.isoformat()},
-    )
-    return _download(buffer.getvalue(), XLSX_MIMETYPE, f"{stem}.xlsx")
+        body, mimetype = "".join(table_csv(chosen[0])), "text/csv; charset=utf-8"
+    elif fmt == "json":
+        about = {"filters": view.query(), "description": view.description, "generated_on": view.today.isoformat()}
+        body, mimetype = "".join(tables_json(chosen, about)), "application/json"
+    else:
+        buffer = io.BytesIO()
+        write_xlsx(
+            chosen,
+            buffer,
+            {str(_("Showing")): view.description, str(_("Made on")): view.today.isoformat()},
+        )
+        body, mimetype = buffer.getvalue(), XLSX_MIMETYPE
+    _audit_export(name, fmt, rows, view.filters.survey_id)
+    return _download(body, mimetype, f"{stem}.{fmt}")
 
 
 @bp.route("/export/responses.<fmt>")
@@ -190,13 +192,25 @@ def export_responses(fmt: str):
     """Every response, anonymised, for analysts; streamed as it is read."""
     if fmt not in ("csv", "json"):
         abort(404)
-    total = db.session.scalar(select(func.count()).select_from(SurveyResponse)) or 0
-    _audit_export("responses", fmt, total, None)
     columns = catalogue().raw_columns()
     stem = f"feedback-responses-{clock.today().isoformat()}"
+    sent = [0]
+
+    def counted_rows() -> Iterator[list[str]]:
+        for row in raw_rows(columns):
+            sent[0] += 1
+            yield row
+
+    def recorded(lines: Iterator[str]) -> Iterator[str]:
+        """The file, then (only once all of it was made) its entry in the audit log."""
+        yield from lines
+        _audit_export("responses", fmt, sent[0], None)
+
     if fmt == "csv":
-        return _download(stream_with_context(raw_csv(columns)), "text/csv; charset=utf-8", f"{stem}.csv")
-    return _download(stream_with_context(raw_json(columns)), "application/json", f"{stem}.json")
+        body = stream_with_context(recorded(raw_csv(columns, counted_rows())))
+        return _download(body, "text/csv; charset=utf-8", f"{stem}.csv")
+    body = stream_with_context(recorded(raw_json(columns, counted_rows())))
+    return _download(body, "application/json", f"{stem}.json")
 
 
 # Targets ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ and the moderation queue for free-text comments (officers)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -237,9 +238,9 @@ def moderation():
     )
 
 
-@bp.route("/moderation/<int:comment_id>", methods=["GET", "POST"])
+@bp.route("/moderation/<uuid:comment_id>", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
-def moderate(comment_id: int):
+def moderate(comment_id: uuid.UUID):
     comment = db.session.get(Comment, comment_id) or abort(404)
     form = DecisionForm(decision=None if comment.status == ModerationStatus.PENDING else comment.status)
     valid = form.validate_on_submit()
@@ -303,9 +304,9 @@ def _moderate_page(comment: Comment, form: DecisionForm, correction: CorrectionF
     )
 
 
-@bp.route("/moderation/<int:comment_id>/labels", methods=["POST"])
+@bp.route("/moderation/<uuid:comment_id>/labels", methods=["POST"])
 @role_required(Role.OFFICER)
-def correct_labels(comment_id: int):
+def correct_labels(comment_id: uuid.UUID):
     """An officer sets a comment's sentiment and themes; the figures count theirs instead of the machine's."""
     comment = db.session.get(Comment, comment_id) or abort(404)
     correction = CorrectionForm()

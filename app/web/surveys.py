@@ -20,10 +20,11 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from .. import clock
+from ..content import CATEGORIES
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models.surveys import InvitationStatus, SurveyInvitation
-from ..services import survey_definitions
+from ..services import content_store, survey_definitions
 from ..surveys import Survey, invitations, responses
 from ..surveys.page_feedback import record_page_feedback
 from .forms.surveys import CodeForm, OpenSubmitForm, PageFeedbackForm, SubmitForm, answers_from, page_form
@@ -294,10 +295,19 @@ def _safe_path(path: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     try:
-        endpoint, _args = current_app.url_map.bind("localhost").match(parts.path, method="GET")
+        endpoint, args = current_app.url_map.bind("localhost").match(parts.path, method="GET")
     except (NotFound, MethodNotAllowed, RequestRedirect):
         return None
-    return parts.path if endpoint in FEEDBACK_ENDPOINTS else None
+    return parts.path if endpoint in FEEDBACK_ENDPOINTS and _page_exists(endpoint, args) else None
+
+
+def _page_exists(endpoint: str, args: dict) -> bool:
+    """True when the page at a feedback endpoint is really there (a URL of the right shape may not be)."""
+    if endpoint == "public.category":
+        return args.get("key") in CATEGORIES
+    content = content_store()
+    documents = {"public.service": content.services, "public.guidance": content.guidance, "public.page": content.pages}
+    return args.get("slug") in documents[endpoint]
 
 
 def page_feedback_form() -> PageFeedbackForm:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
+from ..cleaning import clean_text
+
 
 @dataclass(frozen=True)
 class FeedItem:
@@ -54,6 +56,8 @@ def atom_feed(
     `updated` is the latest item's update time (or `generated` when there are none), so
     the feed does not change when nothing in it has.
     """
+    # XML cannot hold most control characters: text stored before input was cleaned loses them here.
+    title, subtitle, author = clean_text(title), clean_text(subtitle), clean_text(author)
     feed = FeedGenerator()
     feed.id(page_url)
     feed.title(title)
@@ -66,13 +70,13 @@ def atom_feed(
     for item in items:
         entry = feed.add_entry(order="append")
         entry.id(item.url)
-        entry.title(item.title)
+        entry.title(clean_text(item.title))
         entry.link(href=item.url, rel="alternate", type="text/html")
         entry.published(_utc(item.published))
         entry.updated(_utc(max(item.updated, item.published)))
         if item.summary:
-            entry.summary(item.summary)
-        entry.content(absolute_links(item.content_html, site_url), type="html")
+            entry.summary(clean_text(item.summary))
+        entry.content(clean_text(absolute_links(item.content_html, site_url)), type="html")
         if item.category:
-            entry.category(term=item.category)
+            entry.category(term=clean_text(item.category))
     return feed.atom_str(pretty=True)

@@ -331,6 +331,7 @@ def journey(app: Flask, locale: str, survey_id: str, reference: str) -> list[tup
     return walk_survey(app, client, survey_id, first)
 
 
+@pytest.mark.commits
 @pytest.mark.parametrize("survey_id", ["ehcp-finalisation", "young-person", "local-offer-feedback"])
 @pytest.mark.parametrize("locale", LOCALES)
 def test_whole_survey_journey_has_no_english_left(app, locale, survey_id):

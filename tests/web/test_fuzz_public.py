@@ -1,0 +1,207 @@
+"""Fuzzing every public form and query parameter: whatever is sent, never a server error.
+
+Hypothesis generates text of every kind (control characters, NUL, right-to-left marks,
+emoji, very long values, huge numbers) for each query parameter of the public pages and
+each field of the public forms (survey code, every survey page, check and send, page
+feedback, sign-in, set password). Bounded examples keep the run under a minute; on CI it
+runs against PostgreSQL (TEST_DATABASE_URL), which refuses what SQLite accepts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db
+from app.services import survey_definitions
+
+from ..factories import create_invitation as invite
+
+#: Examples per test: bounded so the whole file runs in well under a minute.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+#: Text a browser (or an attacker) can send: anything but lone surrogates, which cannot be encoded.
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
+_SPECIAL = st.sampled_from(
+    [
+        "",
+        "\x00",
+        "a\x00b",
+        "\x0b\x0c\x1f",
+        "\u202e\u200f",
+        "😀" * 20,
+        "9" * 30,
+        "-1",
+        "0",
+        "1e999",
+        "NaN",
+        "9223372036854775808",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "../../etc/passwd",
+        "%00",
+        "x" * 5000,
+        "ACDEF-GHJKM",
+        "yes",
+        "no",
+        "on",
+    ]
+)
+VALUES = st.one_of(_TEXT, _SPECIAL)
+
+#: Every query parameter a public page reads.
+QUERY_PARAMETERS = [
+    "q",
+    "kind",
+    "age",
+    "category",
+    "need",
+    "area",
+    "free",
+    "self_referral",
+    "page",
+    "theme",
+    "status",
+    "year",
+    "lang",
+    "next",
+    "change",
+    "stage",
+]
+PUBLIC_PAGES = [
+    "/",
+    "/services",
+    "/guidance",
+    "/guidance/the-20-week-journey",
+    "/glossary",
+    "/search",
+    "/you-said-we-did",
+    "/you-said-we-did/feed.atom",
+    "/updates",
+    "/updates/feed.atom",
+    "/sitemap.xml",
+    "/sign-in",
+    "/survey",
+    "/survey/local-offer-feedback",
+    "/survey/local-offer-feedback/questions/found",
+    "/survey/local-offer-feedback/check",
+    "/survey/ehcp-finalisation",
+]
+
+
+class FuzzConfig(TestConfig):
+    """The test settings without CSRF, so fuzzed fields reach the forms' own validation."""
+
+    WTF_CSRF_ENABLED = False
+
+
+@pytest.fixture(scope="module")
+def fuzz_app() -> Iterator[Flask]:
+    application = create_app(FuzzConfig)
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _no_server_error(response, what: str) -> None:
+    assert response.status_code < 500, f"{what}: {response.status_code}"
+
+
+@FUZZ
+@given(
+    path=st.sampled_from(PUBLIC_PAGES),
+    query=st.lists(st.tuples(st.sampled_from(QUERY_PARAMETERS), VALUES), max_size=5),
+)
+def test_query_parameters_never_give_a_server_error(fuzz_app, path, query):
+    client = fuzz_app.test_client()
+    response = client.get(path, query_string=query)
+    _no_server_error(response, f"GET {path} {query!r}")
+
+
+@FUZZ
+@given(code=VALUES, extra=VALUES)
+def test_the_code_form_never_gives_a_server_error(fuzz_app, code, extra):
+    client = fuzz_app.test_client()
+    _no_server_error(client.post("/survey", data={"code": code, "website": extra}), f"code {code!r}")
+
+
+@FUZZ
+@given(path=st.one_of(st.sampled_from(["/guidance/the-20-week-journey", "/services", "/"]), VALUES), data=st.data())
+def test_page_feedback_never_gives_a_server_error(fuzz_app, path, data):
+    client = fuzz_app.test_client()
+    form = {"path": path, "helpful": data.draw(VALUES), "text": data.draw(VALUES), "website": data.draw(VALUES)}
+    _no_server_error(client.post("/page-feedback", data=form), f"page feedback {form!r}")
+
+
+@FUZZ
+@given(email=VALUES, password=VALUES, next_url=VALUES)
+def test_sign_in_never_gives_a_server_error(fuzz_app, email, password, next_url):
+    client = fuzz_app.test_client()
+    response = client.post("/sign-in", query_string={"next": next_url}, data={"email": email, "password": password})
+    _no_server_error(response, f"sign in {email!r}")
+
+
+@FUZZ
+@given(token=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="/?#"), min_size=1, max_size=80))
+def test_links_and_set_password_never_give_a_server_error(fuzz_app, token):
+    client = fuzz_app.test_client()
+    _no_server_error(client.get(f"/s/{token}"), f"link {token!r}")
+    _no_server_error(client.get(f"/set-password/{token}"), f"set password {token!r}")
+    response = client.post(f"/set-password/{token}", data={"password": token, "confirm": token})
+    _no_server_error(response, f"set password {token!r}")
+
+
+def _page_fields(fuzz_app: Flask, survey_id: str) -> list[tuple[str, list[str]]]:
+    survey = survey_definitions(fuzz_app)[survey_id]
+    return [(page.id, [question.id for question in page.questions]) for page in survey.pages]
+
+
+@FUZZ
+@given(data=st.data())
+def test_every_page_of_the_open_survey_and_sending_never_give_a_server_error(fuzz_app, data):
+    client = fuzz_app.test_client()
+    for page_id, fields in _page_fields(fuzz_app, "local-offer-feedback"):
+        form = {field: data.draw(st.lists(VALUES, max_size=3)) for field in fields}
+        form["website"] = data.draw(st.sampled_from(["", "x"]))
+        path = f"/survey/local-offer-feedback/questions/{page_id}"
+        _no_server_error(client.post(path, data=form), f"POST {path} {form!r}")
+    response = client.post("/survey/local-offer-feedback/check", data={"website": data.draw(VALUES)})
+    _no_server_error(response, "send the open survey")
+
+
+@FUZZ
+@given(data=st.data())
+def test_every_page_of_the_invitation_surveys_never_gives_a_server_error(fuzz_app, data):
+    invited = [s.id for s in survey_definitions(fuzz_app).values() if not s.open]
+    assert invited
+    for survey_id in invited:
+        client = fuzz_app.test_client()
+        with fuzz_app.app_context():
+            _id, token, _code = invite(f"KB-FZ-{os.urandom(4).hex()}1", survey_id=survey_id)
+        client.get(f"/s/{token}")
+        for page_id, fields in _page_fields(fuzz_app, survey_id):
+            form = {field: data.draw(st.lists(VALUES, max_size=2)) for field in fields}
+            path = f"/survey/{survey_id}/questions/{page_id}"
+            response = client.post(path, data=form, query_string={"change": data.draw(VALUES)})
+            _no_server_error(response, f"POST {path}")
+        _no_server_error(client.post(f"/survey/{survey_id}/check", data={}), f"send {survey_id}")
