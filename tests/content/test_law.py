@@ -35,7 +35,8 @@ def every_text(store) -> list[tuple[str, str]]:
 def test_no_page_says_a_young_person_is_16_to_25(store):
     wrong = re.compile(
         r"young (?:person|people)[^.]{0,20}\b(?:aged )?16 to 25\b[^.]*\b(?:own right|themselves)|"
-        r"\ba young person aged 16\b",
+        r"\ba young person aged 16\b|"
+        r"\b(?:young (?:person|people)|students?)(?: with SEND)? aged 16 to 25\b",
         re.IGNORECASE,
     )
     assert [url for url, text in every_text(store) if wrong.search(text)] == []
