@@ -198,18 +198,27 @@ def key_lines(node: Node | None) -> dict[str, tuple[int, dict[str, int]]]:
     return lines
 
 
+def _read_mapping(
+    path: Path, rel: str, shape: str
+) -> tuple[dict | None, dict[str, tuple[int, dict[str, int]]], list[Problem]]:
+    """A YAML file that must be a mapping: (data, line of each key, problems); data is None when
+    there is nothing to read (no file, an empty file) or the file has a problem."""
+    if not path.exists():
+        return None, {}, []
+    data, node, problems = read_yaml(path, rel)
+    if problems or data is None:
+        return None, {}, problems
+    if not isinstance(data, dict):
+        return None, {}, [Problem(rel, 1, shape)]
+    return data, key_lines(node), []
+
+
 def load_contacts(path: Path, rel: str) -> tuple[dict[str, Organisation], list[Problem]]:
     """Organisations from contacts.yaml; a missing file means there are none."""
-    if not path.exists():
-        return {}, []
-    data, node, problems = read_yaml(path, rel)
-    if problems:
-        return {}, problems
+    shape = "must be a set of 'organisation-key:' entries, each with its details"
+    data, lines, problems = _read_mapping(path, rel, shape)
     if data is None:
-        return {}, []
-    if not isinstance(data, dict):
-        return {}, [Problem(rel, 1, "must be a set of 'organisation-key:' entries, each with its details")]
-    lines = key_lines(node)
+        return {}, problems
     organisations: dict[str, Organisation] = {}
     for key, entry in data.items():
         line, field_lines = lines.get(str(key), (1, {}))
@@ -250,16 +259,9 @@ def load_contacts(path: Path, rel: str) -> tuple[dict[str, Organisation], list[P
 
 def load_facts(path: Path, rel: str) -> tuple[dict[str, Localised], list[Problem]]:
     """Named facts from facts.yaml; a missing file means there are none."""
-    if not path.exists():
-        return {}, []
-    data, node, problems = read_yaml(path, rel)
-    if problems:
-        return {}, problems
+    data, lines, problems = _read_mapping(path, rel, "must be a set of 'fact-name: value' lines")
     if data is None:
-        return {}, []
-    if not isinstance(data, dict):
-        return {}, [Problem(rel, 1, "must be a set of 'fact-name: value' lines")]
-    lines = key_lines(node)
+        return {}, problems
     facts: dict[str, Localised] = {}
     for name, value in data.items():
         line = lines.get(str(name), (1, {}))[0]
