@@ -22,6 +22,7 @@ def register_web(app: Flask) -> None:
         auth,
         content_staff,
         feedback,
+        messages,
         openreferral,
         public,
         search,
@@ -53,6 +54,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(feedback.bp)
     app.register_blueprint(content_staff.bp)
     app.register_blueprint(openreferral.bp)
+    app.register_blueprint(messages.bp)
+    messages.register_send_soon(app)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -46,6 +46,8 @@ EXPECTED_ROLE = {
     "updates_staff.publish_post": "sendiass",
     "updates_staff.archive_post": "sendiass",
     "updates_staff.draft_post": "sendiass",
+    "messages_staff.problems": "officer",
+    "messages_staff.retry_message": "officer",
 }
 
 
