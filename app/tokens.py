@@ -11,6 +11,7 @@ those too (`digests()`), so links and codes already sent keep working until they
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -48,3 +49,14 @@ def legacy_digest(value: str) -> str:
 def digests(value: str) -> tuple[str, str]:
     """Every digest `value` may be stored as (keyed first), for lookups."""
     return digest(value), legacy_digest(value)
+
+
+def derived_token(purpose: str, seed: str, nbytes: int = 18) -> str:
+    """A link token rebuilt from a stored random `seed` and the server's key (for `purpose`).
+
+    Used where the portal must send the same link again later (survey reminders): the database
+    holds the seed and the token's digest, never the token, and without the key the seed alone
+    does not give the link. `nbytes` random-looking bytes, URL-safe (24 characters for 18).
+    """
+    mac = hmac.new(_key(), f"derived-token:{purpose}:{seed}".encode(), hashlib.sha256).digest()[:nbytes]
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()

@@ -20,6 +20,10 @@ API (stable; other areas build on it):
 - `retry(message, now=None) -> bool`, `can_retry(message)`: try a failed message now, or send
   a given-up one again, rebuilt by its owner's resender (`register_resender(owner_type, fn)`,
   `fn(message) -> (recipient, personalisation) | None`).
+- `register_sent_listener(owner_type, fn)`: `fn(message, now)` is told, in the transaction that
+  records it, that a message of that owner has been sent (it may flush, never commit).
+- Templates get the personalisation, `service_name` (the council's, in the message's language)
+  and `format_date("2026-06-01")` (a date written out in that language).
 - `messages_for(owner_type, owner_id)`, `problem_messages()` (a query), `explain_error(code)`.
 
 Transports (`transports.py`), chosen by configuration: SMTP (`SMTP_HOST`, `SMTP_PORT`,
@@ -54,6 +58,7 @@ from .outbox import (
     queue_message,
     queued_in_this_context,
     register_resender,
+    register_sent_listener,
     render,
     retry,
 )
@@ -91,6 +96,7 @@ __all__ = [
     "queue_message",
     "queued_in_this_context",
     "register_resender",
+    "register_sent_listener",
     "render",
     "retry",
     "transports_from",

@@ -65,9 +65,9 @@ def content_security_policy(nonce: str) -> str:
 
 #: Endpoints (besides everything under /staff/) whose responses no cache may keep: sign-in
 #: and set-password pages, invitation links, and the survey pages that show a family's answers.
-NO_STORE_BLUEPRINTS = frozenset({"auth", "surveys"})
+NO_STORE_BLUEPRINTS = frozenset({"auth", "surveys", "survey_reminders"})
 #: Pages whose URL holds a live token: the browser must not send it on as a referrer.
-TOKEN_ENDPOINTS = frozenset({"surveys.invitation_link", "auth.set_password"})
+TOKEN_ENDPOINTS = frozenset({"surveys.invitation_link", "auth.set_password", "survey_reminders.stop"})
 
 
 def is_private(path: str, blueprint: str | None) -> bool:

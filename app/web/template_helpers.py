@@ -12,9 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import segno
 from flask import Flask, request, url_for
 from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
 from ..content.schema import CATEGORY_DESCRIPTIONS
@@ -101,6 +104,12 @@ def role_items() -> list[dict]:
     return [{"hint": {"text": ROLE_HINTS[key]}} for key in ROLE_LABELS]
 
 
+def qr_code(link: str) -> Markup:
+    """An inline SVG QR code of `link` (segno), for printed letters; its title names what it is."""
+    code = segno.make(link, error="m")
+    return Markup(code.svg_inline(scale=4, border=2, title=_("QR code for the survey link"), omitsize=True))
+
+
 def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
     from .council import contact, council
@@ -125,6 +134,7 @@ def register_template_helpers(app: Flask) -> None:
         number=number,
         cell_text=cell_text,
         date_items=date_items,
+        qr_code=qr_code,
         # vocabularies, with their labels
         CATEGORIES=CATEGORIES,
         CATEGORY_DESCRIPTIONS=CATEGORY_DESCRIPTIONS,
