@@ -27,6 +27,7 @@ def register_web(app: Flask) -> None:
         public,
         search,
         staff,
+        survey_rates,
         survey_reminders,
         survey_staff,
         surveys,
@@ -53,6 +54,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(surveys.bp)
     app.register_blueprint(survey_staff.bp)
     app.register_blueprint(survey_reminders.bp)
+    app.register_blueprint(survey_rates.bp)
     app.register_blueprint(feedback.bp)
     app.register_blueprint(content_staff.bp)
     app.register_blueprint(openreferral.bp)

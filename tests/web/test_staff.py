@@ -48,6 +48,7 @@ EXPECTED_ROLE = {
     "updates_staff.draft_post": "sendiass",
     "messages_staff.problems": "officer",
     "messages_staff.retry_message": "officer",
+    "survey_rates.response_rate_page": "officer",
 }
 
 
