@@ -19,7 +19,7 @@ from flask import current_app, g, has_app_context
 from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 
 from ..clock import utcnow
 from ..extensions import db
@@ -294,6 +294,23 @@ def deliver_due(
         _send_one(message, transport, now, report)
         db.session.commit()
     return report
+
+
+def cancel_pending(owner_type: str, owner_ids: Iterable[int] | Select) -> int:
+    """Never send the waiting messages of these owners (what they were for is over), and forget
+    their recipients and text; flush. Returns how many were cancelled."""
+    ids = owner_ids if isinstance(owner_ids, Select) else list(owner_ids)
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.owner_type == owner_type,
+            OutboxMessage.owner_id.in_(ids),
+            OutboxMessage.status.in_([MessageStatus.QUEUED.value, MessageStatus.FAILED.value]),
+        )
+        .values(status=MessageStatus.CANCELLED.value, recipient=None, personalisation=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 def can_send(channel: str | Channel) -> bool:

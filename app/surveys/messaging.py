@@ -38,6 +38,7 @@ from ..notifications import (
     Channel,
     OutboxMessage,
     can_send,
+    cancel_pending,
     queue_message,
     register_resender,
     register_sent_listener,
@@ -309,6 +310,7 @@ def stop_reminders(invitation: SurveyInvitation) -> None:
     invitation.no_reminders = True
     invitation.stop_hash = None
     invitation.link_seed = None
+    cancel_pending(OWNER, [invitation.id])
     db.session.flush()
 
 
@@ -316,8 +318,8 @@ def forget_contact(days: int, now: dt.datetime | None = None) -> int:
     """Delete what messaging keeps once it is no longer needed; the caller commits.
 
     Mobile numbers go with the email addresses (`days` after completion or expiry); the link's
-    seed and the stop link as soon as the invitation is completed or expired. Returns how many
-    invitations changed.
+    seed, the stop link and any message still waiting to go as soon as the invitation is
+    completed or expired. Returns how many invitations changed.
     """
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=days)
@@ -325,6 +327,7 @@ def forget_contact(days: int, now: dt.datetime | None = None) -> int:
         SurveyInvitation.status == InvitationStatus.COMPLETED.value,
         SurveyInvitation.expires_at <= now,
     )
+    cancel_pending(OWNER, select(SurveyInvitation.id).where(over))
     seeds = db.session.execute(
         update(SurveyInvitation)
         .where(or_(SurveyInvitation.link_seed.is_not(None), SurveyInvitation.stop_hash.is_not(None)), over)

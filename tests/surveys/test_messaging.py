@@ -14,7 +14,7 @@ from app.access_log import redact
 from app.clock import utcnow
 from app.extensions import db
 from app.models.surveys import InvitationStatus, SurveyInvitation
-from app.notifications import MessageStatus, OutboxMessage, deliver_due
+from app.notifications import MessageStatus, OutboxMessage, deliver_due, queue_message
 from app.surveys import invitations, messaging
 
 from ..factories import create_user
@@ -263,10 +263,14 @@ def test_contact_details_and_link_seeds_are_deleted_after_completion_or_expiry(a
     with app.test_request_context():
         row = db.session.get(SurveyInvitation, done)
         row.status, row.completed_on, row.phone = InvitationStatus.COMPLETED.value, NOW.date(), "07700900123"
+        waiting = queue_message("email", "parent@example.com", "test", owner=(messaging.OWNER, done), now=NOW + DAY)
         db.session.commit()
         messaging.forget_contact(30, NOW + DAY)
         db.session.commit()
         assert invitation_row(done).link_seed is None and invitation_row(done).phone == "07700900123"
+        cancelled = db.session.get(OutboxMessage, waiting.id, populate_existing=True)
+        assert cancelled.status == MessageStatus.CANCELLED and cancelled.recipient is None  # never sent now
+        assert deliver_due(NOW + 2 * DAY).sent == 0
         messaging.forget_contact(30, NOW + 31 * DAY)
         db.session.commit()
     assert invitation_row(done).phone is None
