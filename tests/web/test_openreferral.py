@@ -283,3 +283,31 @@ def test_cli_import_refuses_to_overwrite_without_force(app, tmp_path):
     broken.write_text("{not json", encoding="utf-8")
     bad = runner.invoke(args=["content", "import-oruk", str(broken), "--to", str(tmp_path / "out")])
     assert bad.exit_code != 0 and "cannot read" in bad.output
+
+
+def test_services_are_found_by_the_day_and_hours_they_open(client):
+    found = client.get(f"{API}/services?day=SA&per_page=100").json["contents"]
+    assert found, "some demo services open on Saturdays"
+    for listed in found:
+        full = client.get(f"{API}/services/{listed['id']}").json
+        assert any("SA" in schedule.get("byday", "") for schedule in full["schedules"]), full["name"]
+    everyone = client.get(f"{API}/services?per_page=100").json["total_items"]
+    assert len(found) < everyone
+    assert client.get(f"{API}/services?day=saturday").json["total_items"] == len(found)
+    evening = client.get(f"{API}/services?start_time=17:00&per_page=100").json["contents"]
+    for listed in evening:
+        full = client.get(f"{API}/services/{listed['id']}").json
+        assert any(schedule.get("opens_at", "00:00") >= "17:00" for schedule in full["schedules"]), full["name"]
+    assert (
+        client.get(f"{API}/services?end_time=23:59").json["total_items"]
+        > client.get(f"{API}/services?end_time=12:00").json["total_items"]
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["day=someday", "start_time=9am", "end_time=25:00", "page=1&page=2", "postcode=not-a-postcode", "proximity=-1"],
+)
+def test_bad_day_time_place_or_repeated_parameters_get_a_400(client, query):
+    response = client.get(f"{API}/services?{query}")
+    assert response.status_code == 400 and response.json["code"] == 400 and response.json["message"]
