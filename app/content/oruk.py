@@ -18,6 +18,7 @@ from flask_babel import force_locale
 
 from ..clock import UK, today
 from .opening_times import DAYS, ICAL, weekly_hours
+from .schedule2 import SCHEDULE2
 from .schema import ACCESS_ROUTES, CATEGORIES, CATEGORY_DESCRIPTIONS, NEED_AREAS
 from .store import ContentStore, Document
 
@@ -34,6 +35,11 @@ TAXONOMIES: dict[str, tuple[str, str, Mapping[str, Any]]] = {
     "category": ("SEND Local Offer categories", "The areas of Schedule 2 to the SEND Regulations 2014.", CATEGORIES),
     "need-area": ("SEND areas of need", "The four broad areas of need in the SEND Code of Practice.", NEED_AREAS),
     "access": ("How to get the service", "Whether a family can ask directly or needs a referral.", ACCESS_ROUTES),
+    "schedule-2": (
+        "What a Local Offer must cover",
+        "The items of Schedule 2 to the SEND Regulations 2014 that a service helps to cover.",
+        SCHEDULE2,
+    ),
 }
 
 
@@ -133,7 +139,12 @@ def all_terms() -> list[dict[str, Any]]:
 
 def _terms_of(doc: Document) -> list[tuple[str, str]]:
     meta = doc.meta
-    return [("category", meta.category), *(("need-area", n) for n in meta.need_areas), ("access", meta.access)]
+    return [
+        ("category", meta.category),
+        *(("need-area", n) for n in meta.need_areas),
+        ("access", meta.access),
+        *(("schedule-2", item) for item in meta.schedule2),
+    ]
 
 
 def _organization(store: ContentStore, name: str) -> dict[str, Any]:

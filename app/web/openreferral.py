@@ -18,6 +18,7 @@ from ..services import content_store
 bp = Blueprint("openreferral", __name__, url_prefix="/openreferral/v3")
 csrf.exempt(bp)
 
+
 def _rate_limit() -> str:
     return current_app.config["OPENREFERRAL_RATE_LIMIT"]
 
