@@ -21,7 +21,7 @@ from ..yswd import publishing as workflow
 from ..yswd.feeds import FeedItem, atom_feed
 from .auth import current_staff, role_required
 from .council import council
-from .forms.kit import ConfirmForm
+from .forms.kit import confirmed
 from .forms.publishing import EntryForm, PostForm, PublishForm
 
 
@@ -55,7 +55,7 @@ def publish(item: Entry | NewsPost, form: PublishForm) -> None:
 
 def archive(item: Entry | NewsPost) -> None:
     """Take an item off the public pages (after its confirm button's CSRF check); audited and committed."""
-    _confirmed()
+    confirmed()
     workflow.archive(item, current_staff())
     audit(item, "archived")
     db.session.commit()
@@ -64,7 +64,7 @@ def archive(item: Entry | NewsPost) -> None:
 
 def back_to_draft(item: Entry | NewsPost) -> None:
     """Move an item back to draft (after its confirm button's CSRF check); audited and committed."""
-    _confirmed()
+    confirmed()
     workflow.back_to_draft(item, current_staff())
     audit(item, "withdrawn")
     db.session.commit()
@@ -119,12 +119,6 @@ class PublishChange(StageChange):
 class _Invalid(Exception):
     def __init__(self, response: ResponseReturnValue) -> None:
         self.response = response
-
-
-def _confirmed() -> None:
-    """A button-only POST must carry a valid CSRF token."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
 
 
 def feed_response(title: str, subtitle: str, feed_endpoint: str, page_endpoint: str, items: list[FeedItem]) -> Response:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import abort
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -33,6 +34,12 @@ class ConfirmForm(FlaskForm):
     """A form that is only a button (and its CSRF token)."""
 
     submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+
+
+def confirmed() -> None:
+    """A button-only POST must carry a valid CSRF token: 400 Bad Request when it does not."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
 
 
 class WholeNumberField(IntegerField):
