@@ -103,7 +103,7 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "20"))
-    #: The address emails come from, e.g. "Kelderbridge Local Offer <localoffer@kelderbridge.example>".
+    #: The address emails come from, e.g. "SEND Local Offer <localoffer@council.example>".
     MAIL_FROM = os.environ.get("MAIL_FROM") or None
     #: GOV.UK Notify: the API key, the API's address, and the template ids ("email=ID,sms=ID"; a
     #: message's own key first, e.g. "surveys/invitation.email=ID"). Each template's subject is

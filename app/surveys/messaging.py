@@ -159,13 +159,13 @@ def _contact(
     if chosen == EMAIL and not email:
         return Contact(LETTER), RowProblem(line, _("There is no email address to send the invitation to."))
     if chosen:
-        return Contact(chosen, phone), None
+        return Contact(chosen, phone if chosen == SMS else None), None
     for option in {SMS: (SMS, EMAIL), EMAIL: (EMAIL,), LETTER: ()}.get(default, ()):
         if option == SMS and sms_ready and phone:
             return Contact(SMS, phone), None
         if option == EMAIL and email:
-            return Contact(EMAIL, phone), None
-    return Contact(LETTER, phone), None
+            return Contact(EMAIL), None
+    return Contact(LETTER), None  # a mobile number is kept only to send a text message
 
 
 def _link(token: str) -> str:
