@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from .. import clock
 from ..yaml_loader import MappingNode, SequenceNode, YAMLError, compose_yaml, load_yaml
+from .cache import read_cached, write_cache
 from .council import Council, load_council
 from .placeholders import Placeholders, load_placeholders
 from .problems import ContentError, Problem
@@ -267,11 +268,21 @@ def _read_translations(
     return translations, problems
 
 
-def load_store(content_dir: Path) -> ContentStore:
-    """The content store, or ContentError listing every file and line at fault."""
+def load_store(content_dir: Path, cache_dir: Path | None = None) -> ContentStore:
+    """The content store, or ContentError listing every file and line at fault.
+
+    With `cache_dir`, content read before (the same files, folder and code) is taken from
+    the cache there instead of being parsed again (see `app/content/cache.py`).
+    """
+    if cache_dir is not None:
+        cached = read_cached(cache_dir, content_dir, content_fingerprint(content_dir))
+        if cached is not None:
+            return cached
     store, problems = read_content(content_dir)
     if store is None:
         raise ContentError(problems)
+    if cache_dir is not None:
+        write_cache(cache_dir, content_dir, store)
     return store
 
 
