@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import html
 import http.client
 import os
-import random
-import re
 import shutil
 import signal
 import socket
@@ -38,13 +35,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.content import ACCESS_ROUTES, AREAS, CATEGORIES, NEED_AREAS, load_store  # noqa: E402
-from app.content.loader import split_front_matter  # noqa: E402
+from synthetic import generate_content  # noqa: E402
+
+from app.content import load_store  # noqa: E402
 from app.search import Filters, SearchIndex, build_index, records  # noqa: E402
 from app.search.analysis import terms  # noqa: E402
 
@@ -71,56 +67,6 @@ QUERIES: list[tuple[str, dict[str, str | list[str]]]] = [
     ("deaf", {"need": "sensory-physical"}),
     ("appeal", {"category": "disagreements"}),
 ]
-
-
-# Synthetic content ------------------------------------------------------------------------
-
-
-def _demo_vocabulary(content_dir: Path) -> tuple[list[str], list[str], list[str]]:
-    """Title fragments, summary sentences and body paragraphs from the demo services."""
-    fragments: list[str] = []
-    summaries: list[str] = []
-    paragraphs: list[str] = []
-    for path in sorted((content_dir / "services").glob("*.md")):
-        front, body, _ = split_front_matter(path.read_text(encoding="utf-8")) or ("", "", 0)
-        meta = yaml.safe_load(front)
-        words = re.sub(r"[^\w' ]", " ", str(meta["title"])).split()
-        fragments += [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
-        summaries.append(str(meta["summary"]))
-        for block in body.split("\n\n"):
-            block = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", block).strip()
-            if block and not block.startswith("#"):
-                paragraphs.append(block)
-    return fragments, summaries, paragraphs
-
-
-def generate_content(target: Path, pages: int, seed: int) -> None:
-    """Copy the demo content to `target` and add `pages` synthetic services."""
-    shutil.copytree(ROOT / "content", target)
-    fragments, summaries, paragraphs = _demo_vocabulary(ROOT / "content")
-    rng = random.Random(seed)
-    categories, needs, areas = list(CATEGORIES), list(NEED_AREAS), [a for a in AREAS if a != "borough-wide"]
-    for number in range(pages):
-        low = rng.randint(0, 20)
-        meta = {
-            "title": " ".join(rng.sample(fragments, 3))[:110],
-            "summary": rng.choice(summaries),
-            "category": rng.choice(categories),
-            "organisation": " ".join(rng.sample(fragments, 2))[:80],
-            "age_min": low,
-            "age_max": rng.randint(low, 25),
-            "need_areas": ["all"] if rng.random() < 0.3 else rng.sample(needs, rng.randint(1, 3)),
-            "cost": {"type": rng.choice(["free", "free", "paid"])},
-            "access": rng.choice(list(ACCESS_ROUTES)),
-            "contact": {"phone": f"0113 496 {rng.randint(0, 999):04d}"},
-            "area_served": ["borough-wide"] if rng.random() < 0.4 else rng.sample(areas, rng.randint(1, 2)),
-            "last_reviewed": dt.date(2026, 1, 1),
-            "review_due": dt.date(2027, 6, 1),
-        }
-        body = ["## What we offer", *rng.sample(paragraphs, rng.randint(3, 6)), "## How to get help"]
-        body.append(rng.choice(paragraphs))
-        text = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + "\n\n".join(body)
-        (target / "services" / f"synthetic-{number:05d}.md").write_text(text + "\n", encoding="utf-8")
 
 
 # Timing helpers ---------------------------------------------------------------------------

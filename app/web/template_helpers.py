@@ -104,7 +104,7 @@ def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
     from .council import contact, council
     from .security import csp_nonce
-    from .surveys import page_feedback_form, page_feedback_thanks
+    from .surveys import blank_page_feedback_form, page_feedback_form, page_feedback_thanks
 
     app.jinja_env.filters.update(
         extract_label=lambda key, labels: labels[key],
@@ -143,6 +143,7 @@ def register_template_helpers(app: Flask) -> None:
         INVITATION_STATUS_TAGS=INVITATION_STATUS_TAGS,
         # "Was this page helpful?"
         page_feedback_form=page_feedback_form,
+        blank_page_feedback_form=blank_page_feedback_form,
         page_feedback_thanks=page_feedback_thanks,
     )
 
