@@ -26,17 +26,14 @@ with the number of pages.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,8 +42,10 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from search_bench import QUERIES, fetch, free_port, query_path  # noqa: E402
+from search_bench import QUERIES, query_path  # noqa: E402
 from synthetic import SYNTHETIC_PREFIX, demo_pages, generate_content  # noqa: E402
+
+from tests.servers import child_pids, gunicorn, resident_mb  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 STATIC_URL = "/bench-static"
@@ -161,8 +160,8 @@ class Site:
             "FLASK_APP": "wsgi",
             # Bytecode is cached (outside the source tree), as it is for an installed portal.
             "PYTHONPYCACHEPREFIX": str(work / "pycache"),
+            "PYTHONDONTWRITEBYTECODE": "",
         }
-        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def run(self, *command: str) -> subprocess.CompletedProcess:
         return subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
@@ -186,39 +185,6 @@ class Site:
             "guidance": [f"/guidance/{p.stem}" for p in sorted((self.content / "guidance").glob("*.md"))],
             "search": [query_path("/search", words, filters) for words, filters in QUERIES],
         }
-
-
-@contextlib.contextmanager
-def gunicorn(site: Site, workers: int, threads: int) -> Iterator[subprocess.Popen]:
-    """The portal under gunicorn as in production, on a free port (process.port)."""
-    port = free_port()
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        *("--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads)),
-        *("--bind", f"127.0.0.1:{port}", "--timeout", "120", "--chdir", str(BENCH)),
-        "pages_bench:portal_with_static_copy()",
-    ]
-    process = subprocess.Popen(command, env=site.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    process.port = port  # type: ignore[attr-defined]
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped: {process.stderr.read().decode()[-2000:]}")
-            with contextlib.suppress(OSError):
-                if fetch(port, "/") == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer within 5 minutes")
-            time.sleep(0.3)
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def save_static_copy(site: Site, port: int, path: str) -> None:
@@ -248,14 +214,8 @@ def wrk(port: int, paths_file: Path, script: Path, seconds: float, connections: 
 
 
 def worker_rss_mb(master: int) -> list[float]:
-    """Resident memory (MB) of each child of the gunicorn master."""
-    sizes = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        with contextlib.suppress(OSError):
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-            if int(fields["PPid"]) == master:
-                sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
-    return sorted(sizes)
+    """Resident memory (MB) of each worker of the gunicorn master."""
+    return sorted(resident_mb(pid) for pid in child_pids(master))
 
 
 def measure(pages: int, options: argparse.Namespace) -> Result:
@@ -289,8 +249,9 @@ def measure(pages: int, options: argparse.Namespace) -> Result:
         for name, urls in paths.items():
             files[name] = work / f"{name}.txt"
             files[name].write_text("\n".join(urls) + "\n")
-        with gunicorn(site, options.workers, options.threads) as server:
-            port = server.port  # type: ignore[attr-defined]
+        served = {"app_spec": "pages_bench:portal_with_static_copy()", "chdir": BENCH}
+        with gunicorn(site.env, workers=options.workers, threads=options.threads, **served) as server:
+            port = server.port
             save_static_copy(site, port, paths["service"][0])
             for name in TARGETS:  # warm up: templates compiled, index terms read, caches filled
                 wrk(port, files[name], script, 1, options.connections)
@@ -300,7 +261,7 @@ def measure(pages: int, options: argparse.Namespace) -> Result:
                 for name in order:
                     runs[name].append(wrk(port, files[name], script, options.seconds, options.connections))
                 print(f"  round {round_number + 1} of {options.rounds} done", flush=True)
-            result.rss_mb = worker_rss_mb(server.pid)
+            result.rss_mb = worker_rss_mb(server.process.pid)
         for name, samples in runs.items():
             columns = list(zip(*samples, strict=True))
             result.loads[name] = Load(*(statistics.median(c) for c in columns[:4]), errors=int(sum(columns[4])))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -25,14 +26,37 @@ DOCUMENT_KINDS = tuple(META_MODELS)
 GLOSSARY_FILE = "glossary.yaml"
 
 
+FINGERPRINT_SUFFIXES = (".md", ".yaml", ".yml")
+
+
 def content_fingerprint(content_dir: Path) -> str:
-    """A hash of every content file's path and bytes: changes whenever content does."""
+    """A hash of every content file's path and bytes: changes whenever content does.
+
+    Files are taken in the order of their relative paths' parts (as sorted Paths would be),
+    walked with os.scandir rather than pathlib, which took most of the time at 10,000 files.
+    """
+    files: list[tuple[tuple[str, ...], str]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(content_dir), ())]
+    while pending:
+        folder, parts = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    pending.append((entry.path, (*parts, entry.name)))
+                elif _suffix(entry.name) in FINGERPRINT_SUFFIXES and entry.is_file():
+                    files.append(((*parts, entry.name), entry.path))
     digest = hashlib.sha256()
-    for path in sorted(content_dir.rglob("*")):
-        if path.is_file() and path.suffix in {".md", ".yaml", ".yml"}:
-            digest.update(str(path.relative_to(content_dir)).encode())
-            digest.update(path.read_bytes())
+    for parts, path in sorted(files):
+        digest.update("/".join(parts).encode())
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
     return digest.hexdigest()[:16]
+
+
+def _suffix(name: str) -> str:
+    """`name`'s last extension, as pathlib gives it ("" for ".hidden" and "name.")."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
