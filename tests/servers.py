@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -45,12 +46,15 @@ def fetch(port: int, path: str, timeout: float = 120) -> int:
         connection.close()
 
 
-def wait_until_answers(port: int, process: subprocess.Popen, path: str = "/", seconds: float = 120) -> float:
-    """Seconds until GET `path` answers 200; raises if the process stops or time runs out."""
+def wait_until_answers(
+    port: int, process: subprocess.Popen, path: str = "/", seconds: float = 120, log: Path | None = None
+) -> float:
+    """Seconds until GET `path` answers 200; raises (with the end of `log`) if the process stops
+    or time runs out."""
     started = time.monotonic()
     while time.monotonic() - started < seconds:
         if process.poll() is not None:
-            error = process.stderr.read().decode(errors="replace")[-3000:] if process.stderr else ""
+            error = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
             raise RuntimeError(f"the server stopped while starting: {error}")
         with contextlib.suppress(*DOWN):
             if fetch(port, path, timeout=10) == 200:
@@ -99,21 +103,21 @@ def gunicorn(
 ) -> Iterator[Server]:
     """The portal under gunicorn on a free port, once `ready_path` answers; stopped afterwards."""
     port = free_port()
-    process = subprocess.Popen(
-        gunicorn_command(port, workers, threads, app_spec, chdir),
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    # Drain stderr in the background so a chatty server never blocks on a full pipe.
-    captured: list[bytes] = []
-    try:
-        wait_until_answers(port, process, ready_path, seconds)
-        threading.Thread(target=lambda: captured.extend(process.stderr), daemon=True).start()
-        yield Server(process, port)
-    finally:
-        stop(process)
+    with tempfile.TemporaryDirectory(prefix="gunicorn-") as folder:
+        log = Path(folder) / "stderr.log"
+        with log.open("wb") as errors:
+            process = subprocess.Popen(
+                gunicorn_command(port, workers, threads, app_spec, chdir),
+                cwd=ROOT,
+                env={**os.environ, **env},
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+            )
+            try:
+                wait_until_answers(port, process, ready_path, seconds, log)
+                yield Server(process, port)
+            finally:
+                stop(process)
 
 
 def child_pids(parent: int) -> list[int]:
@@ -179,10 +183,11 @@ def nginx(workdir: Path, servers: Mapping[str, list[int]]) -> Iterator[dict[str,
     ]
     config.write_text("\n".join(main) + "\n" + "".join(blocks) + "}\n")
     command = [NGINX, "-p", str(workdir), "-e", str(workdir / "logs/error.log"), "-c", str(config)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = workdir / "logs" / "error.log"
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for port in fronts.values():
-            wait_until_answers(port, process, "/", seconds=60)
+            wait_until_answers(port, process, "/", seconds=60, log=log)
         yield fronts
     finally:
         stop(process)
@@ -206,8 +211,17 @@ class Browser:
     def _connection(self) -> http.client.HTTPConnection:
         connection = getattr(self._local, "connection", None)
         if connection is None or (connection.host, connection.port) != (self.host, self.port):
+            self.close_connection()
             connection = self._local.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
         return connection
+
+    @classmethod
+    def close_connection(cls) -> None:
+        """Close this thread's kept-alive connection, if it has one."""
+        connection = getattr(cls._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            cls._local.connection = None
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
         """(status, Location, body text); cookies are kept, `self.headers` has the response's headers."""
