@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -112,8 +113,16 @@ class ContentStore:
             _guidance_order=tuple(order),
         )
 
+    @cached_property
+    def _services_by_category(self) -> Mapping[str, tuple[Document, ...]]:
+        """Services grouped by category, in the store's order (worked out once per store)."""
+        groups: dict[str, list[Document]] = {}
+        for doc in self.services.values():
+            groups.setdefault(doc.meta.category, []).append(doc)
+        return MappingProxyType({key: tuple(docs) for key, docs in groups.items()})
+
     def services_in(self, category: str) -> list[Document]:
-        return [doc for doc in self.services.values() if doc.meta.category == category]
+        return list(self._services_by_category.get(category, ()))
 
     def guidance_in(self, section: str) -> list[Document]:
         return [doc for doc in self.guidance.values() if doc.meta.section == section]
