@@ -15,8 +15,9 @@ many English pages (bench/synthetic.py), its search index, and a SQLite database
    portal plus a copy of one service page's HTML as a static file (Flask's own static files).
 3. wrk (one thread, 8 connections kept alive) loads each target in turn, the targets
    alternating round after round so that they share the machine's state: the static copy, service
-   pages (50 of them), the home page, every guidance page, and `/search` (20 queries with
-   facets). Each target's figures are the median of its rounds.
+   pages (50 of them), the home page, every guidance page, `/search` (20 queries with
+   facets) and the Open Referral API (`/openreferral/v3/services?per_page=50`, ten pages of
+   it, and with text, age and day filters). Each target's figures are the median of its rounds.
 4. The resident memory of each worker once the load is over.
 
 Figures are printed beside their targets, ratios first; the last table shows how each grows
@@ -51,12 +52,13 @@ from tests.servers import child_pids, fetch, gunicorn, resident_mb  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 STATIC_URL = "/bench-static"
 STATIC_PAGE = "service.html"
-TARGETS = ("static", "service", "home", "guidance", "search")
+TARGETS = ("static", "service", "home", "guidance", "search", "openreferral")
 
 #: Targets from the issue: (figure, limit, "<=" or ">=").
 RATIO_TARGET = 0.35
 PAGE_P99_TARGET_MS = 50.0
 SEARCH_P95_TARGET_MS = 50.0
+OPENREFERRAL_P95_TARGET_MS = 50.0
 RSS_TARGET_MB = 250.0
 IMPORT_TARGET_DEMO_S = 1.0
 IMPORT_TARGET_LARGE_S = 3.0
@@ -157,6 +159,7 @@ class Site:
             "SEARCH_INDEX_DIR": str(self.index),
             "CONTENT_CACHE_DIR": str(self.cache),
             "RATELIMIT_STORAGE_URI": "memory://",
+            "OPENREFERRAL_RATE_LIMIT": "1000000 per minute",
             "BENCH_STATIC_DIR": str(self.static),
             "FLASK_APP": "wsgi",
             # Bytecode is cached (outside the source tree), as it is for an installed portal.
@@ -185,6 +188,9 @@ class Site:
             "home": ["/"],
             "guidance": [f"/guidance/{p.stem}" for p in sorted((self.content / "guidance").glob("*.md"))],
             "search": [query_path("/search", words, filters) for words, filters in QUERIES],
+            "openreferral": [f"/openreferral/v3/services?per_page=50&page={n}" for n in range(1, 11)]
+            + [f"/openreferral/v3/services?per_page=50&search={words.split()[0]}" for words, _f in QUERIES[:5]]
+            + ["/openreferral/v3/services?per_page=50&minimum_age=5&maximum_age=11&day=MO"],
         }
 
 
@@ -309,6 +315,8 @@ def report(result: Result, options: argparse.Namespace) -> None:
             goal = f"p99 <= {PAGE_P99_TARGET_MS:g} ms {verdict(load.p99, PAGE_P99_TARGET_MS, True)}"
         elif name == "search":
             goal = f"p95 <= {SEARCH_P95_TARGET_MS:g} ms {verdict(load.p95, SEARCH_P95_TARGET_MS, True)}"
+        elif name == "openreferral":
+            goal = f"p95 <= {OPENREFERRAL_P95_TARGET_MS:g} ms {verdict(load.p95, OPENREFERRAL_P95_TARGET_MS, True)}"
         else:
             goal = "(the yardstick)"
         print(
@@ -357,6 +365,11 @@ def growth(results: list[Result]) -> None:
         rows += [
             ("search p95, ms", [f"{r.loads['search'].p95:.1f}" for r in results], f"<= {SEARCH_P95_TARGET_MS:g}"),
             ("search req/s", [f"{r.loads['search'].rps:.0f}" for r in results], "-"),
+            (
+                "open data p95, ms",
+                [f"{r.loads['openreferral'].p95:.1f}" for r in results],
+                f"<= {OPENREFERRAL_P95_TARGET_MS:g}",
+            ),
             ("static req/s", [f"{r.loads['static'].rps:.0f}" for r in results], "-"),
             ("RSS per worker (max), MB", [f"{max(r.rss_mb, default=0):.0f}" for r in results], f"<= {RSS_TARGET_MB:g}"),
         ]
