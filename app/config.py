@@ -86,6 +86,14 @@ class Config:
     SURVEY_RESPONSE_BATCH = int(os.environ.get("SURVEY_RESPONSE_BATCH", "10"))
     #: `flask surveys daily` stores a smaller batch once its oldest answers have waited this long.
     SURVEY_RESPONSE_MAX_WAIT_DAYS = int(os.environ.get("SURVEY_RESPONSE_MAX_WAIT_DAYS", "7"))
+    #: Months a provider's "Yes, still correct" moves a listing's next review date on by.
+    LISTING_REVIEW_MONTHS = int(os.environ.get("LISTING_REVIEW_MONTHS", "12"))
+    #: `flask content remind` asks a listing's maintainer to check it this many days before its review date.
+    LISTING_REVIEW_NOTICE_DAYS = int(os.environ.get("LISTING_REVIEW_NOTICE_DAYS", "30"))
+    #: Days after a review request without an answer that one reminder is sent.
+    LISTING_REVIEW_REMINDER_DAYS = int(os.environ.get("LISTING_REVIEW_REMINDER_DAYS", "14"))
+    #: Days a "please check your listing" link works after the last email about it.
+    LISTING_REVIEW_LINK_DAYS = int(os.environ.get("LISTING_REVIEW_LINK_DAYS", "60"))
 
     TESTING = False
     DEBUG = False

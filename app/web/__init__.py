@@ -29,6 +29,7 @@ def register_web(app: Flask) -> None:
         survey_staff,
         surveys,
         updates,
+        upkeep,
         yswd,
     )
     from .council import register_council
@@ -53,6 +54,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(feedback.bp)
     app.register_blueprint(content_staff.bp)
     app.register_blueprint(openreferral.bp)
+    app.register_blueprint(upkeep.bp)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -157,6 +157,9 @@ def robots():
         "User-agent: *",
         "Disallow: /staff/",
         "Disallow: /s/",
+        "Disallow: /review/",
+        "Disallow: /check-your-listing",
+        "Disallow: /report-a-problem",
         f"Sitemap: {url_for('public.sitemap', _external=True)}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
