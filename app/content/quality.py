@@ -62,7 +62,7 @@ class GroupFigures:
     """The figures for one category or area."""
 
     key: str
-    label: str
+    label: object  # text, or a lazily translated label
     listings: int
     overdue: int
     due_soon: int
@@ -92,7 +92,7 @@ def listing_quality(
     return rows
 
 
-def _figures(key: str, label: str, rows: list[ListingQuality]) -> GroupFigures:
+def _figures(key: str, label: object, rows: list[ListingQuality]) -> GroupFigures:
     return GroupFigures(
         key=key,
         label=label,
@@ -106,28 +106,28 @@ def _figures(key: str, label: str, rows: list[ListingQuality]) -> GroupFigures:
 
 
 def _grouped(
-    rows: list[ListingQuality], groups: Iterable[tuple[str, str]], belongs: Callable[[ListingQuality, str], bool]
+    rows: list[ListingQuality], groups: Iterable[tuple[str, object]], belongs: Callable[[ListingQuality, str], bool]
 ) -> list[GroupFigures]:
     return [_figures(key, label, [r for r in rows if belongs(r, key)]) for key, label in groups]
 
 
 def by_category(rows: list[ListingQuality]) -> list[GroupFigures]:
     """Figures for each category, in the categories' order, leaving out empty ones."""
-    figures = _grouped(rows, ((k, str(v)) for k, v in CATEGORIES.items()), lambda r, k: r.doc.meta.category == k)
+    figures = _grouped(rows, CATEGORIES.items(), lambda r, k: r.doc.meta.category == k)
     return [f for f in figures if f.listings]
 
 
-def by_area(rows: list[ListingQuality], areas: Mapping[str, str]) -> list[GroupFigures]:
+def by_area(rows: list[ListingQuality], areas: Mapping[str, object]) -> list[GroupFigures]:
     """Figures for each of the council's areas; a listing for the whole area counts in each."""
 
     def serves(row: ListingQuality, key: str) -> bool:
         served = row.doc.meta.area_served
         return key in served or (key != WHOLE_AREA and WHOLE_AREA in served)
 
-    return _grouped(rows, ((k, str(v)) for k, v in areas.items()), serves)
+    return _grouped(rows, areas.items(), serves)
 
 
-def total(rows: list[ListingQuality], label: str) -> GroupFigures:
+def total(rows: list[ListingQuality], label: object) -> GroupFigures:
     """The figures for every listing."""
     return _figures("all", label, rows)
 

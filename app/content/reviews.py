@@ -19,15 +19,19 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
+from ..clock import reporting_day, utcnow
 from ..extensions import db
+from ..models.content import Revision
 from ..models.upkeep import ListingReview, ReviewOutcome
 from ..tokens import digest, digests
+from . import editing
 from .schema import ServiceMeta
 from .store import ContentStore, Document
 
@@ -312,3 +316,72 @@ def _field_at(location: tuple[str, ...]) -> str:
         if location[: len(path)] == path:
             return name
     return "phone" if location[:1] == ("contact",) else "summary"
+
+
+#: The change notes staff see in a listing's history.
+CONFIRMED_NOTE = "Confirmed as still correct by the provider"
+
+
+def publish_confirmation(doc: Document, dates: dict[str, dt.date]) -> Revision:
+    """Publish the provider's "Yes, still correct": the new last-checked and review dates (flushes)."""
+    return editing.publish_change(page_key(doc), dates, None, note=CONFIRMED_NOTE, source="provider")
+
+
+def propose_listing_changes(doc: Document, changes: dict[str, str | None], note: str) -> Revision:
+    """Send a provider's corrections to the approval queue, with their explanation (flushes).
+
+    Raises ContentInvalid when the corrected page would not pass the content check. A
+    rejection's reason goes back to the listing's maintainer (`reply_to`).
+    """
+    before = doc.meta.model_dump(mode="json", exclude_none=True)
+    after = proposed_fields(doc, changes)
+    fields = {key: after.get(key) for key in dict.fromkeys(path[0] for path in EDITABLE_FIELDS.values())}
+    changed = {key: value for key, value in fields.items() if value != before.get(key)}
+    maintainer = doc.meta.maintainer
+    return editing.propose_change(
+        page_key(doc),
+        changed,
+        None,
+        source="provider",
+        note=note,
+        reply_to=maintainer.email if maintainer else None,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewMessage:
+    """One email to a listing's maintainer."""
+
+    to: str
+    name: str
+    subject: str
+    body: str
+
+
+def review_message(request: ReviewRequest, link: str, service_name: str) -> ReviewMessage:
+    """The "please check your listing" email (or its reminder) for `request`, with its link."""
+    maintainer = request.doc.meta.maintainer
+    assert maintainer is not None
+    expires = reporting_day(request.review.expires_at)
+    values = {"name": maintainer.name, "listing": request.doc.title, "service": service_name}
+    if request.reminder:
+        subject = _("Reminder: please check your listing on the %(service)s", **values)
+    else:
+        subject = _("Please check your listing on the %(service)s", **values)
+    body = "\n\n".join(
+        [
+            _("Dear %(name)s,", **values),
+            _(
+                "Families use the %(service)s to find help. Please check that your listing, "
+                "“%(listing)s”, is still right. It takes a minute, and you do not need an account.",
+                **values,
+            ),
+            link,
+            _(
+                "If everything is correct, choose yes. If something has changed, choose no and correct it: "
+                "we will check your changes before they are published."
+            ),
+            _("This link works once, until %(date)s.", date=format_date(expires, "long")),
+        ]
+    )
+    return ReviewMessage(to=maintainer.email, name=maintainer.name, subject=subject, body=body)

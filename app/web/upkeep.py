@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 
 from .. import clock
-from ..content import reports, reviews
+from ..content import editing, reports, reviews
 from ..content.store import Document
 from ..extensions import db, limiter
 from ..i18n import current_language
@@ -112,7 +113,14 @@ def check_listing():
             db.session.rollback()
             return _problem_page(reviews.LinkProblem.USED)
         fields = reviews.confirmed_dates(clock.today(), current_app.config["LISTING_REVIEW_MONTHS"])
-        reviews.publish_confirmation(doc, fields)
+        try:
+            reviews.publish_confirmation(doc, fields)
+        except (editing.ContentInvalid, editing.StaleRevision):
+            db.session.rollback()
+            form.correct.errors.append(
+                _l("We could not record your answer. Try again, or contact the Local Offer team")
+            )
+            return render_template("upkeep/check.html", form=form, doc=doc, meta=doc.meta)
         record_event("listing_confirmed", target_type="listing_review", target_id=review.id, page=review.page)
         db.session.commit()
         session.pop(REVIEW_SESSION, None)
@@ -139,7 +147,14 @@ def change_listing():
             if not reviews.claim_answer(review, ReviewOutcome.CHANGES):
                 db.session.rollback()
                 return _problem_page(reviews.LinkProblem.USED)
-            reviews.propose_listing_changes(doc, changes, form.note.data)
+            try:
+                reviews.propose_listing_changes(doc, changes, form.note.data)
+            except (editing.ContentInvalid, editing.StaleRevision):
+                db.session.rollback()
+                form.note.errors.append(
+                    _l("We could not send these changes. Check them, or contact the Local Offer team")
+                )
+                return render_template("upkeep/changes.html", form=form, doc=doc)
             record_event("listing_change_proposed", target_type="listing_review", target_id=review.id, page=review.page)
             db.session.commit()
             session.pop(REVIEW_SESSION, None)
