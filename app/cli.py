@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, url_for
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from . import clock
@@ -191,10 +191,11 @@ def search_status() -> None:
 @BASE_URL_OPTION
 @click.option(
     "--out",
-    type=click.File("w", encoding="utf-8-sig", lazy=True),
+    type=click.File("w", encoding="utf-8", lazy=True),
     required=True,
     help="Where to write the emails to send, as a mail-merge CSV (to, name, subject, body).",
 )
+@with_appcontext
 def content_remind(today: dt.datetime | None, base_url: str, out) -> None:
     """Ask the people who look after listings due for review to check them; list overdue listings.
 

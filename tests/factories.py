@@ -16,6 +16,7 @@ from app.models.feedback import KpiTarget
 from app.models.moderation import Comment
 from app.models.staff import User
 from app.models.surveys import SurveyAnswer, SurveyResponse
+from app.models.upkeep import ProblemReport
 from app.models.yswd import Entry, NewsPost
 from app.surveys import invitations
 
@@ -127,3 +128,10 @@ def create_post(title: str = "New short breaks guide", body: str = "Read the new
 def create_kpi_target(kpi: str = "listened", percent: int = 80) -> KpiTarget:
     """A KPI's target percentage."""
     return _saved(KpiTarget(kpi=kpi, percent=percent))
+
+
+def create_problem_report(
+    page: str = "services/all-wheels-adapted-cycling", kind: str = "cost", details: str | None = "The price went up."
+) -> ProblemReport:
+    """An open report of a problem with a page (details as if already redacted)."""
+    return _saved(ProblemReport(page=page, kind=kind, details=details, locale="en"))

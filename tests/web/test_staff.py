@@ -11,7 +11,7 @@ from werkzeug.routing import Rule
 from app.extensions import db
 from app.models.staff import Role, User, record_event
 
-from ..factories import create_comment, create_entry, create_post, create_user
+from ..factories import create_comment, create_entry, create_post, create_problem_report, create_user
 from ..helpers import act_as, audit_actions, csrf_token, post_form, sign_in
 from ..pages import check_page_structure
 
@@ -46,6 +46,10 @@ EXPECTED_ROLE = {
     "updates_staff.publish_post": "sendiass",
     "updates_staff.archive_post": "sendiass",
     "updates_staff.draft_post": "sendiass",
+    "content_staff.data_quality": "officer",
+    "content_staff.data_quality_csv": "officer",
+    "content_staff.problem_reports": "officer",
+    "content_staff.close_problem_report": "officer",
 }
 
 
@@ -83,7 +87,14 @@ def sample_ids(app) -> dict[str, int]:
         comment = create_comment("The travel page was clear.", source="page_feedback", locale="en")
         entry = create_entry("Sample", "local-offer", "You said", "We did")
         post = create_post("Sample", "Body")
-        return {"user_id": target.id, "comment_id": comment.id, "entry_id": entry.id, "post_id": post.id}
+        report = create_problem_report()
+        return {
+            "user_id": target.id,
+            "comment_id": comment.id,
+            "entry_id": entry.id,
+            "post_id": post.id,
+            "report_id": report.id,
+        }
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_route(app, client, sample_ids, monkeypatch):
