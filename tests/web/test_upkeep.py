@@ -263,3 +263,10 @@ def test_remind_writes_each_email_once_and_lists_overdue_listings(app, runner, t
         requested = audit_actions("listing_review_requested")
         assert PAGE in {e.detail["page"] for e in requested}
         assert len(requested) == emails.count("https://lo.example/review/")
+
+
+def test_access_logs_never_keep_a_review_links_token():
+    from app.access_log import redact
+
+    assert redact('GET /review/Zk3-abc_99 HTTP/1.1" 302') == 'GET /review/[token] HTTP/1.1" 302'
+    assert redact("GET /check-your-listing/changes HTTP/1.1") == "GET /check-your-listing/changes HTTP/1.1"
