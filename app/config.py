@@ -87,6 +87,11 @@ class Config:
     #: `flask surveys daily` stores a smaller batch once its oldest answers have waited this long.
     SURVEY_RESPONSE_MAX_WAIT_DAYS = int(os.environ.get("SURVEY_RESPONSE_MAX_WAIT_DAYS", "7"))
 
+    #: How often (seconds) each process looks for content published in the browser.
+    LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "2"))
+    #: Each process updates its search index in place when content is published.
+    SEARCH_LIVE_UPDATES = _bool("SEARCH_LIVE_UPDATES", True)
+
     TESTING = False
     DEBUG = False
 
@@ -123,6 +128,10 @@ class TestConfig(Config):
     SURVEY_RESPONSE_BATCH = 1
     PUBLIC_BASE_URL = None
     TRUSTED_HOSTS = None
+    #: Every request looks for published content, so a test sees its own change (and not the last test's).
+    LIVE_POLL_SECONDS = 0.0
+    #: The tests share one search index folder: only tests with an index of their own update it.
+    SEARCH_LIVE_UPDATES = False
 
 
 CONFIGS: dict[str, type[Config]] = {
