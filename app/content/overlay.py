@@ -155,7 +155,10 @@ class LiveContent:
         self._lock = threading.Lock()
 
     def refresh(self, *, force: bool = False) -> Refresh | None:
-        """Swap in the latest published content; the refresh made, or None when nothing moved."""
+        """Swap in the latest published content; the refresh made, or None when nothing moved.
+
+        `force` looks now rather than waiting for the poll interval (after this process published).
+        """
         from .editing import published_revisions
 
         if force:
@@ -165,7 +168,7 @@ class LiveContent:
             if moved is None:
                 return None
         with self._lock:
-            seen = None if force else self.watch.seen
+            seen = self.watch.seen
             if seen is not None and seen == moved:
                 return None
             incremental = seen is not None and 0 <= seen < moved and self.store.version == seen

@@ -20,6 +20,7 @@ def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
     from . import (
         auth,
+        content_editing,
         content_staff,
         feedback,
         openreferral,
@@ -52,6 +53,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(survey_staff.bp)
     app.register_blueprint(feedback.bp)
     app.register_blueprint(content_staff.bp)
+    app.register_blueprint(content_editing.bp)
     app.register_blueprint(openreferral.bp)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
