@@ -93,6 +93,54 @@ def content_import_oruk(source: Path, target: Path | None, force: bool) -> None:
     click.echo(f"{written} written, {len(results) - written} skipped")
 
 
+@content_group.command("export")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def content_export(target: Path) -> None:
+    """Write the published Local Offer (browser edits included) as a content folder in TARGET."""
+    from .content.transfer import export_content
+    from .services import refresh_content
+
+    refresh_content(force=True)
+    try:
+        written = export_content(Path(current_app.config["CONTENT_DIR"]), target)
+    except FileExistsError:
+        raise click.ClickException(f"{target} is not empty: choose a new folder") from None
+    for page in written:
+        click.echo(f"{page}: written from the browser's version")
+    click.echo(f"Exported to {target} ({len(written)} page(s) edited in the browser)")
+
+
+@content_group.command("import")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--note", default="Imported from a content folder", show_default=True, help="The change note.")
+@with_appcontext
+def content_import(source: Path, note: str) -> None:
+    """Publish the pages in SOURCE that changed; report pages also changed in the browser, without overwriting them."""
+    from .content.transfer import apply_import, plan_import
+    from .services import refresh_content
+
+    plan = plan_import(source)
+    for problem in plan.problems:
+        click.echo(str(problem), err=True)
+    if plan.problems:
+        click.echo("Nothing was imported: fix these problems first.", err=True)
+        raise SystemExit(1)
+    published = apply_import(plan, note=note)
+    for revision in published:
+        record_event("content_imported", target_type="content", target_id=revision.page, state=revision.status)
+    db.session.commit()
+    refresh_content(force=True)
+    for revision in published:
+        click.echo(f"{revision.page}: published")
+    for page, head in plan.conflicts:
+        when = head.created_at.strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{page}: CONFLICT: changed in the browser (version {head.id}, {when} UTC); left as it is", err=True)
+    click.echo(f"{len(published)} published, {len(plan.unchanged)} unchanged, {len(plan.conflicts)} conflict(s)")
+    if plan.conflicts:
+        raise SystemExit(1)
+
+
 @click.group("users", cls=AppGroup, help="Manage staff accounts (there is no self-registration).")
 def users_group() -> None:
     pass
@@ -173,7 +221,13 @@ def search_build() -> None:
         with click.progressbar(items, label="Indexing the Local Offer") as bar:
             yield from bar
 
-    info = build_index(content_store(), index_dir, progress=progress)
+    from .search.build import mark_applied
+    from .services import refresh_content
+
+    refresh_content(force=True)  # pages published in the browser are indexed too
+    store = content_store()
+    info = build_index(store, index_dir, progress=progress)
+    mark_applied(info.path, store.version)
     click.echo(f"Indexed {info.documents} documents into {info.path} (content {info.fingerprint})")
 
 

@@ -95,6 +95,11 @@ class Config:
     #: Days a "please check your listing" link works after the last email about it.
     LISTING_REVIEW_LINK_DAYS = int(os.environ.get("LISTING_REVIEW_LINK_DAYS", "60"))
 
+    #: How often (seconds) each process looks for content published in the browser.
+    LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "2"))
+    #: Each process updates its search index in place when content is published.
+    SEARCH_LIVE_UPDATES = _bool("SEARCH_LIVE_UPDATES", True)
+
     TESTING = False
     DEBUG = False
 
@@ -131,6 +136,10 @@ class TestConfig(Config):
     SURVEY_RESPONSE_BATCH = 1
     PUBLIC_BASE_URL = None
     TRUSTED_HOSTS = None
+    #: Every request looks for published content, so a test sees its own change (and not the last test's).
+    LIVE_POLL_SECONDS = 0.0
+    #: The tests share one search index folder: only tests with an index of their own update it.
+    SEARCH_LIVE_UPDATES = False
 
 
 CONFIGS: dict[str, type[Config]] = {

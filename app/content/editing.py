@@ -465,8 +465,12 @@ def approve(
     body: str | None = None,
     text: str | None = None,
     note: str | None = None,
+    base_revision_id: Base | Literal["proposal"] = "proposal",
 ) -> Revision:
     """Publish a proposal (or draft). With `fields`, `body` or a whole `text`, publish it as edited.
+
+    An officer who edited the proposal against the version published now passes that
+    version's id as `base_revision_id` (by default, the version the proposal was made on).
 
     Returns the published revision. StaleRevision when the page was published since the
     proposal was made (edit it from the current version instead); ContentInvalid for bad edits.
@@ -489,7 +493,7 @@ def approve(
         status="published",
         note=note if note is not None else proposal.note,
         author_id=actor_id,
-        base_revision_id=proposal.base_revision_id,
+        base_revision_id=proposal.base_revision_id if base_revision_id == "proposal" else base_revision_id,
         source=proposal.source,
         changed_fields=proposal.changed_fields,
         retired=proposal.retired,
@@ -583,6 +587,37 @@ def create(page: str, text: str, *, status: str, note: str, author_id: int | Non
     if page == GLOSSARY or _exists(page):
         raise UnknownPage(page)
     return save(page, text, status=status, note=note, author_id=author_id, base_revision_id=None)
+
+
+def glossary_with_term(text: str, number: int | None, item: Mapping[str, Any]) -> str:
+    """The glossary's YAML with term `number` (1-based) replaced by `item`, or `item` added (None).
+
+    Every other term keeps its lines (and comments) exactly as written.
+    """
+    lines = text.splitlines(keepends=True)
+    starts = [index for index, line in enumerate(lines) if line.startswith("- ")]
+    dumped = yaml.safe_dump([dict(item)], sort_keys=False, allow_unicode=True, width=88, default_flow_style=False)
+    if number is None:
+        tail = "" if not lines or lines[-1].endswith("\n") else "\n"
+        return text + tail + ("\n" if text.strip() else "") + dumped
+    if not 1 <= number <= len(starts):
+        raise UnknownPage(f"glossary term {number}")
+    start = starts[number - 1]
+    end = starts[number] if number < len(starts) else len(lines)
+    block = lines[start:end]
+    trailing = []
+    while block and not block[-1].strip():
+        trailing.insert(0, block.pop())
+    return "".join(lines[:start]) + dumped + "".join(trailing) + "".join(lines[end:])
+
+
+def glossary_items(text: str) -> list[dict[str, Any]]:
+    """The glossary's terms as written (placeholders and all)."""
+    try:
+        data = load_yaml(text)
+    except YAMLError:
+        return []
+    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
 # Differences ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
     from . import (
         auth,
+        content_editing,
         content_staff,
         feedback,
         openreferral,
@@ -54,6 +55,7 @@ def register_web(app: Flask) -> None:
         survey_staff.bp,
         feedback.bp,
         content_staff.bp,
+        content_editing.bp,
         openreferral.bp,
         upkeep.bp,
     ):

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 import pytest
 from werkzeug.routing import Rule
 
+from app.content import editing
 from app.extensions import db
 from app.models.staff import Role, User, record_event
 
@@ -46,6 +47,25 @@ EXPECTED_ROLE = {
     "updates_staff.publish_post": "sendiass",
     "updates_staff.archive_post": "sendiass",
     "updates_staff.draft_post": "sendiass",
+    # Editing the Local Offer: SENDIASS staff draft and propose; officers publish, approve, restore and retire.
+    "content_edit.index": "sendiass",
+    "content_edit.edit": "sendiass",
+    "content_edit.new": "sendiass",
+    "content_edit.revision": "sendiass",
+    "content_edit.preview": "sendiass",
+    "content_edit.submit": "sendiass",
+    "content_edit.history": "sendiass",
+    "content_edit.glossary": "sendiass",
+    "content_edit.glossary_history": "sendiass",
+    "content_edit.edit_term": "sendiass",
+    "content_edit.new_term": "sendiass",
+    "content_edit.restore": "officer",
+    "content_edit.restore_file": "officer",
+    "content_edit.retire": "officer",
+    "content_edit.queue": "officer",
+    "content_edit.approve": "officer",
+    "content_edit.approve_edited": "officer",
+    "content_edit.reject": "officer",
     "content_staff.data_quality": "officer",
     "content_staff.data_quality_csv": "officer",
     "content_staff.problem_reports": "officer",
@@ -68,7 +88,7 @@ def required_role(app, rule: Rule) -> str:
     return declared.value
 
 
-def path_for(rule: Rule, ids: dict[str, int]) -> str:
+def path_for(rule: Rule, ids: dict[str, object]) -> str:
     def value(name: str) -> str:
         return str(ids.get(name, 1))
 
@@ -80,7 +100,7 @@ def methods(rule: Rule) -> list[str]:
 
 
 @pytest.fixture()
-def sample_ids(app) -> dict[str, int]:
+def sample_ids(app) -> dict[str, object]:
     """Rows for the routes that take an id, so each role meets a real page."""
     with app.app_context():
         target = create_user("sendiass", email="target@kelderbridge.example")
@@ -88,12 +108,19 @@ def sample_ids(app) -> dict[str, int]:
         entry = create_entry("Sample", "local-offer", "You said", "We did")
         post = create_post("Sample", "Body")
         report = create_problem_report()
+        proposal = editing.propose_change(
+            "services/all-wheels-adapted-cycling", {"opening_times": "Sundays"}, None, source="provider", note="Sample"
+        )
         return {
             "user_id": target.id,
             "comment_id": comment.id,
             "entry_id": entry.id,
             "post_id": post.id,
             "report_id": report.id,
+            "revision_id": proposal.id,
+            "number": 1,
+            "kind": "services",
+            "slug": "all-wheels-adapted-cycling",
         }
 
 
