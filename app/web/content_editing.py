@@ -18,6 +18,7 @@ from ..i18n import current_language
 from ..models.staff import Role, User, record_event
 from ..services import content_store, refresh_content
 from .auth import current_staff, role_required
+from .content_staff import problem_report_section
 from .council import REQUIRED_PAGES_IN_FOOTER
 from .forms.content import GlossaryTermForm, NoteForm, ReasonForm, page_form
 from .forms.kit import ConfirmForm
@@ -458,6 +459,7 @@ def queue():
             for proposal in proposals
         ],
         confirm_form=ConfirmForm(),
+        **problem_report_section(),
     )
 
 

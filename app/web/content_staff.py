@@ -3,7 +3,7 @@ families' problem reports."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
@@ -17,7 +17,7 @@ from ..models.upkeep import PROBLEM_KIND_LABELS, ProblemReport
 from ..services import content_store
 from .auth import current_staff, role_required
 from .feedback import download
-from .forms import ConfirmForm
+from .forms.kit import ConfirmForm, confirmed
 from .staff import add_tool
 
 bp = Blueprint("content_staff", __name__, url_prefix="/staff/content")
@@ -114,8 +114,8 @@ def problem_report_section() -> dict:
 def close_problem_report(report_id: int):
     """Close a report once the page is put right (or nothing needed doing)."""
     report = db.session.get(ProblemReport, report_id) or abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit() and reports.close_report(report, current_staff().id):
+    confirmed()
+    if reports.close_report(report, current_staff().id):
         record_event(
             "problem_report_closed",
             user=current_staff(),
@@ -125,4 +125,6 @@ def close_problem_report(report_id: int):
         )
         db.session.commit()
         flash(_l("Report closed."), "success")
+    if request.form.get("back") == "queue":
+        return redirect(url_for("content_edit.queue", _anchor="problem-reports"))
     return redirect(url_for(".problem_reports"))

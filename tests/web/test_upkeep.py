@@ -270,3 +270,21 @@ def test_access_logs_never_keep_a_review_links_token():
 
     assert redact('GET /review/Zk3-abc_99 HTTP/1.1" 302') == 'GET /review/[token] HTTP/1.1" 302'
     assert redact("GET /check-your-listing/changes HTTP/1.1") == "GET /check-your-listing/changes HTTP/1.1"
+
+
+def test_problem_reports_appear_in_the_approval_queue_with_counts_and_can_be_closed_there(app, client, get_page):
+    with app.app_context():
+        officer = create_user("officer")
+    post_form(client, REPORT, {"page": PAGE, "kind": "closed", "details": "It shut in the summer"})
+    act_as(client, officer)
+    queue = get_page("/staff/local-offer/approvals")
+    assert "Problem reports from families" in queue.text() and "1 open report" in queue.text()
+    assert "It shut in the summer" in queue.text()
+    with app.app_context():
+        report_id = db.session.query(ProblemReport.id).scalar()
+    csrf = csrf_from(client.get("/staff/local-offer/approvals").get_data(as_text=True))
+    response = client.post(
+        f"/staff/content/problem-reports/{report_id}/close", data={"csrf_token": csrf, "back": "queue"}
+    )
+    assert response.headers["Location"] == "/staff/local-offer/approvals#problem-reports"
+    assert "There are no open problem reports." in get_page("/staff/local-offer/approvals").text()
