@@ -23,6 +23,7 @@ def register_web(app: Flask) -> None:
         content_editing,
         content_staff,
         feedback,
+        messages,
         openreferral,
         public,
         search,
@@ -56,10 +57,12 @@ def register_web(app: Flask) -> None:
         feedback.bp,
         content_staff.bp,
         content_editing.bp,
+        messages.bp,
         openreferral.bp,
         upkeep.bp,
     ):
         app.register_blueprint(blueprint)
+    messages.register_send_soon(app)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -70,6 +70,8 @@ EXPECTED_ROLE = {
     "content_staff.data_quality_csv": "officer",
     "content_staff.problem_reports": "officer",
     "content_staff.close_problem_report": "officer",
+    "messages_staff.problems": "officer",
+    "messages_staff.retry_message": "officer",
 }
 
 
