@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from . import clock
 from .content.check import check_content, content_report
-from .csvfile import csv_lines
 from .extensions import db
 from .models.staff import Role, User, normalise_email, record_event
 from .services import content_store, search_index
@@ -250,21 +249,16 @@ def search_status() -> None:
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The day to run as (default: today)."
 )
 @BASE_URL_OPTION
-@click.option(
-    "--out",
-    type=click.File("w", encoding="utf-8", lazy=True),
-    required=True,
-    help="Where to write the emails to send, as a mail-merge CSV (to, name, subject, body).",
-)
 @with_appcontext
-def content_remind(today: dt.datetime | None, base_url: str, out) -> None:
+def content_remind(today: dt.datetime | None, base_url: str) -> None:
     """Ask the people who look after listings due for review to check them; list overdue listings.
 
     Run it daily. A listing is asked once per review date, LISTING_REVIEW_NOTICE_DAYS before
     it, and reminded once LISTING_REVIEW_REMINDER_DAYS later; running it again the same day
-    (or twice at once) asks nobody twice.
+    (or twice at once) asks nobody twice. The emails go through the outbox.
     """
     from .content import reviews
+    from .notifications import can_send, deliver_due, queue_message
 
     config = current_app.config
     day = today.date() if today else clock.today()
@@ -276,20 +270,26 @@ def content_remind(today: dt.datetime | None, base_url: str, out) -> None:
         reminder_days=config["LISTING_REVIEW_REMINDER_DAYS"],
         link_days=config["LISTING_REVIEW_LINK_DAYS"],
     )
-    for request in result.requests:
-        action = "listing_review_reminded" if request.reminder else "listing_review_requested"
-        record_event(action, target_type="listing_review", target_id=request.review.id, page=request.review.page)
-    db.session.commit()
+    queued = []
     with current_app.test_request_context(base_url=base_url):
-        links = {id(r): url_for("upkeep.review_link", token=r.token, _external=True) for r in result.requests}
-        messages = [
-            reviews.review_message(r, links[id(r)], store.council.text("service_name")) for r in result.requests
-        ]
-    out.write(
-        "".join(csv_lines(["to", "name", "subject", "body"], ([m.to, m.name, m.subject, m.body] for m in messages)))
-    )
+        for request in result.requests:
+            link = url_for("upkeep.review_link", token=request.token, _external=True)
+            message = queue_message(
+                "email",
+                request.doc.meta.maintainer.email,
+                "listing_review",
+                personalisation=reviews.review_personalisation(request, link),
+                owner=("listing_review", request.review.id),
+            )
+            queued.append(message.id)
+            action = "listing_review_reminded" if request.reminder else "listing_review_requested"
+            record_event(action, target_type="listing_review", target_id=request.review.id, page=request.review.page)
+    db.session.commit()  # the requests, their emails and the audit events together
     reminders = sum(r.reminder for r in result.requests)
-    click.echo(f"{len(result.requests) - reminders} review request(s) and {reminders} reminder(s) to send.")
+    click.echo(f"{len(result.requests) - reminders} review request(s) and {reminders} reminder(s) queued.")
+    if queued and can_send("email"):
+        report = deliver_due(ids=queued)
+        click.echo(f"Sending now: {report}.")
     if result.no_maintainer:
         click.echo(f"{len(result.no_maintainer)} listing(s) due for review have no maintainer to ask:")
         for doc in result.no_maintainer:

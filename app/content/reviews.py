@@ -19,8 +19,6 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from sqlalchemy import or_, select, update
@@ -348,40 +346,14 @@ def propose_listing_changes(doc: Document, changes: dict[str, str | None], note:
     )
 
 
-@dataclass(frozen=True)
-class ReviewMessage:
-    """One email to a listing's maintainer."""
-
-    to: str
-    name: str
-    subject: str
-    body: str
-
-
-def review_message(request: ReviewRequest, link: str, service_name: str) -> ReviewMessage:
-    """The "please check your listing" email (or its reminder) for `request`, with its link."""
+def review_personalisation(request: ReviewRequest, link: str) -> dict[str, object]:
+    """What the "please check your listing" email (or its reminder) says to the maintainer."""
     maintainer = request.doc.meta.maintainer
     assert maintainer is not None
-    expires = reporting_day(request.review.expires_at)
-    values = {"name": maintainer.name, "listing": request.doc.title, "service": service_name}
-    if request.reminder:
-        subject = _("Reminder: please check your listing on the %(service)s", **values)
-    else:
-        subject = _("Please check your listing on the %(service)s", **values)
-    body = "\n\n".join(
-        [
-            _("Dear %(name)s,", **values),
-            _(
-                "Families use the %(service)s to find help. Please check that your listing, "
-                "“%(listing)s”, is still right. It takes a minute, and you do not need an account.",
-                **values,
-            ),
-            link,
-            _(
-                "If everything is correct, choose yes. If something has changed, choose no and correct it: "
-                "we will check your changes before they are published."
-            ),
-            _("This link works once, until %(date)s.", date=format_date(expires, "long")),
-        ]
-    )
-    return ReviewMessage(to=maintainer.email, name=maintainer.name, subject=subject, body=body)
+    return {
+        "name": maintainer.name,
+        "listing": request.doc.title,
+        "link": link,
+        "expires": reporting_day(request.review.expires_at).isoformat(),
+        "reminder": request.reminder,
+    }

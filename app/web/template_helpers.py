@@ -101,6 +101,11 @@ def role_items() -> list[dict]:
     return [{"hint": {"text": ROLE_HINTS[key]}} for key in ROLE_LABELS]
 
 
+def iso_date(value: str | dt.date) -> dt.date:
+    """A date written as YYYY-MM-DD (as stored in a message's personalisation), for `dateformat`."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
     from .council import contact, council
@@ -112,6 +117,7 @@ def register_template_helpers(app: Flask) -> None:
         percent=percent,
         number=number,
         cell_text=cell_text,
+        iso_date=iso_date,
     )
     app.jinja_env.globals.update(
         # layout

@@ -243,26 +243,35 @@ def test_sendiass_staff_cannot_see_reports_or_data_quality(app, client):
 # flask content remind ---------------------------------------------------------------------------
 
 
-def test_remind_writes_each_email_once_and_lists_overdue_listings(app, runner, tmp_path):
+def test_remind_emails_each_maintainer_once_then_one_reminder_and_lists_overdue_listings(app, runner, smtp_server):
     doc = content_store(app).services[SLUG]
-    today = (doc.meta.review_due - dt.timedelta(days=10)).isoformat()
-    out = tmp_path / "emails.csv"
-    result = runner.invoke(
-        args=["content", "remind", "--today", today, "--out", str(out), "--base-url", "https://lo.example"]
-    )
-    assert result.exit_code == 0, result.output
-    emails = out.read_text(encoding="utf-8-sig")
-    assert doc.meta.maintainer.email in emails and "https://lo.example/review/" in emails
-    assert "Please check your listing on the Kelderbridge SEND Local Offer" in emails
-    assert "overdue for review" in result.output
-    again = tmp_path / "again.csv"
-    second = runner.invoke(args=["content", "remind", "--today", today, "--out", str(again)])
-    assert second.exit_code == 0 and "0 review request(s) and 0 reminder(s)" in second.output
-    assert again.read_text(encoding="utf-8-sig").strip() == "to,name,subject,body"
+    day = doc.meta.review_due - dt.timedelta(days=10)
+    args = ["content", "remind", "--base-url", "https://lo.example", "--today"]
+    first = runner.invoke(args=[*args, day.isoformat()])
+    assert first.exit_code == 0, first.output
+    assert "overdue for review" in first.output
+    mine = [m for m in smtp_server.messages if m["To"] == doc.meta.maintainer.email]
+    assert len(mine) == 1
+    assert mine[0]["Subject"] == "Please check your listing on the Kelderbridge SEND Local Offer"
+    body = mine[0].get_content()
+    assert f"Dear {doc.meta.maintainer.name}," in body and "https://lo.example/review/" in body
+    assert doc.title in body
+    sent = len(smtp_server.messages)
     with app.app_context():
         requested = audit_actions("listing_review_requested")
-        assert PAGE in {e.detail["page"] for e in requested}
-        assert len(requested) == emails.count("https://lo.example/review/")
+        assert len(requested) == sent and PAGE in {e.detail["page"] for e in requested}
+
+    again = runner.invoke(args=[*args, day.isoformat()])
+    assert again.exit_code == 0 and "0 review request(s) and 0 reminder(s)" in again.output
+    assert len(smtp_server.messages) == sent, "running it twice on one day sends nothing twice"
+
+    runner.invoke(args=[*args, (day + dt.timedelta(days=14)).isoformat()])
+    reminders = [m for m in smtp_server.messages[sent:] if m["To"] == doc.meta.maintainer.email]
+    assert [m["Subject"].strip() for m in reminders] == [
+        "Reminder: please check your listing on the Kelderbridge SEND Local Offer"
+    ]
+    with app.app_context():
+        assert PAGE in {e.detail["page"] for e in audit_actions("listing_review_reminded")}
 
 
 def test_access_logs_never_keep_a_review_links_token():
