@@ -131,6 +131,8 @@ def test_a_provider_who_says_no_corrects_fields_and_explains(app, client, get_pa
     assert error_messages(refused) == ["Tell us what has changed"]
     bad_site = post_form(client, "/check-your-listing/changes", {**fields, "website": "allwheels", "note": "New site"})
     assert error_messages(bad_site) == ["Enter a web address starting with https://"]
+    bad_email = post_form(client, "/check-your-listing/changes", {**fields, "email": "ride@", "note": "New email"})
+    assert error_messages(bad_email) == ["Enter an email address in the correct format, like name@example.org"]
     response = post_form(
         client,
         "/check-your-listing/changes",
@@ -297,3 +299,23 @@ def test_problem_reports_appear_in_the_approval_queue_with_counts_and_can_be_clo
     )
     assert response.headers["Location"] == "/staff/local-offer/approvals#problem-reports"
     assert "There are no open problem reports." in get_page("/staff/local-offer/approvals").text()
+
+
+def test_officers_change_who_looks_after_a_listing_in_the_editor_and_it_stays_private(app, client, get_page):
+    from .test_content_editing import _form
+
+    with app.app_context():
+        officer = create_user("officer")
+    act_as(client, officer)
+    edit = f"/staff/local-offer/services/{SLUG}/edit"
+    data = _form(client, edit)
+    assert data["maintainer_email"] == content_store(app).services[SLUG].meta.maintainer.email
+    data.update(maintainer_email="not an email", note="New contact", publish="Publish")
+    refused = client.post(edit, data=data)
+    assert any("maintainer email" in message for message in error_messages(refused))
+    data.update(maintainer_name="Ola Brennan", maintainer_email="ola.brennan@allwheels.example")
+    assert client.post(edit, data=data).status_code == 302
+    with app.app_context():
+        assert "  email: ola.brennan@allwheels.example" in editing.current_text(PAGE)
+    page = get_page(f"/services/{SLUG}")
+    assert "Ola Brennan" not in page.text() and "ola.brennan" not in page.text()

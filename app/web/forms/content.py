@@ -166,6 +166,25 @@ SERVICE_FIELDS = (
     FieldSpec("languages", "languages", _text(_l("Languages (optional)"), _COMMAS, max_length=300), "words"),
     FieldSpec("last_reviewed", "last_reviewed", _date(_l("Last checked")), "date"),
     FieldSpec("review_due", "review_due", _date(_l("Next check due")), "date"),
+    FieldSpec(
+        "maintainer_name",
+        "maintainer.name",
+        _text(
+            _l("Who looks after this listing: name (optional)"),
+            _l("They are emailed a link to check the listing before its next check is due. Never shown to the public."),
+            max_length=120,
+        ),
+    ),
+    FieldSpec(
+        "maintainer_organisation",
+        "maintainer.organisation",
+        _text(_l("Who looks after this listing: organisation (optional)"), max_length=160),
+    ),
+    FieldSpec(
+        "maintainer_email",
+        "maintainer.email",
+        _text(_l("Who looks after this listing: email (optional)"), max_length=254),
+    ),
     FieldSpec("schedule2", "schedule2", _many(_l("Schedule 2 items this page covers (optional)"), SCHEDULE2), "many"),
     FieldSpec(
         "id",

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, Email, InputRequired, Length, Optional
 
 from ...content.reports import MAX_DETAILS
 from ...models.upkeep import PROBLEM_KIND_LABELS, ProblemKind
@@ -80,7 +80,12 @@ class ListingChangesForm(FlaskForm):
 
     summary = _text(_l("Summary"), 300, _l("One or two sentences about what you offer."), area=True)
     phone = _text(_l("Phone number"), 40)
-    email = _text(_l("Email address for families"), 254)
+    email = StringField(
+        _l("Email address for families"),
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[Optional(), Email(_l("Enter an email address in the correct format, like name@example.org"))],
+    )
     website = StringField(
         _l("Website"),
         widget=GovTextInput(),
