@@ -319,3 +319,26 @@ def test_officers_change_who_looks_after_a_listing_in_the_editor_and_it_stays_pr
         assert "  email: ola.brennan@allwheels.example" in editing.current_text(PAGE)
     page = get_page(f"/services/{SLUG}")
     assert "Ola Brennan" not in page.text() and "ola.brennan" not in page.text()
+
+
+def test_reports_and_review_links_are_rate_limited(tmp_path, limiter_switched_back_off):
+    from app import create_app
+    from app.config import TestConfig
+
+    class Limited(TestConfig):
+        RATELIMIT_ENABLED = True
+        SURVEY_RATE_LIMIT = "2 per minute"
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limited.db'}"
+        WTF_CSRF_ENABLED = False
+
+    limited = create_app(Limited)
+    with limited.app_context():
+        db.create_all()
+    client = limited.test_client()
+    sent = [client.post("/report-a-problem", data={"page": PAGE, "kind": "cost"}) for _ in range(3)]
+    assert [r.status_code for r in sent] == [302, 302, 429]
+    assert client.get(REPORT).status_code == 200, "reading the form is not limited"
+    guesses = [client.get(f"/review/guess-{n}").status_code for n in range(3)]
+    assert guesses == [404, 404, 429], "guessing links is limited"
+    with limited.app_context():
+        db.engine.dispose()
