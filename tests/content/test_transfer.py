@@ -41,7 +41,11 @@ def test_export_writes_untouched_pages_byte_for_byte_and_edits_that_pass_the_che
     assert result.exit_code == 0, result.output
     content_dir = Path(app.config["CONTENT_DIR"])
     differ = _same_tree(content_dir, target)
-    assert differ == [".published.json", "services/all-wheels-adapted-cycling.md", "services/ashby-vale-holiday-club.md"]
+    assert differ == [
+        ".published.json",
+        "services/all-wheels-adapted-cycling.md",
+        "services/ashby-vale-holiday-club.md",
+    ]
     assert "opening_times: Saturdays, 9am to 11am" in (target / f"{PAGE}.md").read_text()
     assert not (target / "services/ashby-vale-holiday-club.md").exists()
     with app.app_context():
@@ -79,7 +83,9 @@ def test_import_publishes_nothing_when_a_page_fails_the_check(app, runner, tmp_p
     good.write_text(good.read_text().replace("Riverside Park Pavilion", "Riverside Park Café"))
     bad = folder / "services/ashby-vale-holiday-club.md"
     key = broken.split(":")[0]
-    bad.write_text("\n".join(broken if line.startswith(f"{key}:") else line for line in bad.read_text().splitlines()) + "\n")
+    bad.write_text(
+        "\n".join(broken if line.startswith(f"{key}:") else line for line in bad.read_text().splitlines()) + "\n"
+    )
     result = runner.invoke(args=["content", "import", str(folder)])
     assert result.exit_code == 1
     assert "Nothing was imported" in result.output

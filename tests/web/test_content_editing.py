@@ -6,7 +6,7 @@ from app.content import editing
 from app.extensions import db
 
 from ..factories import create_user
-from ..helpers import act_as, audit_actions, error_messages, post_form
+from ..helpers import act_as, audit_actions, error_messages, form_fields, post_form
 
 SLUG = "all-wheels-adapted-cycling"
 PAGE = f"services/{SLUG}"
@@ -14,31 +14,7 @@ EDIT = f"/staff/local-offer/services/{SLUG}/edit"
 
 
 def _form(client, path: str) -> dict[str, object]:
-    """The edit form's fields as the browser would send them back unchanged."""
-    from bs4 import BeautifulSoup
-
-    page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
-    data: dict[str, object] = {}
-    form = page.select_one("main form[method=post]")
-    for element in form.select("input, textarea, select"):
-        name = element.get("name")
-        if not name or element.get("type") == "submit":
-            continue
-        if element.name == "textarea":
-            data[name] = element.text.removeprefix("\n")
-        elif element.name == "select":
-            chosen = element.select_one("option[selected]")
-            data[name] = chosen.get("value") if chosen else ""
-        elif element.get("type") in ("checkbox", "radio"):
-            if element.has_attr("checked"):
-                data.setdefault(name, [])
-                data[name].append(element.get("value"))  # type: ignore[union-attr]
-        elif name in data:  # day, month and year boxes share a name
-            previous = data[name]
-            data[name] = [*(previous if isinstance(previous, list) else [previous]), element.get("value", "")]
-        else:
-            data[name] = element.get("value", "")
-    return data
+    return form_fields(client.get(path).get_data(as_text=True))
 
 
 def test_an_officer_publishes_an_edit_and_families_see_it_at_once(app, client, get_page):
