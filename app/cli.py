@@ -30,6 +30,9 @@ def register_cli(app: Flask) -> None:
     from .surveys.commands import surveys_group
 
     app.cli.add_command(surveys_group)
+    from .notifications.commands import notifications_group
+
+    app.cli.add_command(notifications_group)
     app.cli.add_command(feedback_group)
     app.cli.add_command(demo_group)
 

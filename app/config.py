@@ -91,6 +91,27 @@ class Config:
     LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "2"))
     #: Each process updates its search index in place when content is published.
     SEARCH_LIVE_UPDATES = _bool("SEARCH_LIVE_UPDATES", True)
+    #: Messages (app/notifications): email goes by "smtp" or "notify" (GOV.UK Notify); text
+    #: messages only by Notify. Unset: Notify when NOTIFY_API_KEY is set, else SMTP when SMTP_HOST is.
+    NOTIFICATIONS_EMAIL_TRANSPORT = os.environ.get("NOTIFICATIONS_EMAIL_TRANSPORT") or None
+    #: Attempts before a message is given up, and the first wait between them (doubling each time, at most 6 hours).
+    NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "10"))
+    NOTIFICATIONS_RETRY_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_SECONDS", "60"))
+    #: The council's mail relay.
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "20"))
+    #: The address emails come from, e.g. "Kelderbridge Local Offer <localoffer@kelderbridge.example>".
+    MAIL_FROM = os.environ.get("MAIL_FROM") or None
+    #: GOV.UK Notify: the API key, the API's address, and the template ids ("email=ID,sms=ID"; a
+    #: message's own key first, e.g. "surveys/invitation.email=ID"). Each template's subject is
+    #: ((subject)) and its body ((body)): the portal writes the text, in the family's language.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_TEMPLATE_IDS = os.environ.get("NOTIFY_TEMPLATE_IDS", "")
 
     TESTING = False
     DEBUG = False
@@ -132,6 +153,10 @@ class TestConfig(Config):
     LIVE_POLL_SECONDS = 0.0
     #: The tests share one search index folder: only tests with an index of their own update it.
     SEARCH_LIVE_UPDATES = False
+    #: Nothing is sent unless a test points a transport at its own local server.
+    NOTIFICATIONS_EMAIL_TRANSPORT = None
+    SMTP_HOST = None
+    NOTIFY_API_KEY = None
 
 
 CONFIGS: dict[str, type[Config]] = {

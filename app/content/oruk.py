@@ -15,6 +15,8 @@ from typing import Any
 
 from flask_babel import force_locale
 
+from ..clock import UK, today
+from .opening_times import weekly_hours
 from .schema import ACCESS_ROUTES, CATEGORIES, CATEGORY_DESCRIPTIONS, NEED_AREAS
 from .store import ContentStore, Document
 
@@ -68,6 +70,36 @@ def last_modified(doc: Document) -> dt.datetime:
     except OSError:
         return dt.datetime.combine(doc.meta.last_reviewed, dt.time(), tzinfo=dt.UTC)
     return dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
+
+
+def _uk_time(time: dt.time) -> str:
+    """A UK wall-clock time as ORUK wants it: HH:MM with today's offset from UTC ("09:00+00:00")."""
+    return dt.datetime.combine(today(), time, tzinfo=UK).isoformat(timespec="minutes")[11:]
+
+
+def schedules(slug: str, sid: str, opening_times: str) -> list[dict[str, Any]]:
+    """The opening times as ORUK schedules: one per rule read for certain, each with the words.
+
+    When no rule can be read, one schedule carries the words alone.
+    """
+    rules = weekly_hours(opening_times)
+    if not rules:
+        return [{"id": stable_id("schedule", slug), "service_id": sid, "description": opening_times}]
+    return [
+        _clean(
+            {
+                "id": stable_id("schedule", slug) if number == 0 else stable_id("schedule", slug, str(number)),
+                "service_id": sid,
+                "freq": rule.freq,
+                "byday": rule.byday,
+                "opens_at": _uk_time(rule.opens),
+                "closes_at": _uk_time(rule.closes),
+                "description": opening_times,
+                "notes": rule.note,
+            }
+        )
+        for number, rule in enumerate(rules)
+    ]
 
 
 def _clean(record: dict[str, Any]) -> dict[str, Any]:
@@ -204,9 +236,7 @@ def service(store: ContentStore, doc: Document, *, full: bool = True) -> dict[st
             {"id": stable_id("phone", "service", doc.slug), "service_id": sid, "number": meta.contact.phone}
         ]
     if meta.opening_times:
-        record["schedules"] = [
-            {"id": stable_id("schedule", doc.slug), "service_id": sid, "description": meta.opening_times}
-        ]
+        record["schedules"] = schedules(doc.slug, sid, meta.opening_times)
     cost_option: dict[str, Any] = {"id": stable_id("cost", doc.slug), "service_id": sid, "option": cost.type}
     if cost.type == "free":
         cost_option["amount"] = 0

@@ -125,7 +125,7 @@ def to_page(record: dict[str, Any], today: dt.date) -> Imported:
             front["accessibility"] = "; ".join(access_notes)
         if len(locations) > 1:
             unmapped.append(f"service_at_locations: {len(locations) - 1} more location(s) left out")
-    schedules = [s.get("description") for s in record.get("schedules") or [] if s.get("description")]
+    schedules = list(dict.fromkeys(s["description"] for s in record.get("schedules") or [] if s.get("description")))
     if schedules:
         front["opening_times"] = "; ".join(schedules)
     elif record.get("schedules"):

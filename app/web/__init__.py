@@ -23,6 +23,7 @@ def register_web(app: Flask) -> None:
         content_editing,
         content_staff,
         feedback,
+        messages,
         openreferral,
         public,
         search,
@@ -55,6 +56,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(content_staff.bp)
     app.register_blueprint(content_editing.bp)
     app.register_blueprint(openreferral.bp)
+    app.register_blueprint(messages.bp)
+    messages.register_send_soon(app)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -21,6 +21,7 @@ from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..feedback.suppression import Figure
 from ..i18n import current_language, html_lang, language_links
 from ..languages import text_direction
+from ..models.notifications import CHANNEL_LABELS, MESSAGE_STATUS_LABELS, MESSAGE_STATUS_TAGS
 from ..models.staff import ROLE_HINTS, ROLE_LABELS
 from ..models.surveys import INVITATION_STATUS_LABELS, INVITATION_STATUS_TAGS
 from ..yswd.themes import ENTRY_THEMES, NEWS_KINDS, STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES
@@ -141,6 +142,9 @@ def register_template_helpers(app: Flask) -> None:
         NEWS_KINDS=NEWS_KINDS,
         INVITATION_STATUS_LABELS=INVITATION_STATUS_LABELS,
         INVITATION_STATUS_TAGS=INVITATION_STATUS_TAGS,
+        MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS,
+        MESSAGE_STATUS_TAGS=MESSAGE_STATUS_TAGS,
+        CHANNEL_LABELS=CHANNEL_LABELS,
         # "Was this page helpful?"
         page_feedback_form=page_feedback_form,
         page_feedback_thanks=page_feedback_thanks,

@@ -66,6 +66,8 @@ EXPECTED_ROLE = {
     "content_edit.approve": "officer",
     "content_edit.approve_edited": "officer",
     "content_edit.reject": "officer",
+    "messages_staff.problems": "officer",
+    "messages_staff.retry_message": "officer",
 }
 
 
