@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from app.content import editing
 from app.extensions import db
+from app.models.notifications import OutboxMessage
+from app.notifications import render
 
 from ..factories import create_user
 from ..helpers import act_as, audit_actions, error_messages, form_fields, post_form
@@ -84,7 +88,9 @@ def test_sendiass_staff_propose_and_an_officer_approves_from_the_queue(app, clie
 def test_an_officer_rejects_a_proposal_with_a_reason(app, client, get_page):
     with app.app_context():
         officer = create_user("officer")
-        proposal = editing.propose_change(PAGE, {"opening_times": "Never"}, None, source="provider", note="x").id
+        proposal = editing.propose_change(
+            PAGE, {"opening_times": "Never"}, None, source="provider", note="x", reply_to="provider@allwheels.example"
+        ).id
         db.session.commit()
     act_as(client, officer)
     path = f"/staff/local-offer/approvals/{proposal}/reject"
@@ -97,6 +103,9 @@ def test_an_officer_rejects_a_proposal_with_a_reason(app, client, get_page):
     assert "We phoned them: they are open." in page.text()
     with app.app_context():
         assert [e.action for e in audit_actions("content_rejected")] == ["content_rejected"]
+        sent = db.session.scalars(select(OutboxMessage)).all()
+        assert [(m.recipient, m.template) for m in sent] == [("provider@allwheels.example", "content_rejected")]
+        assert "We phoned them: they are open." in render(sent[0]).body
 
 
 def test_a_second_save_on_an_old_version_is_refused_with_the_difference(app, client):
