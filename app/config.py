@@ -95,11 +95,11 @@ class Config:
     #: Days a "please check your listing" link works after the last email about it.
     LISTING_REVIEW_LINK_DAYS = int(os.environ.get("LISTING_REVIEW_LINK_DAYS", "60"))
 
+
     #: How often (seconds) each process looks for content published in the browser.
     LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "2"))
     #: Each process updates its search index in place when content is published.
     SEARCH_LIVE_UPDATES = _bool("SEARCH_LIVE_UPDATES", True)
-
     #: Messages (app/notifications): email goes by "smtp" or "notify" (GOV.UK Notify); text
     #: messages only by Notify. Unset: Notify when NOTIFY_API_KEY is set, else SMTP when SMTP_HOST is.
     NOTIFICATIONS_EMAIL_TRANSPORT = os.environ.get("NOTIFICATIONS_EMAIL_TRANSPORT") or None

@@ -508,7 +508,10 @@ def approve(
 
 
 def reject(revision_id: int, *, actor_id: int, reason: str) -> Revision:
-    """Turn a proposal (or draft) down with a reason for the proposer; ValueError without one."""
+    """Turn a proposal (or draft) down with a reason, emailed to the proposer (`reply_to`, else its author).
+
+    The email goes through the notifications outbox when the caller commits. ValueError without a reason.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("a reason is required")
@@ -518,6 +521,19 @@ def reject(revision_id: int, *, actor_id: int, reason: str) -> Revision:
     proposal.decided_by_id = actor_id
     proposal.decided_at = utcnow()
     db.session.flush()
+    recipient = proposal.reply_to or (proposal.author.email if proposal.author is not None else None)
+    if recipient:
+        from ..notifications import queue_message
+
+        front, _body = split_source(proposal.text)
+        title = str(front.get("title") or proposal.page) if proposal.page != GLOSSARY else "Glossary"
+        queue_message(
+            "email",
+            recipient,
+            "content_rejected",
+            personalisation={"page_title": title, "reason": reason},
+            owner=("content_revision", proposal.id),
+        )
     return proposal
 
 

@@ -503,7 +503,10 @@ def reject(revision_id: int):
     if form.validate_on_submit():
         editing.reject(found.id, actor_id=current_staff().id, reason=form.reason.data)
         _commit_and_show("content_rejected", found.page, found)
-        flash(_("Change rejected. The reason has been recorded."), "success")
+        if found.reply_to or found.author_id:
+            flash(_("Change rejected. The reason has been emailed to the person who proposed it."), "success")
+        else:
+            flash(_("Change rejected. The reason has been recorded."), "success")
         return redirect(url_for("content_edit.queue"))
     return render_template("staff/content/reject.html", form=form, revision=found, changes=editing.proposal_diff(found))
 

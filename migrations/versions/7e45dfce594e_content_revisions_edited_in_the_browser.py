@@ -1,7 +1,7 @@
 """Content revisions edited in the browser, and the revision each page shows
 
 Revision ID: 7e45dfce594e
-Revises: b7c1d2e3f4a5
+Revises: bd8d995f6437
 Create Date: 2026-12-04 09:12:46.036806
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7e45dfce594e'
-down_revision = 'b7c1d2e3f4a5'
+down_revision = 'bd8d995f6437'
 branch_labels = None
 depends_on = None
 

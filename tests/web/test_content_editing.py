@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from app.content import editing
 from app.extensions import db
+from app.models.notifications import OutboxMessage
+from app.notifications import render
 
 from ..factories import create_user
-from ..helpers import act_as, audit_actions, error_messages, post_form
+from ..helpers import act_as, audit_actions, error_messages, form_fields, post_form
 
 SLUG = "all-wheels-adapted-cycling"
 PAGE = f"services/{SLUG}"
@@ -14,31 +18,7 @@ EDIT = f"/staff/local-offer/services/{SLUG}/edit"
 
 
 def _form(client, path: str) -> dict[str, object]:
-    """The edit form's fields as the browser would send them back unchanged."""
-    from bs4 import BeautifulSoup
-
-    page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
-    data: dict[str, object] = {}
-    form = page.select_one("main form[method=post]")
-    for element in form.select("input, textarea, select"):
-        name = element.get("name")
-        if not name or element.get("type") == "submit":
-            continue
-        if element.name == "textarea":
-            data[name] = element.text.removeprefix("\n")
-        elif element.name == "select":
-            chosen = element.select_one("option[selected]")
-            data[name] = chosen.get("value") if chosen else ""
-        elif element.get("type") in ("checkbox", "radio"):
-            if element.has_attr("checked"):
-                data.setdefault(name, [])
-                data[name].append(element.get("value"))  # type: ignore[union-attr]
-        elif name in data:  # day, month and year boxes share a name
-            previous = data[name]
-            data[name] = [*(previous if isinstance(previous, list) else [previous]), element.get("value", "")]
-        else:
-            data[name] = element.get("value", "")
-    return data
+    return form_fields(client.get(path).get_data(as_text=True))
 
 
 def test_an_officer_publishes_an_edit_and_families_see_it_at_once(app, client, get_page):
@@ -108,7 +88,9 @@ def test_sendiass_staff_propose_and_an_officer_approves_from_the_queue(app, clie
 def test_an_officer_rejects_a_proposal_with_a_reason(app, client, get_page):
     with app.app_context():
         officer = create_user("officer")
-        proposal = editing.propose_change(PAGE, {"opening_times": "Never"}, None, source="provider", note="x").id
+        proposal = editing.propose_change(
+            PAGE, {"opening_times": "Never"}, None, source="provider", note="x", reply_to="provider@allwheels.example"
+        ).id
         db.session.commit()
     act_as(client, officer)
     path = f"/staff/local-offer/approvals/{proposal}/reject"
@@ -121,6 +103,9 @@ def test_an_officer_rejects_a_proposal_with_a_reason(app, client, get_page):
     assert "We phoned them: they are open." in page.text()
     with app.app_context():
         assert [e.action for e in audit_actions("content_rejected")] == ["content_rejected"]
+        sent = db.session.scalars(select(OutboxMessage)).all()
+        assert [(m.recipient, m.template) for m in sent] == [("provider@allwheels.example", "content_rejected")]
+        assert "We phoned them: they are open." in render(sent[0]).body
 
 
 def test_a_second_save_on_an_old_version_is_refused_with_the_difference(app, client):

@@ -56,12 +56,14 @@ class FieldSpec:
     kind: str = "text"  # text | int | date | choice | many | words | timeline
 
 
-def _text(label: Any, hint: Any = None, required: bool = False, max_length: int = 2000, area: bool = False):
+def _text(label: Any, hint: Any = None, required: Any = None, max_length: int = 2000, area: bool = False):
+    """A text box (or `area`); `required` is the message when it is left empty (None: optional)."""
+
     def make(_areas: Mapping[str, str]) -> Field:
         validators: list[Any] = [
             Length(max=max_length, message=_l("Enter %(max)d characters or fewer", max=max_length))
         ]
-        validators.insert(0, DataRequired(message=_l("Enter %(field)s", field=label)) if required else Optional())
+        validators.insert(0, DataRequired(message=required) if required is not None else Optional())
         cls, widget = (TextAreaField, GovTextArea()) if area else (StringField, GovTextInput())
         return cls(label, widget=widget, description=hint, filters=[strip], validators=validators)
 
@@ -117,14 +119,20 @@ def _many(label: Any, choices: Mapping[str, Any] | None, hint: Any = None):
 _COMMAS = _l("Separate them with commas.")
 
 SERVICE_FIELDS = (
-    FieldSpec("title", "title", _text(_l("Title"), required=True, max_length=120)),
+    FieldSpec("title", "title", _text(_l("Title"), required=_l("Enter a title"), max_length=120)),
     FieldSpec(
         "summary",
         "summary",
-        _text(_l("Summary"), _l("One or two sentences for lists and search results."), True, 300, True),
+        _text(
+            _l("Summary"), _l("One or two sentences for lists and search results."), _l("Enter a summary"), 300, True
+        ),
     ),
     FieldSpec("category", "category", _choice(_l("Category"), CATEGORIES), "choice"),
-    FieldSpec("organisation", "organisation", _text(_l("Organisation"), required=True, max_length=200)),
+    FieldSpec(
+        "organisation",
+        "organisation",
+        _text(_l("Organisation"), required=_l("Enter the organisation’s name"), max_length=200),
+    ),
     FieldSpec("age_min", "age_min", _number(_l("Youngest age"), _l("In years, from 0 to 25.")), "int"),
     FieldSpec("age_max", "age_max", _number(_l("Oldest age"), _l("In years, from 0 to 25.")), "int"),
     FieldSpec("need_areas", "need_areas", _many(_l("Areas of need"), NEED_AREAS), "many"),
@@ -194,11 +202,13 @@ SERVICE_FIELDS = (
 )
 
 GUIDANCE_FIELDS = (
-    FieldSpec("title", "title", _text(_l("Title"), required=True, max_length=120)),
+    FieldSpec("title", "title", _text(_l("Title"), required=_l("Enter a title"), max_length=120)),
     FieldSpec(
         "summary",
         "summary",
-        _text(_l("Summary"), _l("One or two sentences for lists and search results."), True, 300, True),
+        _text(
+            _l("Summary"), _l("One or two sentences for lists and search results."), _l("Enter a summary"), 300, True
+        ),
     ),
     FieldSpec("audience", "audience", _many(_l("Who it is for"), AUDIENCES), "many"),
     FieldSpec("section", "section", _choice(_l("Section"), SECTIONS), "choice"),
@@ -230,11 +240,13 @@ GUIDANCE_FIELDS = (
 )
 
 PAGE_FIELDS = (
-    FieldSpec("title", "title", _text(_l("Title"), required=True, max_length=120)),
+    FieldSpec("title", "title", _text(_l("Title"), required=_l("Enter a title"), max_length=120)),
     FieldSpec(
         "summary",
         "summary",
-        _text(_l("Summary"), _l("One or two sentences for lists and search results."), True, 300, True),
+        _text(
+            _l("Summary"), _l("One or two sentences for lists and search results."), _l("Enter a summary"), 300, True
+        ),
     ),
     FieldSpec("schedule2", "schedule2", _many(_l("Schedule 2 items this page covers (optional)"), SCHEDULE2), "many"),
 )
