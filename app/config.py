@@ -95,7 +95,6 @@ class Config:
     #: Days a "please check your listing" link works after the last email about it.
     LISTING_REVIEW_LINK_DAYS = int(os.environ.get("LISTING_REVIEW_LINK_DAYS", "60"))
 
-
     #: How often (seconds) each process looks for content published in the browser.
     LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "2"))
     #: Each process updates its search index in place when content is published.
@@ -113,7 +112,7 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "20"))
-    #: The address emails come from, e.g. "Kelderbridge Local Offer <localoffer@kelderbridge.example>".
+    #: The address emails come from, e.g. "Anytown Local Offer <localoffer@anytown.example>".
     MAIL_FROM = os.environ.get("MAIL_FROM") or None
     #: GOV.UK Notify: the API key, the API's address, and the template ids ("email=ID,sms=ID"; a
     #: message's own key first, e.g. "surveys/invitation.email=ID"). Each template's subject is

@@ -182,7 +182,7 @@ def robots():
         "Disallow: /s/",
         "Disallow: /review/",
         "Disallow: /check-your-listing",
-        "Disallow: /report-a-problem",
+        "Disallow: /report-a-problem/",
         f"Sitemap: {url_for('public.sitemap', _external=True)}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")

@@ -37,14 +37,13 @@ def _rate_limit() -> str:
 # Report a problem ---------------------------------------------------------------------
 
 
-@bp.route("/report-a-problem", methods=["GET", "POST"])
+@bp.route("/report-a-problem/<kind>/<slug>", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
-def report_problem():
+def report_problem(kind: str, slug: str):
     """What is wrong with a service or guidance page: a short form, no personal details."""
-    form = ReportProblemForm()
-    page = form.page.data if request.method == "POST" else request.args.get("page")
+    page = f"{kind}/{slug}"
     doc = reports.reportable_page(content_store(), page) or abort(404)
-    form.page.data = page
+    form = ReportProblemForm()
     if form.validate_on_submit():
         if not form.is_spam():
             report = reports.record_report(page, form.kind.data, form.details.data, current_language())

@@ -389,7 +389,7 @@ def test_every_shipped_locale_has_content_and_survey_translations(app):
 @pytest.mark.parametrize("locale", LOCALES)
 def test_report_a_problem_and_review_link_pages_have_no_english_left(app, locale):
     paths = (
-        ("/report-a-problem?page=guidance/does-my-child-have-sen", 200),
+        ("/report-a-problem/guidance/does-my-child-have-sen", 200),
         ("/review/not-a-real-token", 404),
     )
     for path, status in paths:

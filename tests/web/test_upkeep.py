@@ -19,7 +19,7 @@ from ..pages import check_page_structure
 
 SLUG = "all-wheels-adapted-cycling"
 PAGE = f"services/{SLUG}"
-REPORT = f"/report-a-problem?page={PAGE}"
+REPORT = f"/report-a-problem/{PAGE}"
 
 
 def _request_link(app) -> str:
@@ -38,7 +38,7 @@ def _request_link(app) -> str:
 def test_service_and_guidance_pages_offer_report_a_problem(get_page, path):
     page = get_page(path)
     kind, slug = path.strip("/").split("/")
-    assert f"/report-a-problem?page={kind}/{slug}" in page.links()
+    assert f"/report-a-problem/{kind}/{slug}" in page.links()
 
 
 def test_a_family_reports_a_problem_without_giving_personal_details(app, client, get_page):
@@ -77,10 +77,10 @@ def test_a_report_with_a_problem_says_what_to_fix(app, client, data, message):
 
 
 def test_reports_are_only_for_pages_that_exist(client):
-    assert client.get("/report-a-problem?page=services/no-such-service").status_code == 404
-    assert client.get("/report-a-problem?page=pages/privacy").status_code == 404
+    assert client.get("/report-a-problem/services/no-such-service").status_code == 404
+    assert client.get("/report-a-problem/pages/privacy").status_code == 404
     assert client.get("/report-a-problem").status_code == 404
-    response = post_form(client, "/report-a-problem", {"page": "services/nope", "kind": "cost"}, token_from=REPORT)
+    response = post_form(client, "/report-a-problem/services/nope", {"kind": "cost"}, token_from=REPORT)
     assert response.status_code == 404
 
 
@@ -335,7 +335,7 @@ def test_reports_and_review_links_are_rate_limited(tmp_path, limiter_switched_ba
     with limited.app_context():
         db.create_all()
     client = limited.test_client()
-    sent = [client.post("/report-a-problem", data={"page": PAGE, "kind": "cost"}) for _ in range(3)]
+    sent = [client.post(REPORT, data={"kind": "cost"}) for _ in range(3)]
     assert [r.status_code for r in sent] == [302, 302, 429]
     assert client.get(REPORT).status_code == 200, "reading the form is not limited"
     guesses = [client.get(f"/review/guess-{n}").status_code for n in range(3)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextArea, GovTextInput
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Email, InputRequired, Length, Optional
 
@@ -21,7 +21,6 @@ _KIND_MESSAGE = _l("Select what is wrong with the page")
 class ReportProblemForm(HoneypotMixin, FlaskForm):
     """What is wrong with a page, and (optionally) more about it. No personal details."""
 
-    page = HiddenField()
     kind = RadioField(
         _l("What is wrong?"),
         choices=[SelectChoice(kind.value, PROBLEM_KIND_LABELS[kind]) for kind in ProblemKind],
