@@ -305,7 +305,21 @@ class AuditEvent(db.Model):
 #: Keys allowed in AuditEvent.detail, with values kept short: a guard against
 #: personal data or free text drifting into the log.
 AUDIT_DETAIL_KEYS = frozenset(
-    {"role", "old_role", "new_role", "state", "publish_at", "decision", "reason", "format", "rows", "count", "survey"}
+    {
+        "role",
+        "old_role",
+        "new_role",
+        "state",
+        "publish_at",
+        "decision",
+        "reason",
+        "format",
+        "rows",
+        "count",
+        "survey",
+        "page",
+        "reminder",
+    }
 )
 _MAX_DETAIL_VALUE = 64
 

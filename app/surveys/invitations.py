@@ -22,9 +22,8 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
 from ..clock import reporting_day
-from ..csvfile import decode_text
+from ..csvfile import decode_text, neutralise
 from ..extensions import db
-from ..feedback.exports import neutralise
 from ..languages import KNOWN_LANGUAGES
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
 from ..tokens import ALPHABET, digest, digests, random_code

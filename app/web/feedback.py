@@ -138,7 +138,7 @@ def dashboard():
 # Exports ------------------------------------------------------------------------------------
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
+def download(body, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -183,7 +183,7 @@ def export(name: str, fmt: str):
         )
         body, mimetype = buffer.getvalue(), XLSX_MIMETYPE
     _audit_export(name, fmt, rows, view.filters.survey_id)
-    return _download(body, mimetype, f"{stem}.{fmt}")
+    return download(body, mimetype, f"{stem}.{fmt}")
 
 
 @bp.route("/export/responses.<fmt>")
@@ -208,9 +208,9 @@ def export_responses(fmt: str):
 
     if fmt == "csv":
         body = stream_with_context(recorded(raw_csv(columns, counted_rows())))
-        return _download(body, "text/csv; charset=utf-8", f"{stem}.csv")
+        return download(body, "text/csv; charset=utf-8", f"{stem}.csv")
     body = stream_with_context(recorded(raw_json(columns, counted_rows())))
-    return _download(body, "application/json", f"{stem}.json")
+    return download(body, "application/json", f"{stem}.json")
 
 
 # Targets ------------------------------------------------------------------------------------
@@ -266,4 +266,4 @@ def report_pdf():
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
     pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     _audit_export("report", "pdf", sum(len(table.rows) for table in view.tables.values()), view.filters.survey_id)
-    return _download(pdf, "application/pdf", f"co-production-report-{view.today.isoformat()}.pdf")
+    return download(pdf, "application/pdf", f"co-production-report-{view.today.isoformat()}.pdf")

@@ -22,6 +22,7 @@ from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..feedback.suppression import Figure
 from ..i18n import current_language, html_lang, language_links
 from ..languages import text_direction
+from ..models.notifications import CHANNEL_LABELS, MESSAGE_STATUS_LABELS, MESSAGE_STATUS_TAGS
 from ..models.staff import ROLE_HINTS, ROLE_LABELS
 from ..models.surveys import INVITATION_STATUS_LABELS, INVITATION_STATUS_TAGS
 from ..yswd.themes import ENTRY_THEMES, NEWS_KINDS, STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES
@@ -119,6 +120,11 @@ def role_items() -> list[dict]:
     return [{"hint": {"text": ROLE_HINTS[key]}} for key in ROLE_LABELS]
 
 
+def iso_date(value: str | dt.date) -> dt.date:
+    """A date written as YYYY-MM-DD (as stored in a message's personalisation), for `dateformat`."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
     from .council import contact, council
@@ -131,6 +137,7 @@ def register_template_helpers(app: Flask) -> None:
         percent=percent,
         number=number,
         cell_text=cell_text,
+        iso_date=iso_date,
     )
     app.jinja_env.globals.update(
         # layout
@@ -161,6 +168,9 @@ def register_template_helpers(app: Flask) -> None:
         NEWS_KINDS=NEWS_KINDS,
         INVITATION_STATUS_LABELS=INVITATION_STATUS_LABELS,
         INVITATION_STATUS_TAGS=INVITATION_STATUS_TAGS,
+        MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS,
+        MESSAGE_STATUS_TAGS=MESSAGE_STATUS_TAGS,
+        CHANNEL_LABELS=CHANNEL_LABELS,
         # "Was this page helpful?"
         page_feedback_form=page_feedback_form,
         blank_page_feedback_form=blank_page_feedback_form,
