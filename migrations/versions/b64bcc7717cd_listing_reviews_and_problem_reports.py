@@ -1,7 +1,7 @@
 """Listing reviews (requests to providers to check their listing) and families' problem reports
 
 Revision ID: b64bcc7717cd
-Revises: 7e45dfce594e, bd8d995f6437
+Revises: 7e45dfce594e
 Create Date: 2026-12-04 09:12:41.345278
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b64bcc7717cd'
-down_revision = ('7e45dfce594e', 'bd8d995f6437')
+down_revision = '7e45dfce594e'
 branch_labels = None
 depends_on = None
 
