@@ -46,6 +46,8 @@ EXPECTED_ROLE = {
     "updates_staff.publish_post": "sendiass",
     "updates_staff.archive_post": "sendiass",
     "updates_staff.draft_post": "sendiass",
+    "survey_staff.upload": "officer",
+    "survey_staff.upload_result": "officer",
 }
 
 
