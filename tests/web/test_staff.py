@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import unquote
 
 import pytest
@@ -85,7 +86,13 @@ def sample_ids(app) -> dict[str, int]:
         comment = create_comment("The travel page was clear.", source="page_feedback", locale="en")
         entry = create_entry("Sample", "local-offer", "You said", "We did")
         post = create_post("Sample", "Body")
-        return {"user_id": target.id, "comment_id": comment.id, "entry_id": entry.id, "post_id": post.id}
+        return {
+            "user_id": target.id,
+            "comment_id": comment.id,
+            "entry_id": entry.id,
+            "post_id": post.id,
+            "upload_id": uuid.uuid4(),  # no such upload: a 404 for whoever may look
+        }
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_route(app, client, sample_ids, monkeypatch):
