@@ -33,4 +33,5 @@ def catalogue(locale: str = "en") -> Catalogue:
         for survey in surveys().values()
         for question in survey.questions()
     )
-    return Catalogue(sources, questions)
+    invited = frozenset(key for key, survey in surveys().items() if not survey.open)
+    return Catalogue(sources, questions, invited)
