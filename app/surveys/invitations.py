@@ -253,8 +253,10 @@ def _timeliness(
     raw_requested = values.get("assessment_requested_date", "")
     requested = _parse_date(raw_requested) if raw_requested else None
     if raw_requested and requested is None:
-        return None, False, RowProblem(
-            line, _("The assessment request date must be a real date, like 2026-03-31 or 31/03/2026.")
+        return (
+            None,
+            False,
+            RowProblem(line, _("The assessment request date must be a real date, like 2026-03-31 or 31/03/2026.")),
         )
     if requested is not None and requested > finalised:
         return None, False, RowProblem(line, _("The assessment request date must be on or before the finalised date."))

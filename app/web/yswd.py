@@ -15,9 +15,9 @@ from ..extensions import db
 from ..feedback.annual import annual_figures, annual_timeliness
 from ..feedback.dashboard import period_label
 from ..feedback.kpis import KPI_NAMES, TIMELINESS
-from ..models.feedback import targets as kpi_targets
 from ..feedback.suppression import EXPLANATION, SUPPRESSED_TEXT
 from ..i18n import current_language
+from ..models.feedback import targets as kpi_targets
 from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
 from ..services import markdown_renderer

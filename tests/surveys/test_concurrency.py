@@ -25,7 +25,6 @@ from app.surveys import responses
 
 from ..factories import create_invitation
 from ..helpers import EHCP_ANSWERS, answer_all, csrf_from
-from ..pages import check_page_structure
 
 ROUNDS = 4
 

@@ -212,7 +212,8 @@ def test_upload_links_are_for_the_officer_who_made_them_and_only_for_a_day(app, 
 
 
 def test_expired_upload_results_are_deleted_by_the_daily_run(app):
-    issued = invitations.create_invitations("ehcp-finalisation", [invitations.InvitationRow(2, "KB-1", TODAY, "en", None)])
+    row = invitations.InvitationRow(2, "KB-1", TODAY, "en", None)
+    issued = invitations.create_invitations("ehcp-finalisation", [row])
     now = dt.datetime(2026, 6, 1, 9, 0)
     kept = upload_results.keep(issued, "ehcp-finalisation", None, 99, now)
     assert kept.expires_at == now + dt.timedelta(hours=24), "never longer than a day"
