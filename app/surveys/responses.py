@@ -82,7 +82,8 @@ _RESUME = "survey-draft-key"
 
 
 def invitation_draft_key(invitation_id: int, survey: Survey) -> str:
-    """The draft key of an invitation's answers in progress, made (and flushed) on first use; the caller commits.
+    """The draft key of an invitation's answers in progress, made (and flushed) on first use; the caller
+    commits. Call it with nothing else waiting to be committed: a clash with another device rolls back.
 
     Every device that opens the invitation gets the same key, so answers saved on one are there
     on another. When two devices make it at once, the second finds the first one's.
@@ -97,19 +98,20 @@ def invitation_draft_key(invitation_id: int, survey: Survey) -> str:
         # The server's key has changed since: the answers cannot be read back, so start again.
         db.session.execute(delete(SurveyDraft).where(SurveyDraft.id == found.id))
     key = new_draft_key()
+    db.session.add(
+        SurveyDraft(
+            key_hash=digest(key),
+            survey_id=survey.id,
+            answers={},
+            seen=[],
+            invitation_id=invitation_id,
+            resume_key=encrypt(key, _RESUME),
+        )
+    )
     try:
-        with db.session.begin_nested():
-            db.session.add(
-                SurveyDraft(
-                    key_hash=digest(key),
-                    survey_id=survey.id,
-                    answers={},
-                    seen=[],
-                    invitation_id=invitation_id,
-                    resume_key=encrypt(key, _RESUME),
-                )
-            )
-    except IntegrityError:  # another device made it a moment ago
+        db.session.flush()
+    except IntegrityError:  # another device made it a moment ago: use theirs
+        db.session.rollback()
         return invitation_draft_key(invitation_id, survey)
     return key
 

@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..clock import reporting_day
 from ..extensions import db
+from ..i18n import current_language
 from ..models.staff import Role, record_event
 from ..models.surveys import (
     INVITATION_STATUS_LABELS,
@@ -92,7 +93,7 @@ def overview():
 def upload():
     """Upload finalised plans; the response holds the mail-merge file and the letters."""
     form = UploadForm()
-    form.survey.choices = [SelectChoice(s.id, s.text(s.title, "en")) for s in _invitation_surveys()]
+    form.survey.choices = [SelectChoice(s.id, s.staff_name(current_language())) for s in _invitation_surveys()]
     if form.validate_on_submit():
         text = invitations.decode_upload(form.file.data.read())
         if text is None:

@@ -107,6 +107,7 @@ def _open_invitation(invitation: SurveyInvitation | None):
     assert invitation is not None
     survey = surveys()[invitation.survey_id]
     invitations.mark_opened(invitation, _today())
+    db.session.commit()
     key = responses.invitation_draft_key(invitation.id, survey)
     db.session.commit()
     _set_state(survey.id, {"key": key, "inv": invitation.id})
@@ -236,10 +237,9 @@ def question(survey_id: str, page_id: str):
         back = url_for(".question", survey_id=survey.id, page_id=previous.id)
     else:
         back = url_for(".start", survey_id=survey.id)
-    shown = [p.id for p in survey.shown_pages(answers)]
-    number = shown.index(page.id) + 1 if page.id in shown else None
+    number, total = survey.progress(page.id, answers, seen) or (None, 0)
     return render_template(
-        "surveys/question.html", survey=survey, page=page, form=form, back=back, number=number, total=len(shown)
+        "surveys/question.html", survey=survey, page=page, form=form, back=back, number=number, total=total
     )
 
 
