@@ -299,3 +299,18 @@ def test_the_same_plan_in_another_case_is_not_invited_twice():
     again = invitations.create_invitations("ehcp-finalisation", upper)
     assert len(first.created) == 1 and again.created == []
     assert [inv.plan_reference for inv in db.session.scalars(select(SurveyInvitation))] == ["KB-2026-00123"]
+
+
+def test_staff_pages_name_surveys_by_audience(app, officer_client):
+    create_invitation("KB-2026-00950")
+    listed = check_page_structure(officer_client.get("/staff/surveys/invitations"))
+    cells = [td.get_text(strip=True) for td in listed.select("tbody td")]
+    assert "Parents and carers: EHC plan" in cells and "ehcp-finalisation" not in cells
+    options = [o.get_text(strip=True) for o in listed.select("select option")]
+    assert "Young person (easy read)" in options
+    form = check_page_structure(officer_client.get("/staff/surveys/upload"))
+    labels = [label.get_text(strip=True) for label in form.select("label.govuk-radios__label")]
+    assert labels == ["Parents and carers: EHC plan", "Young person (easy read)"]
+    g.pop("language", None)  # the module's app context would keep the first request's language
+    polish = check_page_structure(officer_client.get("/staff/surveys/invitations?lang=pl"))
+    assert "Rodzice i opiekunowie: plan EHC" in [td.get_text(strip=True) for td in polish.select("tbody td")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import uuid
 from urllib.parse import unquote
 
@@ -10,7 +11,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from app.extensions import db
-from app.models.staff import Role, User, record_event
+from app.models.staff import AUDIT_ACTION_LABELS, Role, User, record_event
 
 from ..factories import create_comment, create_entry, create_post, create_user
 from ..helpers import act_as, audit_actions, csrf_token, post_form, sign_in
@@ -273,3 +274,30 @@ def test_sign_out_button_is_on_every_staff_page(app, client, get_page):
     form = page.soup.find("form", action="/sign-out")
     assert form is not None and form.find("input", attrs={"name": "csrf_token"})
     assert csrf_token(client, "/staff/")
+
+
+def test_audit_log_names_its_events_beside_their_codes(app, client, get_page):
+    with app.app_context():
+        admin = create_user("admin", email="admin-names@kelderbridge.example")
+        record_event("survey_invitations_uploaded", target_type="survey", target_id="ehcp-finalisation")
+        db.session.commit()
+    act_as(client, admin)
+    page = get_page("/staff/audit")
+    cell = page.select("tbody tr td")[2].get_text(" ", strip=True)
+    assert cell == "Survey invitations uploaded survey_invitations_uploaded"
+    options = [o.get_text(strip=True) for o in page.select("select#action option")]
+    assert "Survey invitations uploaded (survey_invitations_uploaded)" in options
+
+
+def test_every_audit_event_the_portal_records_has_a_name():
+    """The audit log's one vocabulary names every code recorded anywhere in the code."""
+    source = "\n".join(path.read_text() for path in Path("app").rglob("*.py"))
+    recorded = set(re.findall(r'record_event\(\s*"([a-z_]+)"', source))
+    recorded |= set(re.findall(r'"action": "([a-z_]+)"', source))
+    recorded |= {
+        f"{kind}_{verb}" for kind in ("entry", "news") for verb in re.findall(r'audit\(\w+, "([a-z_]+)"', source)
+    }
+    recorded |= {
+        f"{kind}_{verb}" for kind in ("entry", "news") for verb in ("created", "edited", "published", "scheduled")
+    }
+    assert recorded - {"news_update_added"} <= set(AUDIT_ACTION_LABELS), recorded - set(AUDIT_ACTION_LABELS)
