@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 import uuid
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
