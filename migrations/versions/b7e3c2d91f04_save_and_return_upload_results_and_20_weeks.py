@@ -1,7 +1,7 @@
 """Save and return, upload results kept for the officer, and the 20-week figure
 
 Revision ID: b7e3c2d91f04
-Revises: a15a06ecb263
+Revises: b7c1d2e3f4a5
 Create Date: 2026-12-04 09:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e3c2d91f04'
-down_revision = 'a15a06ecb263'
+down_revision = 'b7c1d2e3f4a5'
 branch_labels = None
 depends_on = None
 
