@@ -125,7 +125,7 @@ def upload():
 def _upload_help() -> dict:
     """What the upload page says about the file: the languages offered and how long results are kept."""
     return {
-        "languages": ", ".join(invitations.offered_languages()),
+        "offered_languages": ", ".join(invitations.offered_languages()),
         "keep_hours": upload_results.keep_hours(current_app.config["SURVEY_UPLOAD_RESULT_HOURS"]),
     }
 
