@@ -37,6 +37,7 @@ from ..feedback.exports import XLSX_MIMETYPE, raw_csv, raw_json, raw_rows, table
 from ..feedback.suppression import EXPLANATION
 from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES
 from ..feedback.themes import theme_name
+from ..i18n import current_language
 from ..models import feedback as feedback_data
 from ..models.staff import Role, record_event
 from .auth import current_staff, role_required
@@ -61,7 +62,7 @@ FILTERS = ("survey", "period", "language", "by", "headline")
 def load_view(args) -> tuple[View, FilterForm]:
     """Read the filters from `args` (a bad choice falls back to its default, with an error), then build the view."""
     today = clock.today()
-    described = catalogue()
+    described = catalogue(current_language())
     data = load(described)
     form = FilterForm(args)
     for name in FILTERS:

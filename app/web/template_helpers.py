@@ -23,7 +23,7 @@ from ..feedback.suppression import Figure
 from ..i18n import current_language, html_lang, language_links
 from ..languages import text_direction
 from ..models.notifications import CHANNEL_LABELS, MESSAGE_STATUS_LABELS, MESSAGE_STATUS_TAGS
-from ..models.staff import ROLE_HINTS, ROLE_LABELS
+from ..models.staff import AUDIT_ACTION_LABELS, ROLE_HINTS, ROLE_LABELS
 from ..models.surveys import INVITATION_STATUS_LABELS, INVITATION_STATUS_TAGS
 from ..yswd.themes import ENTRY_THEMES, NEWS_KINDS, STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES
 from .forms.kit import date_items
@@ -159,6 +159,7 @@ def register_template_helpers(app: Flask) -> None:
         AUDIENCES=AUDIENCES,
         SECTIONS=SECTIONS,
         ROLE_LABELS=ROLE_LABELS,
+        AUDIT_ACTION_LABELS=AUDIT_ACTION_LABELS,
         role_items=role_items,
         ENTRY_THEMES=ENTRY_THEMES,
         STATUSES=STATUSES,

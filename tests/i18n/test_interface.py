@@ -324,7 +324,7 @@ def journey(app: Flask, locale: str, survey_id: str, reference: str) -> list[tup
         first = f"/survey/{survey_id}"
     else:
         with app.app_context():
-            _id, token, _code = create_invitation(reference, survey_id)
+            _id, token, _code = create_invitation(reference, survey_id, language=locale)
         response = client.get(f"/s/{token}")
         assert response.status_code == 302
         first = response.headers["Location"]

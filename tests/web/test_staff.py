@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import uuid
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -10,7 +12,7 @@ from werkzeug.routing import Rule
 
 from app.content import editing
 from app.extensions import db
-from app.models.staff import Role, User, record_event
+from app.models.staff import AUDIT_ACTION_LABELS, Role, User, record_event
 
 from ..factories import create_comment, create_entry, create_post, create_problem_report, create_user
 from ..helpers import act_as, audit_actions, csrf_token, post_form, sign_in
@@ -72,6 +74,8 @@ EXPECTED_ROLE = {
     "content_staff.close_problem_report": "officer",
     "messages_staff.problems": "officer",
     "messages_staff.retry_message": "officer",
+    "survey_staff.upload": "officer",
+    "survey_staff.upload_result": "officer",
 }
 
 
@@ -123,6 +127,7 @@ def sample_ids(app) -> dict[str, object]:
             "number": 1,
             "kind": "services",
             "slug": "all-wheels-adapted-cycling",
+            "upload_id": uuid.uuid4(),  # no such upload: a 404 for whoever may look
         }
 
 
@@ -304,3 +309,30 @@ def test_sign_out_button_is_on_every_staff_page(app, client, get_page):
     form = page.soup.find("form", action="/sign-out")
     assert form is not None and form.find("input", attrs={"name": "csrf_token"})
     assert csrf_token(client, "/staff/")
+
+
+def test_audit_log_names_its_events_beside_their_codes(app, client, get_page):
+    with app.app_context():
+        admin = create_user("admin", email="admin-names@kelderbridge.example")
+        record_event("survey_invitations_uploaded", target_type="survey", target_id="ehcp-finalisation")
+        db.session.commit()
+    act_as(client, admin)
+    page = get_page("/staff/audit")
+    cell = page.select("tbody tr td")[2].get_text(" ", strip=True)
+    assert cell == "Survey invitations uploaded survey_invitations_uploaded"
+    options = [o.get_text(strip=True) for o in page.select("select#action option")]
+    assert "Survey invitations uploaded (survey_invitations_uploaded)" in options
+
+
+def test_every_audit_event_the_portal_records_has_a_name():
+    """The audit log's one vocabulary names every code recorded anywhere in the code."""
+    source = "\n".join(path.read_text() for path in Path("app").rglob("*.py"))
+    recorded = set(re.findall(r'record_event\(\s*"([a-z_]+)"', source))
+    recorded |= set(re.findall(r'"action": "([a-z_]+)"', source))
+    recorded |= {
+        f"{kind}_{verb}" for kind in ("entry", "news") for verb in re.findall(r'audit\(\w+, "([a-z_]+)"', source)
+    }
+    recorded |= {
+        f"{kind}_{verb}" for kind in ("entry", "news") for verb in ("created", "edited", "published", "scheduled")
+    }
+    assert recorded - {"news_update_added"} <= set(AUDIT_ACTION_LABELS), recorded - set(AUDIT_ACTION_LABELS)
