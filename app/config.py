@@ -83,6 +83,8 @@ class Config:
     #: Days after an emailed or texted invitation went out on which reminders are sent (at most two;
     #: empty for none), by `flask surveys remind`.
     SURVEY_REMINDER_DAYS = os.environ.get("SURVEY_REMINDER_DAYS", "7,14")
+    #: Hours an upload's links and codes stay on its result page for the officer who made it (at most 24).
+    SURVEY_UPLOAD_RESULT_HOURS = int(os.environ.get("SURVEY_UPLOAD_RESULT_HOURS", "24"))
     #: Digests of links, codes and tokens are keyed with this (derived from SECRET_KEY when unset).
     #: Set it to keep links and codes working when SECRET_KEY is rotated.
     TOKEN_HASH_KEY = os.environ.get("TOKEN_HASH_KEY")
@@ -91,7 +93,19 @@ class Config:
     SURVEY_RESPONSE_BATCH = int(os.environ.get("SURVEY_RESPONSE_BATCH", "10"))
     #: `flask surveys daily` stores a smaller batch once its oldest answers have waited this long.
     SURVEY_RESPONSE_MAX_WAIT_DAYS = int(os.environ.get("SURVEY_RESPONSE_MAX_WAIT_DAYS", "7"))
+    #: Months a provider's "Yes, still correct" moves a listing's next review date on by.
+    LISTING_REVIEW_MONTHS = int(os.environ.get("LISTING_REVIEW_MONTHS", "12"))
+    #: `flask content remind` asks a listing's maintainer to check it this many days before its review date.
+    LISTING_REVIEW_NOTICE_DAYS = int(os.environ.get("LISTING_REVIEW_NOTICE_DAYS", "30"))
+    #: Days after a review request without an answer that one reminder is sent.
+    LISTING_REVIEW_REMINDER_DAYS = int(os.environ.get("LISTING_REVIEW_REMINDER_DAYS", "14"))
+    #: Days a "please check your listing" link works after the last email about it.
+    LISTING_REVIEW_LINK_DAYS = int(os.environ.get("LISTING_REVIEW_LINK_DAYS", "60"))
 
+    #: How often (seconds) each process looks for content published in the browser.
+    LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "2"))
+    #: Each process updates its search index in place when content is published.
+    SEARCH_LIVE_UPDATES = _bool("SEARCH_LIVE_UPDATES", True)
     #: Messages (app/notifications): email goes by "smtp" or "notify" (GOV.UK Notify); text
     #: messages only by Notify. Unset: Notify when NOTIFY_API_KEY is set, else SMTP when SMTP_HOST is.
     NOTIFICATIONS_EMAIL_TRANSPORT = os.environ.get("NOTIFICATIONS_EMAIL_TRANSPORT") or None
@@ -105,7 +119,7 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "20"))
-    #: The address emails come from, e.g. "SEND Local Offer <localoffer@council.example>".
+    #: The address emails come from, e.g. "Anytown Local Offer <localoffer@anytown.example>".
     MAIL_FROM = os.environ.get("MAIL_FROM") or None
     #: GOV.UK Notify: the API key, the API's address, and the template ids ("email=ID,sms=ID"; a
     #: message's own key first, e.g. "surveys/invitation.email=ID"). Each template's subject is
@@ -152,6 +166,10 @@ class TestConfig(Config):
     SURVEY_RESPONSE_BATCH = 1
     PUBLIC_BASE_URL = None
     TRUSTED_HOSTS = None
+    #: Every request looks for published content, so a test sees its own change (and not the last test's).
+    LIVE_POLL_SECONDS = 0.0
+    #: The tests share one search index folder: only tests with an index of their own update it.
+    SEARCH_LIVE_UPDATES = False
     #: Nothing is sent unless a test points a transport at its own local server.
     NOTIFICATIONS_EMAIL_TRANSPORT = None
     SMTP_HOST = None

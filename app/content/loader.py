@@ -105,8 +105,6 @@ def _read_document(
     locale: str = "en",
     council: Council | None = None,
 ) -> tuple[Document | None, list[Problem]]:
-    placeholders = placeholders or Placeholders()
-    council = council or Council()
     rel = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
     slug = path.stem
     if not SLUG_RE.match(slug):
@@ -115,6 +113,26 @@ def _read_document(
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, [Problem(rel, 1, "file is not UTF-8 text")]
+    return document_from_text(kind, slug, text, rel, path, renderer, placeholders, locale, council)
+
+
+def document_from_text(
+    kind: str,
+    slug: str,
+    text: str,
+    rel: str,
+    path: Path,
+    renderer: Renderer,
+    placeholders: Placeholders | None = None,
+    locale: str = "en",
+    council: Council | None = None,
+) -> tuple[Document | None, list[Problem]]:
+    """A page's source (front matter and markdown) validated and rendered, or its problems.
+
+    `rel` names the source in problems; `path` is where the page lives (or would) in content/.
+    """
+    placeholders = placeholders or Placeholders()
+    council = council or Council()
     unknown = placeholders.problems_in(text, rel)
     if unknown:
         return None, unknown
@@ -172,14 +190,20 @@ def load_glossary(
     path: Path, root: Path, placeholders: Placeholders | None = None
 ) -> tuple[list[GlossaryTerm], list[Problem]]:
     rel = str(path.relative_to(root.parent))
-    placeholders = placeholders or Placeholders()
     if not path.exists():
         return [], [Problem(rel, 1, "glossary file is missing")]
-    unknown = placeholders.problems_in(path.read_text(encoding="utf-8"), rel)
+    return glossary_from_text(path.read_text(encoding="utf-8"), rel, placeholders)
+
+
+def glossary_from_text(
+    text: str, rel: str, placeholders: Placeholders | None = None
+) -> tuple[list[GlossaryTerm], list[Problem]]:
+    """The glossary's terms from its YAML source, or the problems in it (named as `rel`)."""
+    placeholders = placeholders or Placeholders()
+    unknown = placeholders.problems_in(text, rel)
     if unknown:
         return [], unknown
     try:
-        text = path.read_text(encoding="utf-8")
         node = compose_yaml(text)
         data = load_yaml(text)
     except YAMLError as exc:

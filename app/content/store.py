@@ -82,6 +82,10 @@ class ContentStore:
     placeholders: Placeholders = field(default_factory=Placeholders)
     #: The council's name for the service, its areas, colours, logo and linked pages.
     council: Council = field(default_factory=Council)
+    #: Pages closed in the browser, by address ("/services/<slug>"): their last version, for a "closed" page.
+    retired: Mapping[str, Document] = field(default_factory=dict)
+    #: The "content" live-stamp version of the published revisions this store includes (0: the files only).
+    version: int = 0
     _guidance_order: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
@@ -95,6 +99,8 @@ class ContentStore:
         translations: dict[str, dict[str, dict[str, Document]]] | None = None,
         placeholders: Placeholders | None = None,
         council: Council | None = None,
+        retired: dict[str, Document] | None = None,
+        version: int = 0,
     ) -> ContentStore:
         section_rank = {key: rank for rank, key in enumerate(SECTIONS)}
         order = sorted(guidance, key=lambda s: (section_rank[guidance[s].meta.section], guidance[s].meta.order, s))
@@ -112,6 +118,8 @@ class ContentStore:
             ),
             placeholders=placeholders or Placeholders(),
             council=council or Council(),
+            retired=MappingProxyType(dict(retired or {})),
+            version=version,
             _guidance_order=tuple(order),
         )
 

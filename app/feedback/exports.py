@@ -13,9 +13,7 @@ figures stored as empty cells with a note, so a column still adds up.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
@@ -23,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 
 from ..cleaning import clean_text
+from ..csvfile import csv_lines
 from .records import approved_texts, raw_responses
 from .redaction import redact
 from .suppression import EXPLANATION, SUPPRESSED_TEXT, Figure
@@ -31,18 +30,8 @@ from .tables import Cell, Column, Table
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-
-#: Text a spreadsheet would run as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PERCENT_FORMAT = "0.0%"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value: Any) -> Any:
-    """A spreadsheet cell's text that will not run as a formula ("'=SUM(...)"); other values unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv_value(cell: Cell, column: Column) -> str | int | float:
@@ -55,24 +44,6 @@ def _csv_value(cell: Cell, column: Column) -> str | int | float:
     if isinstance(cell, dt.date):
         return cell.strftime("%Y-%m") if column.kind == "month" else cell.isoformat()
     return cell
-
-
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """CSV text, one line at a time (with a byte-order mark first, so Excel reads UTF-8); no cell is a formula."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(value) for value in header])
-    yield "\ufeff" + _drain(buffer)
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row])
-        yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
 
 
 def table_csv(table: Table) -> Iterator[str]:

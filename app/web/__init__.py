@@ -20,6 +20,7 @@ def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
     from . import (
         auth,
+        content_editing,
         content_staff,
         feedback,
         messages,
@@ -32,6 +33,7 @@ def register_web(app: Flask) -> None:
         survey_staff,
         surveys,
         updates,
+        upkeep,
         yswd,
     )
     from .council import register_council
@@ -58,8 +60,10 @@ def register_web(app: Flask) -> None:
         survey_rates.bp,
         feedback.bp,
         content_staff.bp,
-        openreferral.bp,
+        content_editing.bp,
         messages.bp,
+        openreferral.bp,
+        upkeep.bp,
     ):
         app.register_blueprint(blueprint)
     messages.register_send_soon(app)

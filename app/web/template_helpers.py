@@ -25,7 +25,7 @@ from ..feedback.suppression import Figure
 from ..i18n import current_language, html_lang, language_links
 from ..languages import text_direction
 from ..models.notifications import CHANNEL_LABELS, MESSAGE_STATUS_LABELS, MESSAGE_STATUS_TAGS
-from ..models.staff import ROLE_HINTS, ROLE_LABELS
+from ..models.staff import AUDIT_ACTION_LABELS, ROLE_HINTS, ROLE_LABELS
 from ..models.surveys import INVITATION_STATUS_LABELS, INVITATION_STATUS_TAGS
 from ..yswd.themes import ENTRY_THEMES, NEWS_KINDS, STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES
 from .forms.kit import date_items
@@ -122,6 +122,11 @@ def role_items() -> list[dict]:
     return [{"hint": {"text": ROLE_HINTS[key]}} for key in ROLE_LABELS]
 
 
+def iso_date(value: str | dt.date) -> dt.date:
+    """A date written as YYYY-MM-DD (as stored in a message's personalisation), for `dateformat`."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def qr_code(link: str) -> Markup:
     """An inline SVG QR code of `link` (segno), for printed letters; its title names what it is."""
     code = segno.make(link, error="m")
@@ -140,6 +145,7 @@ def register_template_helpers(app: Flask) -> None:
         percent=percent,
         number=number,
         cell_text=cell_text,
+        iso_date=iso_date,
     )
     app.jinja_env.globals.update(
         # layout
@@ -162,6 +168,7 @@ def register_template_helpers(app: Flask) -> None:
         AUDIENCES=AUDIENCES,
         SECTIONS=SECTIONS,
         ROLE_LABELS=ROLE_LABELS,
+        AUDIT_ACTION_LABELS=AUDIT_ACTION_LABELS,
         role_items=role_items,
         ENTRY_THEMES=ENTRY_THEMES,
         STATUSES=STATUSES,

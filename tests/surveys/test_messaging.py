@@ -47,6 +47,8 @@ def upload(client, text: str, send_by: str | None = "email"):
         data["send_by"] = send_by
     response = client.post("/staff/surveys/upload", data=data, content_type="multipart/form-data")
     response.close()  # as the web server does once the page has gone: the emails are sent then
+    if response.status_code == 303:  # the result is reached by a redirect
+        response = client.get(response.headers["Location"])
     return response
 
 
