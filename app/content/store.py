@@ -26,6 +26,8 @@ class Document:
     headings: tuple[Heading, ...]
     text: str
     path: Path
+    #: False for a service whose title and summary are translated but whose text is the English.
+    body_translated: bool = True
 
     @property
     def title(self) -> str:
@@ -112,8 +114,9 @@ class ContentStore:
             _guidance_order=tuple(order),
         )
 
-    def services_in(self, category: str) -> list[Document]:
-        return [doc for doc in self.services.values() if doc.meta.category == category]
+    def services_in(self, category: str, locale: str = "en") -> list[Document]:
+        """The services in `category`, each in `locale` when it is translated."""
+        return [self.in_locale(doc, locale) for doc in self.services.values() if doc.meta.category == category]
 
     def guidance_in(self, section: str) -> list[Document]:
         return [doc for doc in self.guidance.values() if doc.meta.section == section]

@@ -52,7 +52,9 @@ def localise(doc: Document) -> tuple[Document, bool]:
     if locale == "en":
         return doc, False
     translated = content_store().localised(doc, locale)
-    return (translated, False) if translated else (doc, True)
+    if translated is None:
+        return doc, True
+    return translated, not translated.body_translated
 
 
 @bp.route("/")
@@ -66,7 +68,9 @@ def home():
 @bp.route("/services")
 def services():
     content = content_store()
-    return render_template("public/services.html", groups={key: content.services_in(key) for key in CATEGORIES})
+    return render_template(
+        "public/services.html", groups={key: content.services_in(key, current_language()) for key in CATEGORIES}
+    )
 
 
 @bp.route("/categories/<key>")
@@ -74,7 +78,10 @@ def category(key: str):
     if key not in CATEGORIES:
         abort(404)
     return render_template(
-        "public/category.html", key=key, services=content_store().services_in(key), today=clock.today()
+        "public/category.html",
+        key=key,
+        services=content_store().services_in(key, current_language()),
+        today=clock.today(),
     )
 
 
