@@ -24,6 +24,8 @@ CORRECTION_WEIGHT = 0.9
 FILLER_WEIGHT = 0.2
 #: A search with this many words or phrases that carry meaning reads as a sentence.
 SENTENCE_CONCEPTS = 3
+#: ... and so does a search of this many words with at least one that carries meaning.
+SENTENCE_WORDS = 4
 _AGE_IN_TEXT = re.compile(
     r"\b(\d{1,2})\s*-?\s*(?:years?|yrs?)\s*-?\s*old\b|\baged?\s+(\d{1,2})\b|\b(\d{1,2})\s*yo\b", re.IGNORECASE
 )
@@ -49,10 +51,12 @@ class Plan:
     meaning: int = 0
     #: Whether the search says anything about an EHC plan.
     mentions_plan: bool = False
+    #: How many words were typed.
+    length: int = 0
 
     @property
     def is_sentence(self) -> bool:
-        return self.meaning >= SENTENCE_CONCEPTS
+        return self.meaning >= SENTENCE_CONCEPTS or (self.length >= SENTENCE_WORDS and self.meaning >= 1)
 
     def definition(self, snapshot: Snapshot) -> Definition | None:
         for candidate in filter(None, (self.text, self.suggestion)):
@@ -122,7 +126,9 @@ def plan(
     def add(name: str, term: str, weight: float) -> None:
         boosts[(name, term)] = max(weight, boosts.get((name, term), 0.0))
 
-    for concept in synonyms.segment(terms(" ".join(chosen))):
+    # Words that are filler in the reader's language ("dla" in Polish) are not English words.
+    english = [w for w in chosen if lang == DEFAULT_LANG or not _all_filler(w, lang, synonyms)]
+    for concept in synonyms.segment(terms(" ".join(english))):
         filler = len(concept) == 1 and synonyms.is_filler(concept[0])
         meaning += not filler
         highlight.update((DEFAULT_LANG, term) for phrase in synonyms.alternatives(concept) for term in phrase)
@@ -167,7 +173,14 @@ def plan(
         age_in(text),
         meaning,
         bool(keys & synonyms.plan_keys),
+        len(typed),
     )
+
+
+def _all_filler(word: str, lang: str, synonyms: Synonyms) -> bool:
+    """Whether `word` is only filler in `lang`."""
+    found = language_terms(word, lang)
+    return bool(found) and all(synonyms.is_filler(term, lang) for term in found)
 
 
 def concept_terms(concept: tuple[str, ...], synonyms: Synonyms) -> list[tuple[tuple[str, str], float]]:

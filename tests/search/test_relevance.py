@@ -63,7 +63,7 @@ RELEVANCE = [
     ("where will my child live as an adult", "/services/supported-housing-advice"),
     ("preparing for adulthood", "/guidance/preparing-for-adulthood"),
     ("what is the local offer", "/guidance/what-is-the-local-offer"),
-    ("my child is struggling at school", "/guidance/does-my-child-have-sen"),
+    ("my child is struggling at school", "/services/kelderbridge-sendiass"),
     ("educational psychologist", "/services/educational-psychology-service"),
     ("ed psych", "/services/educational-psychology-service"),
     ("speach therapy", "/services/speech-and-language-therapy"),
