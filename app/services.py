@@ -3,7 +3,8 @@
 `init_services(app)` (called from `create_app`) loads the content store, the survey
 definitions and the search index, and builds the markdown renderer staff pages use.
 Code reaches them through the typed accessors below, never by a string key:
-`content_store()`, `survey_definitions()`, `search_index()`, `markdown_renderer()`.
+`content_store()`, `survey_definitions()`, `search_index()`, `search_words()`,
+`markdown_renderer()`.
 Each takes an app, or uses the current one.
 """
 
@@ -18,7 +19,10 @@ from flask import Flask, current_app
 from .content import ContentStore, load_store
 from .content.loader import abbreviation_map
 from .content.render import Renderer
+from .live import DEFAULT_POLL_SECONDS
 from .search import SearchIndex, index_status
+from .search.families import LiveWords
+from .search.planning import StaffWords
 from .surveys import Survey, load_surveys
 
 #: The key of the portal's services in `app.extensions`.
@@ -33,6 +37,8 @@ class Services:
     surveys: dict[str, Survey]
     search: SearchIndex
     renderer: Renderer
+    #: The search words staff added, reloaded on this process when another one saves one.
+    words: LiveWords
 
 
 def init_services(app: Flask) -> Services:
@@ -52,6 +58,7 @@ def init_services(app: Flask) -> Services:
         surveys=surveys,
         search=index,
         renderer=Renderer(abbreviation_map(list(content.glossary))),
+        words=LiveWords(app.config.get("LIVE_POLL_SECONDS", DEFAULT_POLL_SECONDS)),
     )
     app.extensions[EXTENSION] = services
     return services
@@ -75,6 +82,11 @@ def survey_definitions(app: Flask | None = None) -> dict[str, Survey]:
 def search_index(app: Flask | None = None) -> SearchIndex:
     """The search index (which says itself when it is unavailable)."""
     return services(app).search
+
+
+def search_words(app: Flask | None = None) -> StaffWords:
+    """The synonyms and spellings staff added, as of the latest change on any process."""
+    return services(app).words.current()
 
 
 def markdown_renderer(app: Flask | None = None) -> Renderer:

@@ -456,9 +456,11 @@ class SynonymFilter(Filter):
             token.text = text
 
 
-def load_synonyms(path: Path = SYNONYMS_FILE, vocabulary_dir: Path | None = VOCABULARY_DIR) -> Synonyms:
+def load_synonyms(path: Path = SYNONYMS_FILE, vocabulary_dir: Path | None = None) -> Synonyms:
     """The synonym groups from the YAML data file (a mapping with a `groups` list of lists),
-    with each language's phrases from `vocabulary_dir`/<lang>.yaml (English phrase: [phrases])."""
+    with each language's phrases from `vocabulary_dir`/<lang>.yaml (English phrase: [phrases];
+    by default the `vocabulary` folder beside the file)."""
+    vocabulary_dir = vocabulary_dir or path.with_name(VOCABULARY_DIR.name)
     data = load_yaml(path.read_text(encoding="utf-8")) or {}
     raw_groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(raw_groups, list) or not all(isinstance(g, list) for g in raw_groups):

@@ -25,6 +25,7 @@ def register_web(app: Flask) -> None:
         openreferral,
         public,
         search,
+        search_staff,
         staff,
         survey_staff,
         surveys,
@@ -52,6 +53,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(survey_staff.bp)
     app.register_blueprint(feedback.bp)
     app.register_blueprint(content_staff.bp)
+    app.register_blueprint(search_staff.bp)
     app.register_blueprint(openreferral.bp)
 
     assets_dir = Path(app.static_folder or "") / "govuk"

@@ -17,10 +17,12 @@ from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
 from ..content import CATEGORIES, NEED_AREAS, WHOLE_AREA
+from ..extensions import db
 from ..i18n import current_language
 from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
+from ..search.families import record_search
 from ..search.query import AGE_MAX, AGE_MIN, MAX_PAGE
-from ..services import search_index
+from ..services import search_index, search_words
 from .council import council
 from .pagination import page_number
 
@@ -192,12 +194,16 @@ def search():
     form.validate()  # only the age can be wrong; its message is shown and the search still runs
     filters = form.filters()
     index: SearchIndex = search_index()
+    lang = current_language()
     try:
-        results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), lang=current_language())
+        results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), lang, search_words())
     except SearchUnavailable as exc:
         current_app.logger.warning("Search page shown without results: %s", exc)
         return render_template("search/unavailable.html", form=None)
     _set_choices(form, results)
+    if results.text and results.page == 1 and not request.args.get("page"):
+        record_search(results.text, lang, found=bool(results.total))  # redacted, counted by day only
+        db.session.commit()
     if request.args.get("page"):
         args["page"] = str(results.page)
     text = results.text

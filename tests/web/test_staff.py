@@ -46,6 +46,8 @@ EXPECTED_ROLE = {
     "updates_staff.publish_post": "sendiass",
     "updates_staff.archive_post": "sendiass",
     "updates_staff.draft_post": "sendiass",
+    "search_staff.searches": "officer",
+    "search_staff.add_search_word": "officer",
 }
 
 
