@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock, live
 from ..extensions import db
-from ..feedback.redaction import scrub
+from ..feedback.redaction import redact
 from ..feedback.suppression import Figure, count, is_small
 from ..models.search import PHRASE_CHARS, QUERY_CHARS, SearchCount, SearchWord
 from .analysis import clean_text, words
@@ -38,8 +38,9 @@ REPORT_ROWS = 20
 
 
 def normalise(text: str, limit: int = QUERY_CHARS) -> str:
-    """Search text as stored and compared: personal details redacted, lower case, single spaces."""
-    return " ".join(scrub(clean_text(text, limit * 2)).lower().split())[:limit]
+    """Search text as stored and compared: personal details and names redacted (as before a comment
+    is quoted: officers read searches as they were typed), lower case, single spaces."""
+    return " ".join(redact(clean_text(text, limit * 2)).lower().split())[:limit]
 
 
 def record_search(text: str, lang: str, found: bool) -> None:
