@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .. import clock, live
 from ..extensions import db
@@ -165,12 +165,18 @@ class LiveWords:
         self._lock = threading.Lock()
 
     def current(self) -> StaffWords:
-        """The words as of the latest version (read from the database only when it moved)."""
-        moved = self.watch.changed()
-        if moved is not None:
-            with self._lock:
-                self._words = staff_words()
-                self.watch.mark_seen(moved)
+        """The words as of the latest version (read from the database only when it moved).
+
+        If the database cannot be read, searches go on with the words this process has.
+        """
+        try:
+            moved = self.watch.changed()
+            if moved is not None:
+                with self._lock:
+                    self._words = staff_words()
+                    self.watch.mark_seen(moved)
+        except SQLAlchemyError:
+            db.session.rollback()
         return self._words
 
 

@@ -16,10 +16,10 @@ from typing import Any
 from whoosh.searching import Searcher
 
 from . import planning
-from .analysis import Synonyms, clean_text, default_synonyms
+from .analysis import Synonyms, clean_text, default_synonyms, terms, words
 from .build import BuildInfo, current_build
 from .planning import Definition, Plan, StaffWords
-from .schema import DEFAULT_LANG, SCHEMA_VERSION
+from .schema import DEFAULT_LANG, FIELD_WEIGHTS, SCHEMA_VERSION
 from .snapshot import AGE_MAX, AGE_MIN, FacetCount, Filters, Snapshot, shown
 from .snippets import snippet
 
@@ -41,11 +41,9 @@ PER_PAGE = 10
 MAX_PAGE = 1000
 #: In a sentence that says nothing about an EHC plan, a place that needs one counts this much.
 PLAN_ONLY_WEIGHT = 0.5
-#: A spelling is suggested only when it finds this many times the results, or the typed
-#: words find nothing, and its best results score this many times the typed words' best.
-SUGGEST_MORE, SUGGEST_BETTER = 1.5, 1.25
-#: How many top results "best" means when comparing a spelling with the typed words.
-SUGGEST_TOP = 3
+#: A spelling is suggested only when the words it corrects find nothing as typed and its
+#: best result scores more than this many times the typed words' best.
+SUGGEST_BETTER = 1.05
 
 
 class SearchUnavailable(Exception):
@@ -222,16 +220,24 @@ class SearchIndex:
         ]
 
     def _better(self, snapshot: Snapshot, searcher: Searcher, corrected: Plan, typed: Plan) -> Plan:
-        """The corrected plan when it clearly finds more and better results, else the typed one."""
+        """The corrected plan when it clearly finds more and better results, else the typed one.
+
+        More: the words it corrects find nothing as typed. Better: its best result scores
+        higher than the typed words' best (or the typed words find nothing at all).
+        """
+        reader = searcher.reader()
+        changed = [w for w, c in zip(words(typed.text), words(corrected.suggestion or ""), strict=False) if w != c]
+        if any((name, term) in reader for word in changed for term in terms(word) for name in FIELD_WEIGHTS):
+            return typed
         allowed = snapshot.visible(DEFAULT_LANG)
-        found = {
-            name: self._weighted(snapshot, p, snapshot.score(searcher, p.terms), allowed)
+        best = {
+            name: max(
+                (score for score, _ in self._weighted(snapshot, p, snapshot.score(searcher, p.terms), allowed)),
+                default=0.0,
+            )
             for name, p in (("corrected", corrected), ("typed", typed))
         }
-        best = {name: sum(score for score, _ in heapq.nlargest(SUGGEST_TOP, hits)) for name, hits in found.items()}
-        more = not found["typed"] or len(found["corrected"]) >= SUGGEST_MORE * len(found["typed"])
-        better = best["corrected"] >= SUGGEST_BETTER * best["typed"]
-        return corrected if more and better else typed
+        return corrected if best["corrected"] > SUGGEST_BETTER * best["typed"] else typed
 
     def _hit(self, searcher: Searcher, docnum: int, score: float, highlight: frozenset[tuple[str, str]]) -> Hit:
         stored = searcher.stored_fields(docnum)

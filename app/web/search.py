@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextInput
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
@@ -202,8 +203,12 @@ def search():
         return render_template("search/unavailable.html", form=None)
     _set_choices(form, results)
     if results.text and results.page == 1 and not request.args.get("page"):
-        record_search(results.text, lang, found=bool(results.total))  # redacted, counted by day only
-        db.session.commit()
+        try:
+            record_search(results.text, lang, found=bool(results.total))  # redacted, counted by day only
+            db.session.commit()
+        except SQLAlchemyError:  # counting must never stop a family seeing results
+            db.session.rollback()
+            current_app.logger.warning("A search could not be counted")
     if request.args.get("page"):
         args["page"] = str(results.page)
     text = results.text
