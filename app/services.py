@@ -11,6 +11,7 @@ Each takes an app, or uses the current one.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .content.loader import abbreviation_map
 from .content.render import Renderer
 from .live import DEFAULT_POLL_SECONDS
 from .search import SearchIndex, index_status
+from .search.analysis import load_stemmers
 from .search.families import LiveWords
 from .search.planning import StaffWords
 from .surveys import Survey, load_surveys
@@ -52,6 +54,8 @@ def init_services(app: Flask) -> Services:
     surveys = load_surveys(Path(app.config["SURVEYS_DIR"]))
     index = SearchIndex(Path(app.config["SEARCH_INDEX_DIR"]))
     status = index_status(index, content.fingerprint)
+    if not app.testing:  # the Polish stemmer's table takes seconds to read: not during a search
+        threading.Thread(target=load_stemmers, name="load-stemmers", daemon=True).start()
     app.logger.log(logging.INFO if status.state == "ok" else logging.WARNING, status.message)
     services = Services(
         content=content,
