@@ -133,10 +133,24 @@ def stem_forms(word: str, lang: str) -> tuple[str, ...]:
     if len(word) > MAX_TOKEN_LENGTH:
         return (word,)
     stemmer = _stemmer(lang)
-    first = unaccented(stemmer(word))
+    first = unaccented(_plausible(word, stemmer(word)))
     plain = unaccented(word)
-    second = unaccented(stemmer(plain)) if plain != word else first
+    second = unaccented(_plausible(plain, stemmer(plain))) if plain != word else first
     return (first,) if second == first else (first, second)
+
+
+def _plausible(word: str, stem: str) -> str:
+    """`stem` if it can be a stem of `word`, else `word`.
+
+    Stempel guesses a stem even for words it does not know, and for acronyms and English
+    words it guesses wildly ("sen" -> "senior", "camhs" -> "camhsyn"). A stem keeps the
+    word's first letters and is at most one letter longer (none for short words).
+    """
+    grow = 0 if len(word) <= 4 else 1
+    keep = min(3, len(word))
+    if any(c.isdigit() for c in word) or len(stem) > len(word) + grow or stem[:keep] != word[:keep]:
+        return word
+    return stem
 
 
 _STEMMER_LOCK = threading.Lock()
