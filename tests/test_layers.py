@@ -8,12 +8,22 @@ from pathlib import Path
 from app.config import BASE_DIR
 
 APP = BASE_DIR / "app"
-DOMAIN = ("content", "search", "surveys", "feedback", "yswd", "staff", "models")
+DOMAIN = ("content", "search", "surveys", "feedback", "yswd", "staff", "models", "notifications")
 #: Modules that may end a transaction: the web layer, the commands, the retry helper and
 #: the one documented exception (sending a survey response: three transactions of its own, on
-#: its own connection, so that a response never shares a transaction with its invitation).
-COMMITTERS = {"app/cli.py", "app/demo.py", "app/transaction.py", "app/surveys/commands.py", "app/feedback/cli.py"}
-EXCEPTION = {("app/surveys/responses.py", name) for name in ("_claim_invitation", "_submit", "store_batch")}
+#: its own connection, so that a response never shares a transaction with its invitation) and
+#: the outbox's delivery (claim, send, record: one message at a time, so none is sent twice).
+COMMITTERS = {
+    "app/cli.py",
+    "app/demo.py",
+    "app/transaction.py",
+    "app/surveys/commands.py",
+    "app/feedback/cli.py",
+    "app/notifications/commands.py",
+}
+EXCEPTION = {("app/surveys/responses.py", name) for name in ("_claim_invitation", "_submit", "store_batch")} | {
+    ("app/notifications/outbox.py", "deliver_due")
+}
 
 
 def _modules(*packages: str) -> list[Path]:

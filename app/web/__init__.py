@@ -20,8 +20,10 @@ def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
     from . import (
         auth,
+        content_editing,
         content_staff,
         feedback,
+        messages,
         openreferral,
         public,
         search,
@@ -30,6 +32,7 @@ def register_web(app: Flask) -> None:
         survey_staff,
         surveys,
         updates,
+        upkeep,
         yswd,
     )
     from .council import register_council
@@ -55,9 +58,13 @@ def register_web(app: Flask) -> None:
         feedback.bp,
         content_staff.bp,
         search_staff.bp,
+        content_editing.bp,
+        messages.bp,
         openreferral.bp,
+        upkeep.bp,
     ):
         app.register_blueprint(blueprint)
+    messages.register_send_soon(app)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -1,7 +1,7 @@
 """What families search for (counts by day and language) and the search words staff add
 
 Revision ID: d8e2f6a1c9b4
-Revises: b7c1d2e3f4a5
+Revises: b7e3c2d91f04
 Create Date: 2026-12-04 09:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd8e2f6a1c9b4'
-down_revision = 'b7c1d2e3f4a5'
+down_revision = 'b7e3c2d91f04'
 branch_labels = None
 depends_on = None
 

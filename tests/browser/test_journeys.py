@@ -15,7 +15,7 @@ import pytest
 from app.content import CATEGORIES
 from app.services import content_store
 
-from ..factories import PASSWORD, create_invitation, create_user
+from ..factories import PASSWORD, create_invitation, create_listing_review, create_user
 from .journey import MODES, Journey, Mode
 
 pytestmark = pytest.mark.browser
@@ -163,6 +163,33 @@ def admin_reads_accounts_audit_and_invitations(j: Journey) -> None:
     j.follow(j.main.get_by_role("link", name="Feedback dashboard", exact=True), "feedback dashboard")
 
 
+def report_a_problem(j: Journey) -> None:
+    """From a service, "Report a problem with this page": a missed choice, its correction, then back to the page."""
+    service = content_store(j.app).services_in("leisure")[0]
+    j.start(service.url, "service", h1=service.title)
+    j.follow(j.main.get_by_role("link", name="Report a problem with this page"), "report a problem")
+    j.submit(j.main.get_by_role("button", name="Send report"), "report a problem with an error")
+    assert "Select what is wrong with the page" in j.page.locator(".govuk-error-summary").inner_text()
+    j.check(j.main.get_by_label("The opening times are wrong"))
+    j.fill(j.main.get_by_label("Tell us more (optional)"), "They now open at 9am on Saturdays.")
+    j.submit(j.main.get_by_role("button", name="Send report"), "report sent", h1="Thank you for telling us")
+    j.follow(j.main.get_by_role("link", name=f"Go back to {service.title}"), "service", h1=service.title)
+
+
+def provider_corrects_a_listing(j: Journey) -> None:
+    """A provider's "please check your listing" link: something has changed, so they correct it and explain."""
+    with j.app.app_context():
+        _id, token = create_listing_review()
+    j.start(f"/review/{token}", "check your listing", h1="Check your listing")
+    j.check(j.main.get_by_label("No, something has changed"))
+    j.submit(j.main.get_by_role("button", name="Continue"), "listing changes", h1="What needs to change?")
+    j.fill(j.main.get_by_label("Opening times"), "Sundays, 10am to 1pm, all year")
+    j.submit(j.main.get_by_role("button", name="Send changes"), "listing changes with an error")
+    assert "Tell us what has changed" in j.page.locator(".govuk-error-summary").inner_text()
+    j.fill(j.main.get_by_label("What has changed?"), "We open an hour longer on Sundays.")
+    j.submit(j.main.get_by_role("button", name="Send changes"), "changes sent", h1="Thank you for sending your changes")
+
+
 JOURNEYS: list[Callable[[Journey], None]] = [
     home_category_service,
     guidance_previous_next,
@@ -172,6 +199,8 @@ JOURNEYS: list[Callable[[Journey], None]] = [
     survey_from_an_invitation,
     staff_publish_you_said_we_did,
     admin_reads_accounts_audit_and_invitations,
+    report_a_problem,
+    provider_corrects_a_listing,
 ]
 
 

@@ -397,3 +397,14 @@ def test_figure_rows_suppress_small_and_derivable_counts():
         ]
     )
     assert [r.count for r in single] == [30, None, None]
+
+
+def test_the_date_and_time_are_revealed_only_when_scheduling(client, staff, get_page):
+    entry_id = write_entry(client)
+    page = get_page(f"/staff/you-said-we-did/{entry_id}")
+    later = page.soup.select_one("input[name=when][value=later]")
+    revealed = page.soup.find(id=later["data-aria-controls"])
+    assert "govuk-radios__conditional" in revealed["class"], "GOV.UK's conditional reveal"
+    assert revealed.select("input[name=publish_on]") and revealed.select_one("input[name=publish_time]")
+    now_option = page.soup.select_one("input[name=when][value=now]")
+    assert not now_option.has_attr("data-aria-controls"), "publishing now asks for nothing more"
