@@ -270,7 +270,7 @@ def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]
                 documents[kind][doc.slug] = doc
     translations, translation_problems = _read_translations(content_dir, renderer, documents, placeholders, council)
     problems += translation_problems
-    if problems:
+    if any(problem.severity == "error" for problem in problems):
         return None, sorted(problems)
     store = ContentStore.build(
         documents["services"],
@@ -357,7 +357,8 @@ def _read_service_titles(
         line = lines.get(str(slug), (1, {}))[0]
         original = english.get(str(slug))
         if original is None:
-            problems.append(Problem(rel, line, f"{slug}: there is no service {slug}.md in English"))
+            # a service that was retired: its translated title is left out, with a warning
+            problems.append(Problem(rel, line, f"{slug}: there is no service {slug}.md in English", "warning"))
             continue
         if slug in translated:
             problems.append(Problem(rel, line, f"{slug}: already translated in services/{slug}.md"))
