@@ -5,11 +5,12 @@ reaches far above and below its baseline, and Panjabi's Gurmukhi vowel signs sit
 letters. With GOV.UK's tight line heights, one line's letters run into the next.
 
 For every word on the page this measures where its letters really are: the word's line box
-from `Range.getClientRects()` (per character, so each line is found) gives its baseline, and
-the glyphs' own extent above and below it comes from canvas `measureText()` in the word's
-font, with the browser's own font fallback. Two words on different lines whose letters
-overlap (by more than a pixel both ways) fail the test, as does a page that scrolls
-sideways. The figures are printed (`-s`) so a change can be compared.
+from `Range.getClientRects()` (per character, so each line is found) gives its place and
+baseline, and canvas `measureText()` in the word's font (with the browser's own font
+fallback) how far its glyphs reach above and below. Where the boxes of two words on different
+lines meet, both words are drawn, each in its own canvas, and the pixels both cover are
+counted: letters that touch fail the test, as does a page that scrolls sideways. The figures
+are printed (`-s`) so a change can be compared.
 
 Needs the Noto fonts (Debian `fonts-noto-core`, installed by `make ci-deps`); without Noto
 Nastaliq Urdu the check would measure another font and is skipped.
@@ -81,15 +82,17 @@ def test_lines_of_text_never_overlap_and_pages_never_scroll_sideways(phone, live
         page.evaluate("() => document.fonts.ready")
         figures = page.evaluate(MEASURE_LINES, TOLERANCE)
         print(
-            f"{lang} {width}px {page_type}: {figures['words']} words, {figures['overlaps']} overlapping pairs, "
-            f"worst {figures['worst']} px; width {figures['scrollWidth']} px, scrolled {figures['scrollX']} px"
+            f"{lang} {width}px {page_type}: {figures['words']} words, {figures['candidates']} pairs of lines close, "
+            f"{figures['overlaps']} touching, worst {figures['worst']} px deep; "
+            f"width {figures['scrollWidth']} px, scrolled {figures['scrollX']} px"
         )
         if figures["overlaps"]:
             examples = "; ".join(
-                f"{e['a']!r} and {e['b']!r} by {e['px']} px in {e['where']}" for e in figures["examples"]
+                f"{e['a']!r} and {e['b']!r} ({e['pixels']} pixels, {e['px']} px deep) in {e['where']}"
+                for e in figures["examples"]
             )
             problems.append(
-                f"{page_type}: {figures['overlaps']} pairs of words on different lines overlap "
+                f"{page_type}: the letters of {figures['overlaps']} pairs of words on different lines overlap "
                 f"(worst {figures['worst']} px), e.g. {examples}"
             )
         if figures["scrollWidth"] > figures["viewport"] or figures["scrollX"]:
@@ -117,7 +120,8 @@ MEASURE_LINES = """tolerance => {
     if (!text.trim() || el.closest(skip)) continue;
     if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
     const style = getComputedStyle(el);
-    ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    ctx.font = font;
     // A text box's top is its baseline less the first font's ascent.
     const ascent = ctx.measureText('x').fontBoundingBoxAscent;
     let word = null;
@@ -126,8 +130,10 @@ MEASURE_LINES = """tolerance => {
       const ink = ctx.measureText(text.slice(word.start, word.end));
       const baseline = word.top + ascent;
       words.push({
-        text: text.slice(word.start, word.end), baseline, left: word.left, right: word.right,
-        top: baseline - ink.actualBoundingBoxAscent, bottom: baseline + ink.actualBoundingBoxDescent, where: name(el),
+        text: text.slice(word.start, word.end), baseline, left: word.left, right: word.right, font,
+        direction: style.direction, top: baseline - ink.actualBoundingBoxAscent,
+        bottom: baseline + ink.actualBoundingBoxDescent, inkLeft: word.left - 2 * parseFloat(style.fontSize),
+        inkRight: word.right + 2 * parseFloat(style.fontSize), where: name(el),
       });
       word = null;
     };
@@ -149,26 +155,54 @@ MEASURE_LINES = """tolerance => {
     }
     flush();
   }
-  words.sort((a, b) => a.top - b.top);
-  const overlaps = [];
-  for (let i = 0; i < words.length; i++) {
-    const a = words[i];
-    for (let j = i + 1; j < words.length && words[j].top < a.bottom; j++) {
-      const b = words[j];
-      if (Math.abs(a.baseline - b.baseline) <= 2) continue;  // the same line
-      const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-      const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-      if (across > tolerance && down > tolerance) {
-        overlaps.push({px: Math.round(down * 10) / 10, a: a.text, b: b.text, where: `${a.where} / ${b.where}`});
+  // Where the boxes of two words on different lines meet, draw each word's glyphs in its own
+  // canvas and count the pixels both cover: the letters themselves touching.
+  const paint = (w, x, y, width, height) => {
+    const canvas = new OffscreenCanvas(width, height);
+    const c = canvas.getContext('2d');
+    c.font = w.font;
+    c.direction = w.direction;
+    c.textAlign = 'left';
+    c.textBaseline = 'alphabetic';
+    c.fillText(w.text, w.left - x, w.baseline - y);
+    return c.getImageData(0, 0, width, height).data;
+  };
+  const clash = (a, b) => {
+    const x = Math.floor(Math.max(a.inkLeft, b.inkLeft)), right = Math.ceil(Math.min(a.inkRight, b.inkRight));
+    const y = Math.floor(Math.max(a.top, b.top)), bottom = Math.ceil(Math.min(a.bottom, b.bottom));
+    if (right - x < 1 || bottom - y < 1) return null;
+    const one = paint(a, x, y, right - x, bottom - y), two = paint(b, x, y, right - x, bottom - y);
+    let shared = 0, lowest = -1, highest = -1;
+    for (let p = 3; p < one.length; p += 4) {
+      if (one[p] >= 128 && two[p] >= 128) {
+        shared++;
+        const row = Math.floor((p >> 2) / (right - x));
+        if (highest < 0) highest = row;
+        lowest = row;
       }
     }
+    return shared > 1 ? {pixels: shared, px: lowest - highest + 1} : null;
+  };
+  words.sort((a, b) => a.top - b.top);
+  const overlaps = [];
+  let candidates = 0;
+  for (let i = 0; i < words.length; i++) {
+    const a = words[i];
+    for (let j = i + 1; j < words.length && words[j].top < a.bottom - tolerance; j++) {
+      const b = words[j];
+      if (Math.abs(a.baseline - b.baseline) <= 2) continue;  // the same line
+      if (Math.min(a.inkRight, b.inkRight) - Math.max(a.inkLeft, b.inkLeft) <= tolerance) continue;
+      candidates++;
+      const met = clash(a, b);
+      if (met) overlaps.push({...met, a: a.text, b: b.text, where: `${a.where} / ${b.where}`});
+    }
   }
-  overlaps.sort((x, y) => y.px - x.px);
+  overlaps.sort((x, y) => y.px - x.px || y.pixels - x.pixels);
   const wide = [...document.querySelectorAll('body *')]
     .filter(el => { const r = el.getBoundingClientRect(); return r.right > innerWidth + 1 || r.left < -1; })
     .slice(0, 5).map(name);
   return {
-    words: words.length, overlaps: overlaps.length, worst: overlaps.length ? overlaps[0].px : 0,
+    words: words.length, candidates, overlaps: overlaps.length, worst: overlaps.length ? overlaps[0].px : 0,
     examples: overlaps.slice(0, 3), scrollWidth: document.documentElement.scrollWidth, viewport: innerWidth,
     scrollX: Math.abs(scrollX), wide,
   };
