@@ -17,6 +17,7 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
 from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
+from ..content.phones import phone_link
 from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..feedback.suppression import Figure
 from ..i18n import current_language, html_lang, language_links
@@ -111,6 +112,7 @@ def register_template_helpers(app: Flask) -> None:
         percent=percent,
         number=number,
         cell_text=cell_text,
+        phone_link=phone_link,
     )
     app.jinja_env.globals.update(
         # layout
