@@ -117,7 +117,7 @@ def guidance(slug: str):
 def glossary():
     terms = content_store().glossary
     letters = {letter: list(items) for letter, items in groupby(terms, key=lambda t: t.letter)}
-    return render_template("public/glossary.html", letters=letters)
+    return render_template("public/glossary.html", letters=letters, untranslated=current_language() != "en")
 
 
 @bp.route("/open-data")
