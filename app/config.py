@@ -33,6 +33,8 @@ class Config:
     CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
     SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", BASE_DIR / "search_index"))
     SURVEYS_DIR = Path(os.environ.get("SURVEYS_DIR", BASE_DIR / "surveys"))
+    #: Where the parsed content is cached between starts, keyed by its fingerprint ("" turns it off).
+    CONTENT_CACHE_DIR = os.environ.get("CONTENT_CACHE_DIR", str(BASE_DIR / "instance" / "content-cache")) or None
 
     #: Locales the interface is offered in, each named in itself (see app/languages.py).
     LANGUAGES = LANGUAGES
@@ -118,6 +120,8 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
     RATELIMIT_ENABLED = False
+    #: Tests read content afresh unless they ask for the cache.
+    CONTENT_CACHE_DIR = os.environ.get("CONTENT_CACHE_DIR") or None
     SERVER_NAME = None
     #: Each response is stored as soon as it is sent (tests of batching set their own size).
     SURVEY_RESPONSE_BATCH = 1

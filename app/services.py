@@ -42,7 +42,8 @@ def init_services(app: Flask) -> Services:
     the first problem, so a broken file stops the portal starting. A missing or stale
     search index is logged, not fatal: search says it is unavailable.
     """
-    content = load_store(Path(app.config["CONTENT_DIR"]))
+    cache_dir = app.config.get("CONTENT_CACHE_DIR")
+    content = load_store(Path(app.config["CONTENT_DIR"]), Path(cache_dir) if cache_dir else None)
     surveys = load_surveys(Path(app.config["SURVEYS_DIR"]))
     index = SearchIndex(Path(app.config["SEARCH_INDEX_DIR"]))
     status = index_status(index, content.fingerprint)

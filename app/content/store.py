@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from .council import Council
 from .placeholders import Placeholders
 from .render import Heading
 from .schema import SECTIONS
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,24 @@ class ContentStore:
             _guidance_order=tuple(order),
         )
 
+    @cached_property
+    def _services_by_category(self) -> Mapping[str, tuple[Document, ...]]:
+        """Services grouped by category, in the store's order (worked out once per store)."""
+        groups: dict[str, list[Document]] = {}
+        for doc in self.services.values():
+            groups.setdefault(doc.meta.category, []).append(doc)
+        return MappingProxyType({key: tuple(docs) for key, docs in groups.items()})
+
+    def derived(self, name: str, build: Callable[[ContentStore], T]) -> T:
+        """A value worked out from this store once, under `name` (a store never changes: an edit
+        makes a new one, which works its values out afresh)."""
+        values = self.__dict__.setdefault("_derived", {})
+        if name not in values:
+            values[name] = build(self)
+        return values[name]
+
     def services_in(self, category: str) -> list[Document]:
-        return [doc for doc in self.services.values() if doc.meta.category == category]
+        return list(self._services_by_category.get(category, ()))
 
     def guidance_in(self, section: str) -> list[Document]:
         return [doc for doc in self.guidance.values() if doc.meta.section == section]

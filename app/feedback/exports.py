@@ -18,20 +18,19 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from ..cleaning import clean_text
 from .records import approved_texts, raw_responses
 from .redaction import redact
 from .suppression import EXPLANATION, SUPPRESSED_TEXT, Figure
 from .tables import Cell, Column, Table
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
 #: Text a spreadsheet would run as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -115,6 +114,9 @@ def tables_json(tables: Sequence[Table], about: dict[str, Any]) -> Iterator[str]
 
 
 def _xlsx_cell(sheet, cell: Cell, column: Column) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+
     if isinstance(cell, Figure):
         if cell.suppressed:
             out = WriteOnlyCell(sheet, None)
@@ -156,6 +158,9 @@ def _width(column: Column, table: Table, index: int) -> float:
 
 
 def _readme(workbook: Workbook, tables: Sequence[Table], about: Mapping[str, str]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
     sheet = workbook.create_sheet("README")
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 100
@@ -196,6 +201,12 @@ def _readme(workbook: Workbook, tables: Sequence[Table], about: Mapping[str, str
 
 def write_xlsx(tables: Sequence[Table], stream: IO[bytes], about: Mapping[str, str] | None = None) -> None:
     """A workbook: a README sheet, then one sheet per table (write-only, so memory stays flat)."""
+    # openpyxl is imported by the first workbook made, not when the portal starts.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     _readme(workbook, tables, about or {})
     bold = Font(bold=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import secrets
 from typing import Any
 
@@ -34,14 +35,17 @@ DEVICE_LIFETIME = dt.timedelta(days=90)
 #: How long a set-password link works.
 SET_PASSWORD_TOKEN_LIFETIME = dt.timedelta(hours=72)
 
-#: A scrypt hash of a random string, checked when the email is unknown so that
-#: a wrong email takes as long to reject as a wrong password.
-DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+@functools.cache
+def dummy_hash() -> str:
+    """A scrypt hash of a random string, checked when the email is unknown so that a wrong
+    email takes as long to reject as a wrong password (made on first use, not at start-up)."""
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
 def dummy_password_check(password: str) -> bool:
     """Check a password against a hash no account has: the same work as a real check, always False."""
-    check_password_hash(DUMMY_HASH, password)
+    check_password_hash(dummy_hash(), password)
     return False
 
 
