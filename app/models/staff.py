@@ -310,6 +310,8 @@ class AuditEvent(db.Model):
 
 #: Every audit event's code, beside its name for people: the one vocabulary of the audit log.
 AUDIT_ACTION_LABELS: dict[str, object] = {
+    # Search
+    "search_word_added": _l("Added a search synonym or spelling"),
     # Signing in and accounts
     "sign_in": _l("Signed in"),
     "sign_in_failed": _l("Sign-in failed"),

@@ -54,7 +54,9 @@ def localise(doc: Document) -> tuple[Document, bool]:
     if locale == "en":
         return doc, False
     translated = content_store().localised(doc, locale)
-    return (translated, False) if translated else (doc, True)
+    if translated is None:
+        return doc, True
+    return translated, not translated.body_translated
 
 
 @bp.route("/")
@@ -81,7 +83,7 @@ def services():
     content = content_store()
     return render_template(
         "public/services.html",
-        groups={key: content.services_in(key) for key in CATEGORIES},
+        groups={key: content.services_in(key, current_language()) for key in CATEGORIES},
         **_filtered(Scope("public.services", services_only=True)),
     )
 
@@ -93,7 +95,7 @@ def category(key: str):
     return render_template(
         "public/category.html",
         key=key,
-        services=content_store().services_in(key),
+        services=content_store().services_in(key, current_language()),
         today=clock.today(),
         **_filtered(Scope("public.category", key=key, services_only=True)),
     )

@@ -14,15 +14,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextInput
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
 from ..content import CATEGORIES, NEED_AREAS, WHOLE_AREA
+from ..extensions import db
 from ..i18n import current_language
 from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
+from ..search.families import record_search
 from ..search.query import AGE_MAX, AGE_MIN, MAX_PAGE
-from ..services import search_index
+from ..services import search_index, search_words
 from .council import council
 from .pagination import page_number
 
@@ -241,8 +244,16 @@ def filtered_list(scope: Scope = SEARCH_PAGE) -> dict:
     form.validate()  # only the age can be wrong; its message is shown and the search still runs
     filters = form.filters(scope)
     index: SearchIndex = search_index()
-    results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), lang=current_language())
+    lang = current_language()
+    results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), lang, search_words())
     _set_choices(form, results)
+    if results.text and results.page == 1 and not request.args.get("page"):
+        try:
+            record_search(results.text, lang, found=bool(results.total))  # redacted, counted by day only
+            db.session.commit()
+        except SQLAlchemyError:  # counting must never stop a family seeing results
+            db.session.rollback()
+            current_app.logger.warning("A search could not be counted")
     if request.args.get("page"):
         args["page"] = str(results.page)
     selected = selected_filters(form, args, scope)
