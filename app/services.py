@@ -3,7 +3,8 @@
 `init_services(app)` (called from `create_app`) loads the content store, the survey
 definitions and the search index, and builds the markdown renderer staff pages use.
 Code reaches them through the typed accessors below, never by a string key:
-`content_store()`, `survey_definitions()`, `search_index()`, `markdown_renderer()`.
+`content_store()`, `survey_definitions()`, `search_index()`, `search_words()`,
+`markdown_renderer()`.
 Each takes an app, or uses the current one.
 
 Content published in the browser reaches every process without a restart: before each
@@ -15,6 +16,7 @@ search index in place (see "Live everywhere" in README.md).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +29,13 @@ from .content.loader import abbreviation_map
 from .content.overlay import GLOSSARY, LiveContent, Refresh
 from .content.render import Renderer
 from .extensions import db
+from .live import DEFAULT_POLL_SECONDS
 from .logs import describe
 from .search import SearchIndex, index_status
+from .search.analysis import load_stemmers
 from .search.build import applied_version, current_build, document_record, glossary_record, update_documents
+from .search.families import LiveWords
+from .search.planning import StaffWords
 from .surveys import Survey, load_surveys
 
 #: The key of the portal's services in `app.extensions`.
@@ -44,6 +50,8 @@ class Services:
     surveys: dict[str, Survey]
     search: SearchIndex
     renderer: Renderer
+    #: The search words staff added, reloaded on this process when another one saves one.
+    words: LiveWords
     #: This process's copy of the published content, refreshed from the database.
     live: LiveContent | None = None
     #: When this process last checked that its search index holds the published pages.
@@ -62,12 +70,15 @@ def init_services(app: Flask) -> Services:
     surveys = load_surveys(Path(app.config["SURVEYS_DIR"]))
     index = SearchIndex(Path(app.config["SEARCH_INDEX_DIR"]))
     status = index_status(index, content.fingerprint)
+    if not app.testing:  # the Polish stemmer's table takes seconds to read: not during a search
+        threading.Thread(target=load_stemmers, name="load-stemmers", daemon=True).start()
     app.logger.log(logging.INFO if status.state == "ok" else logging.WARNING, status.message)
     services = Services(
         content=content,
         surveys=surveys,
         search=index,
         renderer=Renderer(abbreviation_map(list(content.glossary))),
+        words=LiveWords(app.config.get("LIVE_POLL_SECONDS", DEFAULT_POLL_SECONDS)),
         live=LiveContent(content, Path(app.config["CONTENT_DIR"]), float(app.config.get("LIVE_POLL_SECONDS", 2.0))),
     )
     app.extensions[EXTENSION] = services
@@ -135,7 +146,7 @@ def sync_search_index(app: Flask, portal: Services, *, due: bool = False) -> boo
         if doc is not None:
             upserts.append(document_record(doc))
             upserts += [
-                document_record(translated, locale)
+                document_record(translated, locale, doc)
                 for locale in sorted(store.translations)
                 if (translated := store.translations[locale].get(kind, {}).get(slug)) is not None
             ]
@@ -164,6 +175,11 @@ def survey_definitions(app: Flask | None = None) -> dict[str, Survey]:
 def search_index(app: Flask | None = None) -> SearchIndex:
     """The search index (which says itself when it is unavailable)."""
     return services(app).search
+
+
+def search_words(app: Flask | None = None) -> StaffWords:
+    """The synonyms and spellings staff added, as of the latest change on any process."""
+    return services(app).words.current()
 
 
 def markdown_renderer(app: Flask | None = None) -> Renderer:

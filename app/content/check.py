@@ -152,6 +152,20 @@ def _check_links_and_words(
     anchors = {term.anchor for term in store.glossary}
     defined = {name for term in store.glossary for name in term.names}
     translated = [doc for kinds in store.translations.values() for docs in kinds.values() for doc in docs.values()]
+    # A service translated only by title and summary lives in <locale>/services.yaml: read once.
+    title_files = sorted({doc.path for doc in translated if not doc.body_translated})
+    translated = [doc for doc in translated if doc.body_translated]
+    for path in title_files:
+        for number, line_text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for word in ACRONYM_RE.findall(line_text):
+                if word not in defined and word not in EVERYDAY_ABBREVIATIONS:
+                    problems.append(
+                        Problem(
+                            str(path.relative_to(root)),
+                            number,
+                            f"{word!r} looks like jargon but is not in {GLOSSARY_FILE}",
+                        )
+                    )
     for doc in [*store.documents(), *translated]:
         rel = str(doc.path.relative_to(root))
         text = doc.path.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -14,16 +15,18 @@ from .. import clock
 from ..yaml_loader import MappingNode, SequenceNode, YAMLError, compose_yaml, load_yaml
 from .cache import read_cached, write_cache
 from .council import Council, load_council
-from .placeholders import Placeholders, load_placeholders
+from .placeholders import Placeholders, key_lines, load_placeholders, read_yaml
 from .problems import ContentError, Problem
 from .render import Renderer, slugify
-from .schema import META_MODELS, GlossaryEntry
+from .schema import META_MODELS, GlossaryEntry, ServiceTranslation
 from .store import ContentStore, Document, GlossaryTerm
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LOCALE_RE = re.compile(r"^[a-z]{2,3}$")
 DOCUMENT_KINDS = tuple(META_MODELS)
 GLOSSARY_FILE = "glossary.yaml"
+#: content/<locale>/services.yaml: each service's title and summary in that language, by slug.
+SERVICE_TITLES_FILE = "services.yaml"
 
 
 FINGERPRINT_SUFFIXES = (".md", ".yaml", ".yml")
@@ -267,7 +270,7 @@ def read_content(content_dir: Path) -> tuple[ContentStore | None, list[Problem]]
                 documents[kind][doc.slug] = doc
     translations, translation_problems = _read_translations(content_dir, renderer, documents, placeholders, council)
     problems += translation_problems
-    if problems:
+    if any(problem.severity == "error" for problem in problems):
         return None, sorted(problems)
     store = ContentStore.build(
         documents["services"],
@@ -313,7 +316,61 @@ def _read_translations(
                     problems.append(Problem(rel, 1, "section and order must match the English page"))
                 else:
                     translations[locale][kind][doc.slug] = doc
+        titles, title_problems = _read_service_titles(
+            folder / SERVICE_TITLES_FILE,
+            content_dir,
+            english["services"],
+            translations[locale]["services"],
+            locale,
+            placeholders,
+        )
+        translations[locale]["services"].update(titles)
+        problems += title_problems
     return translations, problems
+
+
+def _read_service_titles(
+    path: Path,
+    content_dir: Path,
+    english: dict[str, Document],
+    translated: dict[str, Document],
+    locale: str,
+    placeholders: Placeholders | None = None,
+) -> tuple[dict[str, Document], list[Problem]]:
+    """Services whose title and summary are translated in `path` (slug: {title, summary}).
+
+    Each becomes a Document with the English page's details and text, marked as having
+    an English body, so pages say the text is not translated yet.
+    """
+    if not path.is_file():
+        return {}, []
+    rel = str(path.relative_to(content_dir.parent))
+    placeholders = placeholders or Placeholders()
+    data, node, problems = read_yaml(path, rel)
+    if problems:
+        return {}, problems
+    if not isinstance(data, dict):
+        return {}, [Problem(rel, 1, "must be a list of 'service-slug:' entries, each with a title and a summary")]
+    lines = key_lines(node)
+    found: dict[str, Document] = {}
+    for slug, item in data.items():
+        line = lines.get(str(slug), (1, {}))[0]
+        original = english.get(str(slug))
+        if original is None:
+            # a service that was retired: its translated title is left out, with a warning
+            problems.append(Problem(rel, line, f"{slug}: there is no service {slug}.md in English", "warning"))
+            continue
+        if slug in translated:
+            problems.append(Problem(rel, line, f"{slug}: already translated in services/{slug}.md"))
+            continue
+        try:
+            text = ServiceTranslation.model_validate(placeholders.fill_data(item, locale))
+        except ValidationError as exc:
+            problems.extend(Problem(rel, line, f"{slug}: {p.message}") for p in _validation_problems(rel, exc, {}))
+            continue
+        meta = original.meta.model_copy(update={"title": text.title, "summary": text.summary})
+        found[str(slug)] = replace(original, meta=meta, path=path, body_translated=False)
+    return found, problems
 
 
 def load_store(content_dir: Path, cache_dir: Path | None = None) -> ContentStore:

@@ -16,7 +16,7 @@ import yaml
 from ..yaml_loader import load_yaml
 from . import oruk
 from .council import Council
-from .loader import split_front_matter
+from .loader import SERVICE_TITLES_FILE, split_front_matter
 from .schema import WHOLE_AREA
 
 _SERVICE_LINK = re.compile(r"/services/([a-z0-9]+(?:-[a-z0-9]+)*)")
@@ -74,7 +74,7 @@ def area_names(council: Council) -> dict[str, str]:
 
 
 def known_slugs(content_dir: Path) -> set[str]:
-    """Service page names the content in `content_dir` links to or relates to."""
+    """Service page names the content in `content_dir` links to, relates to or translates."""
     slugs: set[str] = set()
     for path in content_dir.rglob("*.md"):
         text = path.read_text(encoding="utf-8")
@@ -83,6 +83,9 @@ def known_slugs(content_dir: Path) -> set[str]:
         if parts:
             related = (load_yaml(parts[0]) or {}).get("related") or []
             slugs.update(str(slug) for slug in related if isinstance(slug, str))
+    for path in content_dir.glob(f"*/{SERVICE_TITLES_FILE}"):  # services translated by title and summary
+        titles = load_yaml(path.read_text(encoding="utf-8")) or {}
+        slugs.update(str(slug) for slug in titles if isinstance(titles, dict))
     return slugs
 
 

@@ -222,6 +222,13 @@ class PageMeta(_CoversSchedule2):
     summary: str = Field(min_length=1, max_length=300)
 
 
+class ServiceTranslation(_Strict):
+    """A service's title and summary in another language (its text stays in English)."""
+
+    title: str = Field(min_length=1, max_length=120)
+    summary: str = Field(min_length=1, max_length=300)
+
+
 class GlossaryEntry(_Strict):
     term: str = Field(min_length=1)
     abbreviation: str | None = None

@@ -29,6 +29,8 @@ class Document:
     headings: tuple[Heading, ...]
     text: str
     path: Path
+    #: False for a service whose title and summary are translated but whose text is the English.
+    body_translated: bool = True
 
     @property
     def title(self) -> str:
@@ -139,8 +141,9 @@ class ContentStore:
             values[name] = build(self)
         return values[name]
 
-    def services_in(self, category: str) -> list[Document]:
-        return list(self._services_by_category.get(category, ()))
+    def services_in(self, category: str, locale: str = "en") -> list[Document]:
+        """The services in `category`, each in `locale` when it is translated."""
+        return [self.in_locale(doc, locale) for doc in self._services_by_category.get(category, ())]
 
     def guidance_in(self, section: str) -> list[Document]:
         return [doc for doc in self.guidance.values() if doc.meta.section == section]

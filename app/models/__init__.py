@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import content, feedback, live, moderation, notifications, staff, surveys, upkeep, yswd  # noqa: F401
+from . import content, feedback, live, moderation, notifications, search, staff, surveys, upkeep, yswd  # noqa: F401

@@ -310,6 +310,8 @@ class AuditEvent(db.Model):
 
 #: Every audit event's code, beside its name for people: the one vocabulary of the audit log.
 AUDIT_ACTION_LABELS: dict[str, object] = {
+    # Search
+    "search_word_added": _l("Added a search synonym or spelling"),
     # Signing in and accounts
     "sign_in": _l("Signed in"),
     "sign_in_failed": _l("Sign-in failed"),
@@ -354,6 +356,24 @@ AUDIT_ACTION_LABELS: dict[str, object] = {
     "news_scheduled": _l("News scheduled"),
     "news_archived": _l("News archived"),
     "news_withdrawn": _l("News moved back to draft"),
+    # The Local Offer
+    "content_saved": _l("Local Offer page saved as a draft"),
+    "content_proposed": _l("Local Offer change proposed"),
+    "content_published": _l("Local Offer page published"),
+    "content_approved": _l("Local Offer change approved"),
+    "content_rejected": _l("Local Offer change rejected"),
+    "content_restored": _l("Earlier version of a Local Offer page restored"),
+    "content_retired": _l("Local Offer page closed"),
+    "content_imported": _l("Local Offer pages imported"),
+    "listing_review_requested": _l("Provider asked to check their listing"),
+    "listing_review_reminded": _l("Provider reminded to check their listing"),
+    "listing_confirmed": _l("Provider confirmed their listing is correct"),
+    "listing_change_proposed": _l("Provider proposed a change to their listing"),
+    "problem_reported": _l("Problem with a page reported"),
+    "problem_report_closed": _l("Problem report closed"),
+    "data_quality_exported": _l("Data quality list downloaded"),
+    # Messages
+    "message_retried": _l("Message sent again"),
 }
 
 

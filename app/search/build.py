@@ -35,7 +35,7 @@ from whoosh.index import create_in
 from .. import clock
 from ..content import CATEGORIES, NEED_AREAS, SECTIONS, ContentStore, Document, GlossaryTerm
 from .analysis import Synonyms, default_synonyms
-from .schema import DEFAULT_LANG, SCHEMA_VERSION, field_name, make_schema
+from .schema import DEFAULT_LANG, FIELD_WEIGHTS, SCHEMA_VERSION, field_name, make_schema
 
 CURRENT_FILE = "CURRENT"
 BUILD_FILE = "build.json"
@@ -93,11 +93,6 @@ def normalise_name(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def _english(label: Any) -> str:
-    """A (lazily translated) label in English."""
-    return _in_language(label, DEFAULT_LANG)
-
-
 def _in_language(label: Any, lang: str) -> str:
     """A (lazily translated) label in `lang`: each document's keywords are in its own language."""
     if has_app_context():
@@ -115,18 +110,24 @@ def spelling_words(record: Record) -> set[str]:
     return set(_SPELL_WORD.findall(text.lower()))
 
 
-def document_record(doc: Document, lang: str = DEFAULT_LANG) -> Record:
+def document_record(doc: Document, lang: str = DEFAULT_LANG, english: Document | None = None) -> Record:
     """The index record for a service, guidance page or fixed page written in `lang`.
 
     A translation's text goes in its language's fields (`title_pl`, ...) and its id is
-    `<lang>/<kind>/<slug>`; `kind` and `slug` are those of its English twin.
+    `<lang>/<kind>/<slug>`; `kind` and `slug` are those of its English twin. Its English
+    twin's text (`english`) goes in the English fields too, so that a reader of `lang` who
+    types English words (or whose words reach a SEND concept) finds the page in their
+    language. A service translated only by title and summary has no text in `lang`.
     """
     meta = doc.meta
     keywords: list[str] = []
     body = [doc.text]
     record: Record = {}
     if doc.kind == "services":
-        keywords += [_english(CATEGORIES[meta.category]), *(_english(NEED_AREAS[n]) for n in meta.need_areas)]
+        keywords += [
+            _in_language(CATEGORIES[meta.category], lang),
+            *(_in_language(NEED_AREAS[n], lang) for n in meta.need_areas),
+        ]
         body += [meta.organisation, " ".join(meta.languages)]
         record.update(
             category=meta.category,
@@ -154,8 +155,10 @@ def document_record(doc: Document, lang: str = DEFAULT_LANG) -> Record:
         "title": doc.title,
         "summary": doc.summary,
         "keywords": " ".join(keywords),
-        "body": "\n".join(part for part in body if part),
+        "body": "\n".join(part for part in body if part) if doc.body_translated else "",
     }
+    if english is not None and lang != DEFAULT_LANG:
+        record.update((name, value) for name, value in document_record(english).items() if name in FIELD_WEIGHTS)
     record.update(
         id=f"{doc.kind}/{doc.slug}" if lang == DEFAULT_LANG else f"{lang}/{doc.kind}/{doc.slug}",
         kind=doc.kind,
@@ -186,8 +189,9 @@ def glossary_record(term: GlossaryTerm) -> Record:
 
 def records(store: ContentStore) -> list[Record]:
     """Every index record for the content store: services, guidance, pages, glossary, then translations."""
+    english = {(doc.kind, doc.slug): doc for doc in store.documents()}
     translated = [
-        document_record(doc, lang)
+        document_record(doc, lang, english.get((doc.kind, doc.slug)))
         for lang, kinds in sorted(store.translations.items())
         for docs in kinds.values()
         for doc in docs.values()

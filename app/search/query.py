@@ -17,10 +17,10 @@ from whoosh.index import open_dir
 from whoosh.searching import Searcher
 
 from . import planning
-from .analysis import Synonyms, clean_text, default_synonyms
+from .analysis import Synonyms, clean_text, default_synonyms, terms, words
 from .build import BuildInfo, current_build
-from .planning import Definition
-from .schema import DEFAULT_LANG, SCHEMA_VERSION
+from .planning import Definition, Plan, StaffWords
+from .schema import DEFAULT_LANG, FIELD_WEIGHTS, SCHEMA_VERSION
 from .snapshot import AGE_MAX, AGE_MIN, FacetCount, Filters, Snapshot, shown
 from .snippets import snippet
 
@@ -40,6 +40,11 @@ __all__ = [
 
 PER_PAGE = 10
 MAX_PAGE = 1000
+#: In a sentence that says nothing about an EHC plan, a place that needs one counts this much.
+PLAN_ONLY_WEIGHT = 0.5
+#: A spelling is suggested only when the words it corrects find nothing as typed and its
+#: best result scores more than this many times the typed words' best.
+SUGGEST_BETTER = 1.05
 
 
 class SearchUnavailable(Exception):
@@ -141,20 +146,33 @@ class SearchIndex:
     # Searching --------------------------------------------------------------------------
 
     def search(
-        self, text: str, filters: Filters | None = None, page: int = 1, lang: str = DEFAULT_LANG
+        self,
+        text: str,
+        filters: Filters | None = None,
+        page: int = 1,
+        lang: str = DEFAULT_LANG,
+        staff: StaffWords | None = None,
     ) -> SearchResults:
         """Results for `text` (plain words) narrowed by `filters`, page `page` of 10.
 
         `lang` is the reader's language: pages translated into it are searched in it (with
         its analyser) in place of their English twins; other pages are searched in English.
-        Raises SearchUnavailable when there is no index. Never raises for odd text.
+        `staff` are the spellings and synonyms staff added. Raises SearchUnavailable when
+        there is no index. Never raises for odd text.
         """
         filters = filters or Filters()
         snapshot = self._open()
         searcher = snapshot.searcher()
         cleaned = clean_text(text)
         lang = lang if lang in snapshot.info.languages else DEFAULT_LANG
-        plan = planning.plan(cleaned, snapshot, searcher.reader(), self.synonyms, lang)
+        plan = planning.plan(cleaned, snapshot, searcher.reader(), self.synonyms, lang, staff)
+        if plan.suggestion and lang == DEFAULT_LANG:
+            plan = self._better(
+                snapshot,
+                searcher,
+                plan,
+                planning.plan(cleaned, snapshot, searcher.reader(), self.synonyms, lang, staff, corrections=False),
+            )
         if not plan.terms and not filters.active:
             return SearchResults(cleaned, filters, [], 0, 1, 1, {}, plan.suggestion, plan.definition(snapshot))
         groups = snapshot.passing(filters)
@@ -169,9 +187,7 @@ class SearchIndex:
             chosen = [(0.0, doc) for doc in ranked[(page - 1) * PER_PAGE : page * PER_PAGE]]
         else:
             matched = snapshot.score(searcher, plan.terms)
-            candidates = ((d, s) for d, s in matched.items() if d in allowed)
-            weights = snapshot.weights
-            weighted = [(score * weights[docnum], docnum) for docnum, score in candidates]
+            weighted = self._weighted(snapshot, plan, matched, allowed)
             total = len(weighted)
             pages = max(1, -(-total // PER_PAGE))
             page = min(max(1, page), pages, MAX_PAGE)
@@ -192,6 +208,43 @@ class SearchIndex:
             age_hint=None if filters.age is not None else plan.age_hint,
             terms=tuple(sorted(term for _lang, term in plan.highlight_terms)),
         )
+
+    @staticmethod
+    def _weighted(
+        snapshot: Snapshot, plan: Plan, matched: dict[int, float], allowed: set[int] | frozenset[int]
+    ) -> list[tuple[float, int]]:
+        """(score, document) for every matched document allowed, weighted by kind and fit.
+
+        A sentence that says nothing about an EHC plan describes a family still looking for
+        help: places only for children with a plan count for less than open support.
+        """
+        weights = snapshot.weights
+        plan_only = snapshot.plan_only if plan.is_sentence and not plan.mentions_plan else set()
+        return [
+            (score * weights[docnum] * (PLAN_ONLY_WEIGHT if docnum in plan_only else 1.0), docnum)
+            for docnum, score in matched.items()
+            if docnum in allowed
+        ]
+
+    def _better(self, snapshot: Snapshot, searcher: Searcher, corrected: Plan, typed: Plan) -> Plan:
+        """The corrected plan when it clearly finds more and better results, else the typed one.
+
+        More: the words it corrects find nothing as typed. Better: its best result scores
+        higher than the typed words' best (or the typed words find nothing at all).
+        """
+        reader = searcher.reader()
+        changed = [w for w, c in zip(words(typed.text), words(corrected.suggestion or ""), strict=False) if w != c]
+        if any((name, term) in reader for word in changed for term in terms(word) for name in FIELD_WEIGHTS):
+            return typed
+        allowed = snapshot.visible(DEFAULT_LANG)
+        best = {
+            name: max(
+                (score for score, _ in self._weighted(snapshot, p, snapshot.score(searcher, p.terms), allowed)),
+                default=0.0,
+            )
+            for name, p in (("corrected", corrected), ("typed", typed))
+        }
+        return corrected if best["corrected"] > SUGGEST_BETTER * best["typed"] else typed
 
     def _hit(self, searcher: Searcher, docnum: int, score: float, highlight: frozenset[tuple[str, str]]) -> Hit:
         stored = searcher.stored_fields(docnum)

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .analysis import Synonyms, indexing_analyzer, language_analyzer
+from .analysis import Synonyms, indexing_analyzer, language_indexing_analyzer
 
 #: Bump when the fields change: an index built with another version counts as out of date.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_LANG = "en"
 
 #: Text fields and how much a match in each counts. Titles and summaries outweigh body text;
@@ -39,8 +39,10 @@ def make_schema(synonyms: Synonyms, languages: Iterable[str] = ()) -> Schema:
     `lang` is the language the document is written in. English text goes in `title`,
     `summary`, `keywords` and `body`, analysed by the English analyser, and each also holds
     a term for each synonym group whose phrases it contains. A translation's text goes in
-    fields of its own language (`title_pl`, ...), analysed by that language's analyser, so
-    English word statistics are not mixed with other languages'. No positions are kept:
+    fields of its own language (`title_pl`, ...), analysed by that language's analyser (with
+    a term for each synonym group whose phrases in that language it contains), so English
+    word statistics are not mixed with other languages'; its English twin's text goes in the
+    English fields. No positions are kept:
     synonym phrases are matched when indexing, so searches need no phrase queries.
     """
     text = indexing_analyzer(synonyms)
@@ -67,7 +69,7 @@ def make_schema(synonyms: Synonyms, languages: Iterable[str] = ()) -> Schema:
         details=STORED,
     )
     for lang in sorted(set(languages) - {DEFAULT_LANG}):
-        analyzer = language_analyzer(lang)
+        analyzer = language_indexing_analyzer(lang, synonyms)
         for name in FIELD_WEIGHTS:
             schema.add(field_name(name, lang), TEXT(analyzer=analyzer, phrase=False, stored=name in STORED_FIELDS))
     return schema

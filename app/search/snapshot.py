@@ -105,6 +105,7 @@ class Snapshot:
         self.ages: list[set[int]] = [set() for _ in range(AGE_MIN, AGE_MAX + 1)]
         self.free: set[int] = set()
         self.self_referral: set[int] = set()
+        self.plan_only: set[int] = set()  # services only for children and young people with an EHC plan
         self.names: dict[str, int] = {}
         self.browse_order: dict[int, tuple[int, str]] = {}
         self.langs: dict[str, set[int]] = {}
@@ -164,6 +165,8 @@ class Snapshot:
             self.free.add(docnum)
         if stored.get("self_referral"):
             self.self_referral.add(docnum)
+        if (stored.get("details") or {}).get("access") == "ehc-plan-only":
+            self.plan_only.add(docnum)
 
     def visible(self, lang: str) -> frozenset[int]:
         """The documents a reader of `lang` is shown: those in `lang`, and English where no translation."""

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, make_response, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..content import CATEGORIES, SECTIONS, Document
 from ..extensions import db
 from ..i18n import current_language
+from ..search import SearchUnavailable
 from ..services import content_store, survey_definitions
 from ..yswd.publishing import entry_years, latest_posts, public_entries, public_posts
+from .search import Scope, filtered_list
 
 bp = Blueprint("public", __name__)
 
@@ -52,7 +54,9 @@ def localise(doc: Document) -> tuple[Document, bool]:
     if locale == "en":
         return doc, False
     translated = content_store().localised(doc, locale)
-    return (translated, False) if translated else (doc, True)
+    if translated is None:
+        return doc, True
+    return translated, not translated.body_translated
 
 
 @bp.route("/")
@@ -65,10 +69,23 @@ def home():
     return render_template("public/home.html", start_points=start_points, counts=counts, updates=latest_posts(3))
 
 
+def _filtered(scope: Scope) -> dict:
+    """The search box and filters of a list of services; without a search index, the list alone."""
+    try:
+        return {"filters_available": True, **filtered_list(scope)}
+    except SearchUnavailable as exc:
+        current_app.logger.warning("Services listed without filters: %s", exc)
+        return {"filters_available": False, "form": None, "searching": False}
+
+
 @bp.route("/services")
 def services():
     content = content_store()
-    return render_template("public/services.html", groups={key: content.services_in(key) for key in CATEGORIES})
+    return render_template(
+        "public/services.html",
+        groups={key: content.services_in(key, current_language()) for key in CATEGORIES},
+        **_filtered(Scope("public.services", services_only=True)),
+    )
 
 
 @bp.route("/categories/<key>")
@@ -76,7 +93,11 @@ def category(key: str):
     if key not in CATEGORIES:
         abort(404)
     return render_template(
-        "public/category.html", key=key, services=content_store().services_in(key), today=clock.today()
+        "public/category.html",
+        key=key,
+        services=content_store().services_in(key, current_language()),
+        today=clock.today(),
+        **_filtered(Scope("public.category", key=key, services_only=True)),
     )
 
 
@@ -141,7 +162,7 @@ def guidance(slug: str):
 def glossary():
     terms = content_store().glossary
     letters = {letter: list(items) for letter, items in groupby(terms, key=lambda t: t.letter)}
-    return render_template("public/glossary.html", letters=letters)
+    return render_template("public/glossary.html", letters=letters, untranslated=current_language() != "en")
 
 
 @bp.route("/open-data")

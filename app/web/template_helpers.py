@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
+from ..content.phones import phone_link
 from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..feedback.suppression import Figure
 from ..i18n import current_language, html_lang, language_links
@@ -146,6 +147,7 @@ def register_template_helpers(app: Flask) -> None:
         number=number,
         cell_text=cell_text,
         iso_date=iso_date,
+        phone_link=phone_link,
     )
     app.jinja_env.globals.update(
         # layout

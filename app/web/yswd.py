@@ -74,6 +74,7 @@ def index():
         years=years,
         report_years=report_years(years, clock.today()),
         pagination=govuk_pagination(page, "yswd.index", **filters),
+        untranslated=current_language() != "en",
     )
 
 
@@ -86,7 +87,7 @@ def _live_entry(entry_id: int) -> Entry:
 
 @bp.route("/<int:entry_id>")
 def entry(entry_id: int):
-    return render_template("yswd/entry.html", entry=_live_entry(entry_id))
+    return render_template("yswd/entry.html", entry=_live_entry(entry_id), untranslated=current_language() != "en")
 
 
 @bp.route("/feed.atom")

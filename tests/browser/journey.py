@@ -53,6 +53,11 @@ MODES = [
     Mode("keyboard", 1280, 900, keyboard=True, audit=False),
     Mode("keyboard-320", 320, 640, keyboard=True, audit=False),
 ]
+#: A common phone, 390 CSS pixels wide: by touch (audited) and by keyboard alone.
+PHONE_MODES = [
+    Mode("phone-390", 390, 844),
+    Mode("keyboard-390", 390, 844, keyboard=True),
+]
 
 
 @dataclass

@@ -21,7 +21,7 @@ from app.surveys.invitations import IssuedInvitation
 from app.tokens import derived_token
 
 from ..factories import PASSWORD, create_invitation, create_listing_review, create_user
-from .journey import MODES, Journey, Mode
+from .journey import MODES, PHONE_MODES, Journey, Mode
 
 pytestmark = pytest.mark.browser
 
@@ -79,12 +79,45 @@ def search_with_a_misspelling_and_a_facet(j: Journey) -> None:
     j.submit(j.main.get_by_role("button", name="Search"), "search results")
     j.follow(j.page.locator("#suggestion a"), "search results", h1="Search results for “speech therapy”")
     before = j.page.locator("#results > li").count()
+    open_filters(j)
     j.check(j.page.get_by_label("Free services only"))
     j.submit(j.page.get_by_role("button", name="Apply filters"), "search results")
     costs = j.page.locator("#results .council-result-facts").all_inner_texts()
     assert costs and all("Free" in text for text in costs), costs
     assert j.page.get_by_label("Free services only").is_checked()
     assert j.page.locator("#results > li").count() <= before
+
+
+def open_filters(j: Journey) -> None:
+    """On a phone the filters are folded into a "Filter" control at the top: open it."""
+    summary = j.page.locator("#filters > summary")
+    if summary.is_visible() and not j.page.locator("#filters").evaluate("el => el.open"):
+        j.press_button(summary)
+        assert j.page.locator("#filters").evaluate("el => el.open"), "the Filter control did not open"
+
+
+def filters_on_a_phone(j: Journey) -> None:
+    """All services, filtered from the Filter control at the top; one filter removed, then all of them."""
+    j.start("/services", "services list", h1="All services")
+    filters = j.page.locator("#filters")
+    if j.mode.narrow:
+        box = filters.bounding_box()
+        assert box and box["y"] < j.mode.height * 1.5, "the Filter control is near the top on a phone"
+        assert not filters.evaluate("el => el.open"), "the filters start folded away on a phone"
+    open_filters(j)
+    j.fill(j.page.get_by_label("Age of the child or young person"), "9")
+    j.check(j.page.get_by_label("Free services only"))
+    j.submit(j.page.get_by_role("button", name="Apply filters"), "services filtered", h1="All services")
+    chosen = j.page.locator("#selected-filters li a")
+    assert chosen.count() == 2, chosen.all_inner_texts()
+    assert j.page.locator("#filters > summary").inner_text().strip() == "Filter (2 selected)"
+    facts = j.page.locator("#results .council-result-facts").all_inner_texts()
+    assert facts and all("Free" in text for text in facts), facts
+    j.follow(j.page.locator("#selected-filters li a", has_text="Aged 9"), "services filtered", h1="All services")
+    assert j.page.locator("#selected-filters li a").count() == 1
+    assert "age=" not in j.page.url
+    j.follow(j.page.locator("#clear-filters"), "services list", h1="All services")
+    assert not j.page.locator("#selected-filters").count()
 
 
 def survey_from_an_invitation(j: Journey) -> None:
@@ -221,6 +254,7 @@ JOURNEYS: list[Callable[[Journey], None]] = [
     lost_then_services,
     abbreviation_to_glossary,
     search_with_a_misspelling_and_a_facet,
+    filters_on_a_phone,
     survey_from_an_invitation,
     staff_publish_you_said_we_did,
     admin_reads_accounts_audit_and_invitations,
@@ -236,3 +270,10 @@ def test_journey(journey, walk: Callable[[Journey], None], mode: Mode):
     j = journey(mode)
     walk(j)
     assert j.visited, "the journey reached no page"
+
+
+@pytest.mark.parametrize("mode", PHONE_MODES, ids=[mode.name for mode in PHONE_MODES])
+def test_filters_on_a_390_px_phone(journey, mode: Mode):
+    j = journey(mode)
+    filters_on_a_phone(j)
+    search_with_a_misspelling_and_a_facet(j)

@@ -49,6 +49,8 @@ EXPECTED_ROLE = {
     "updates_staff.publish_post": "sendiass",
     "updates_staff.archive_post": "sendiass",
     "updates_staff.draft_post": "sendiass",
+    "search_staff.searches": "officer",
+    "search_staff.add_search_word": "officer",
     # Editing the Local Offer: SENDIASS staff draft and propose; officers publish, approve, restore and retire.
     "content_edit.index": "sendiass",
     "content_edit.edit": "sendiass",
