@@ -1,7 +1,7 @@
 """Survey invitations sent by the portal: how each goes, its reminders and the stop link
 
 Revision ID: 6a2ed4a8af02
-Revises: b7e3c2d91f04
+Revises: d8e2f6a1c9b4
 Create Date: 2026-12-04 09:31:20.780717
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6a2ed4a8af02'
-down_revision = 'b7e3c2d91f04'
+down_revision = 'd8e2f6a1c9b4'
 branch_labels = None
 depends_on = None
 
