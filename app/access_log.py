@@ -1,9 +1,9 @@
 """A gunicorn logger whose access log never records a live token.
 
-Invitation links (`/s/<token>`), set-password links (`/set-password/<token>`) and review
-links (`/review/<token>`) carry
-their secret in the path, which gunicorn's access log would otherwise keep (in the
-request line, the path and the referrer). Run gunicorn with
+Invitation links (`/s/<token>`), "no reminders" links (`/no-reminders/<token>`), set-password
+links (`/set-password/<token>`) and review links (`/review/<token>`) carry their secret in the
+path, which gunicorn's access log would otherwise keep (in the request line, the path and the
+referrer). Run gunicorn with
 
     --logger-class app.access_log.TokenRedactingLogger
 
@@ -18,7 +18,7 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 #: Paths whose last segment is a secret.
-TOKEN_PATH = re.compile(r"(/(?:s|set-password|review)/)[^/?#\s\"]+")
+TOKEN_PATH = re.compile(r"(/(?:s|set-password|review|no-reminders)/)[^/?#\s\"]+")
 REDACTED = r"\1[token]"
 
 

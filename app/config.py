@@ -80,6 +80,9 @@ class Config:
     SURVEY_INVITATION_DAYS = int(os.environ.get("SURVEY_INVITATION_DAYS", "90"))
     #: Days after an invitation is completed or expires that its email address is deleted (`flask surveys daily`).
     SURVEY_EMAIL_RETENTION_DAYS = int(os.environ.get("SURVEY_EMAIL_RETENTION_DAYS", "30"))
+    #: Days after an emailed or texted invitation went out on which reminders are sent (at most two;
+    #: empty for none), by `flask surveys remind`.
+    SURVEY_REMINDER_DAYS = os.environ.get("SURVEY_REMINDER_DAYS", "7,14")
     #: Hours an upload's links and codes stay on its result page for the officer who made it (at most 24).
     SURVEY_UPLOAD_RESULT_HOURS = int(os.environ.get("SURVEY_UPLOAD_RESULT_HOURS", "24"))
     #: Digests of links, codes and tokens are keyed with this (derived from SECRET_KEY when unset).

@@ -73,3 +73,14 @@ def decrypt(sealed: str, purpose: str, max_age_seconds: int | None = None) -> st
         return _fernet(purpose).decrypt(sealed.encode(), ttl=max_age_seconds).decode()
     except (InvalidToken, ValueError):
         return None
+
+
+def derived_token(purpose: str, seed: str, nbytes: int = 18) -> str:
+    """A link token rebuilt from a stored random `seed` and the server's key (for `purpose`).
+
+    Used where the portal must send the same link again later (survey reminders): the database
+    holds the seed and the token's digest, never the token, and without the key the seed alone
+    does not give the link. `nbytes` random-looking bytes, URL-safe (24 characters for 18).
+    """
+    mac = hmac.new(_key(), f"derived-token:{purpose}:{seed}".encode(), hashlib.sha256).digest()[:nbytes]
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()

@@ -33,6 +33,8 @@ class MessageStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     GIVEN_UP = "given-up"
+    #: No longer needed before it went (what it was for is over): never sent.
+    CANCELLED = "cancelled"
 
 
 #: Statuses whose message may still be sent.
@@ -44,6 +46,7 @@ MESSAGE_STATUS_LABELS = {
     MessageStatus.SENT: _l("Sent"),
     MessageStatus.FAILED: _l("Failed, will try again"),
     MessageStatus.GIVEN_UP: _l("Given up"),
+    MessageStatus.CANCELLED: _l("Not needed any more"),
 }
 MESSAGE_STATUS_TAGS = {
     MessageStatus.QUEUED: "govuk-tag--grey",
@@ -51,6 +54,7 @@ MESSAGE_STATUS_TAGS = {
     MessageStatus.SENT: "govuk-tag--green",
     MessageStatus.FAILED: "govuk-tag--yellow",
     MessageStatus.GIVEN_UP: "govuk-tag--red",
+    MessageStatus.CANCELLED: "govuk-tag--grey",
 }
 CHANNEL_LABELS = {Channel.EMAIL: _l("Email"), Channel.SMS: _l("Text message")}
 

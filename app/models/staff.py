@@ -330,6 +330,7 @@ AUDIT_ACTION_LABELS: dict[str, object] = {
     "survey_invitations_uploaded": _l("Survey invitations uploaded"),
     "survey_invitations_sent": _l("Survey invitations marked as sent"),
     "survey_invitation_reissued": _l("Survey invitation reissued"),
+    "survey_reminders_queued": _l("Survey reminders queued"),
     "comment_moderated": _l("Comment moderated"),
     "comment_labels_corrected": _l("Comment's sentiment or themes corrected"),
     "feedback_exported": _l("Feedback exported"),

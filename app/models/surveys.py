@@ -27,6 +27,7 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from ..clock import reporting_month, utcnow
 from ..extensions import db
@@ -89,6 +90,21 @@ class SurveyInvitation(db.Model):
     #: documented exception (SEND Regulations 2014, reg 13(3)) applies. Dates, never reasons.
     assessment_requested_on: Mapped[dt.date | None] = mapped_column(Date)
     timescale_exception: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Messaging (app/surveys/messaging.py): how the invitation goes and its reminders.
+    #: "email", "sms" or "letter" (None: made before the portal sent invitations itself).
+    send_by: Mapped[str | None] = mapped_column(String(8))
+    #: A UK mobile number for text messages: deleted with the email address.
+    phone: Mapped[str | None] = mapped_column(String(20))
+    #: Random; with the server's key it rebuilds the link for reminders. Deleted once the
+    #: invitation is completed, expires or its reminders are stopped.
+    link_seed: Mapped[str | None] = mapped_column(String(64))
+    #: Digest of the "please don't remind me" token (single use).
+    stop_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: The family asked for no reminders.
+    no_reminders: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<SurveyInvitation {self.id} {self.survey_id} {self.status}>"

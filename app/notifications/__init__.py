@@ -20,6 +20,12 @@ API (stable; other areas build on it):
 - `retry(message, now=None) -> bool`, `can_retry(message)`: try a failed message now, or send
   a given-up one again, rebuilt by its owner's resender (`register_resender(owner_type, fn)`,
   `fn(message) -> (recipient, personalisation) | None`).
+- `register_sent_listener(owner_type, fn)`: `fn(message, now)` is told, in the transaction that
+  records it, that a message of that owner has been sent (it may flush, never commit).
+- Templates get the personalisation, `service_name` (the council's, in the message's language)
+  and `format_date("2026-06-01")` (a date written out in that language).
+- `cancel_pending(owner_type, owner_ids)`: never send the waiting messages of these owners (a
+  list of ids or a SELECT of them) and forget their recipients; flush.
 - `messages_for(owner_type, owner_id)`, `problem_messages()` (a query), `explain_error(code)`.
 
 Transports (`transports.py`), chosen by configuration: SMTP (`SMTP_HOST`, `SMTP_PORT`,
@@ -47,6 +53,7 @@ from .outbox import (
     backoff,
     can_retry,
     can_send,
+    cancel_pending,
     deliver_due,
     explain_error,
     messages_for,
@@ -54,6 +61,7 @@ from .outbox import (
     queue_message,
     queued_in_this_context,
     register_resender,
+    register_sent_listener,
     render,
     retry,
 )
@@ -84,6 +92,7 @@ __all__ = [
     "backoff",
     "can_retry",
     "can_send",
+    "cancel_pending",
     "deliver_due",
     "explain_error",
     "messages_for",
@@ -91,6 +100,7 @@ __all__ = [
     "queue_message",
     "queued_in_this_context",
     "register_resender",
+    "register_sent_listener",
     "render",
     "retry",
     "transports_from",

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, g, has_app_context
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 
 from ..clock import utcnow
 from ..extensions import db
@@ -40,6 +40,9 @@ TEMPLATE_DIR = "notifications"
 #: (from its owner, if the owner still has them), or None.
 Resender = Callable[[OutboxMessage], tuple[str, dict[str, Any]] | None]
 _RESENDERS: dict[str, Resender] = {}
+#: owner type -> a function told (in the transaction that records it) that a message has gone.
+SentListener = Callable[[OutboxMessage, dt.datetime], None]
+_SENT_LISTENERS: dict[str, SentListener] = {}
 
 #: What staff read for each reason a message failed (the code's part before the colon).
 ERROR_EXPLANATIONS = {
@@ -88,6 +91,11 @@ class DeliveryReport:
 def register_resender(owner_type: str, resender: Resender) -> None:
     """Let staff send again a given-up message of `owner_type`, rebuilt from its owner."""
     _RESENDERS[owner_type] = resender
+
+
+def register_sent_listener(owner_type: str, listener: SentListener) -> None:
+    """Tell `listener(message, now)` when a message of `owner_type` has been sent (it flushes only)."""
+    _SENT_LISTENERS[owner_type] = listener
 
 
 def _template_name(template: str, part: str) -> str:
@@ -150,7 +158,11 @@ def queued_in_this_context() -> list[int]:
 def render(message: OutboxMessage) -> Rendered:
     """The message's text in its language (English when the portal does not offer it)."""
     language = message.language if message.language in current_app.config["LANGUAGES"] else "en"
-    values = {"service_name": content_store().council.text("service_name", language), **(message.personalisation or {})}
+    values = {
+        "service_name": content_store().council.text("service_name", language),
+        "format_date": _format_date,
+        **(message.personalisation or {}),
+    }
     env = current_app.jinja_env
     with force_locale(language):
         texts = {
@@ -160,6 +172,11 @@ def render(message: OutboxMessage) -> Rendered:
     if message.channel == Channel.EMAIL:
         return Rendered(" ".join(texts["subject"].split()), texts["email"] + "\n")
     return Rendered("", texts["sms"])
+
+
+def _format_date(iso: str) -> str:
+    """A date given as "2026-06-01", written out in the message's language ("1 June 2026")."""
+    return format_date(dt.date.fromisoformat(iso), "d MMMM yyyy")
 
 
 def backoff(attempts: int, first: dt.timedelta) -> dt.timedelta:
@@ -229,6 +246,9 @@ def _send_one(message: OutboxMessage, transport: Transport, now: dt.datetime, re
         message.last_error = None
         _wipe(message)
         report.sent += 1
+        listener = _SENT_LISTENERS.get(message.owner_type or "")
+        if listener is not None:
+            listener(message, now)
 
 
 def deliver_due(
@@ -274,6 +294,23 @@ def deliver_due(
         _send_one(message, transport, now, report)
         db.session.commit()
     return report
+
+
+def cancel_pending(owner_type: str, owner_ids: Iterable[int] | Select) -> int:
+    """Never send the waiting messages of these owners (what they were for is over), and forget
+    their recipients and text; flush. Returns how many were cancelled."""
+    ids = owner_ids if isinstance(owner_ids, Select) else list(owner_ids)
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.owner_type == owner_type,
+            OutboxMessage.owner_id.in_(ids),
+            OutboxMessage.status.in_([MessageStatus.QUEUED.value, MessageStatus.FAILED.value]),
+        )
+        .values(status=MessageStatus.CANCELLED.value, recipient=None, personalisation=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
 def can_send(channel: str | Channel) -> bool:

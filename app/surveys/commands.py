@@ -13,9 +13,10 @@ from ..clock import reporting_day
 from ..extensions import db
 from ..models.staff import record_event
 from ..models.surveys import utcnow
+from ..notifications import deliver_due, queued_in_this_context
 from ..services import content_store, survey_definitions
 from ..transaction import commit_with_retry
-from . import invitations, responses, upload_results
+from . import invitations, messaging, responses, upload_results
 from .loader import check_surveys
 
 surveys_group = AppGroup("surveys", help="Survey definitions and invitations.")
@@ -101,12 +102,14 @@ def daily_command() -> None:
     purged = responses.purge_drafts()
     uploads = upload_results.purge()
     forgotten = invitations.forget_emails(current_app.config["SURVEY_EMAIL_RETENTION_DAYS"])
+    tidied = messaging.forget_contact(current_app.config["SURVEY_EMAIL_RETENTION_DAYS"])
     db.session.commit()
     responses.vacuum_drafts()
     click.echo(
         f"{stored} response(s) stored, {purged} draft(s) deleted, {uploads} upload result(s) deleted, "
         f"{forgotten} email address(es) deleted"
     )
+    click.echo(f"{tidied} invitation(s) had their mobile number or reminder link deleted")
 
 
 @surveys_group.command("purge-drafts")
@@ -115,3 +118,19 @@ def purge_command() -> None:
     deleted = responses.purge_drafts()
     db.session.commit()
     click.echo(f"{deleted} draft(s) deleted")
+
+
+@surveys_group.command("remind")
+def remind_command() -> None:
+    """Run once a day: queue the reminders that are due (at most two an invitation, never the same
+    one twice, however often it runs) and send them."""
+    base_url = (current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    # A request context gives the reminders' links the portal's public address.
+    with current_app.test_request_context(base_url=base_url):
+        forgotten = messaging.forget_contact(current_app.config["SURVEY_EMAIL_RETENTION_DAYS"])
+        queued = messaging.remind_due()
+        if queued:
+            record_event("survey_reminders_queued", target_type="survey_invitation", count=queued)
+        db.session.commit()
+        report = deliver_due(ids=queued_in_this_context())
+    click.echo(f"{queued} reminder(s) queued ({report}); {forgotten} invitation(s) tidied")

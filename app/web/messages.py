@@ -29,7 +29,7 @@ from ..notifications import (
     retry,
 )
 from .auth import current_staff, role_required
-from .forms.kit import ConfirmForm
+from .forms.kit import ConfirmForm, confirmed
 from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
@@ -87,8 +87,7 @@ def problems():
 def retry_message(message_id: int):
     """Try a failed message again now, or send a given-up one again from its owner's details."""
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirmed()
     if retry(message):
         record_event("message_retried", user=current_staff(), target_type="outbox_message", target_id=message.id)
         db.session.commit()

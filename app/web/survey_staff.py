@@ -28,8 +28,9 @@ from ..models.surveys import (
     SurveyResponse,
     utcnow,
 )
+from ..notifications import explain_error, messages_for
 from ..services import survey_definitions
-from ..surveys import Survey, invitations, upload_results
+from ..surveys import Survey, invitations, messaging, upload_results
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
 from ..transaction import commit_with_retry
 from .auth import current_staff, role_required
@@ -37,10 +38,16 @@ from .council import council
 from .forms.kit import ConfirmForm, confirmed
 from .forms.surveys import MarkSelectedForm, MarkSentForm, UploadForm
 from .ids import ids_from
+from .messages import OWNER_PAGES, TEMPLATE_LABELS, template_label
 from .pagination import govuk_pagination, paginate
 from .staff import add_tool
 
 bp = Blueprint("survey_staff", __name__, url_prefix="/staff/surveys")
+
+TEMPLATE_LABELS.update(
+    {messaging.INVITATION_MESSAGE: _l("Survey invitation"), messaging.REMINDER_MESSAGE: _l("Survey reminder")}
+)
+OWNER_PAGES[messaging.OWNER] = ("survey_staff.invitation", "invitation_id")
 
 add_tool(
     "survey_staff.overview",
@@ -94,6 +101,9 @@ def upload():
     """Upload finalised plans; the response holds the mail-merge file and the letters."""
     form = UploadForm()
     form.survey.choices = [SelectChoice(s.id, s.staff_name(current_language())) for s in _invitation_surveys()]
+    form.send_by.choices = _send_by_choices()
+    if request.method == "GET":
+        form.send_by.data = "email"  # chosen beforehand; a form without the choice gets letters
     if form.validate_on_submit():
         text = invitations.decode_upload(form.file.data.read())
         if text is None:
@@ -104,12 +114,16 @@ def upload():
             if not rows and problems:
                 form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
                 return render_template("surveys/staff/upload.html", form=form, problems=problems, **_upload_help())
+            send_by = form.send_by.data or messaging.LETTER
+            contacts, unsendable = messaging.read_contacts(text, rows, send_by, messaging.sms_available())
+            rows, problems = messaging.usable(rows, contacts), sorted(problems + unsendable, key=lambda p: p.line)
             survey_id, me = form.survey.data, current_staff()
 
             def invite() -> InvitationUpload:
                 result = invitations.create_invitations(
                     survey_id, rows, now, current_app.config["SURVEY_INVITATION_DAYS"]
                 )
+                messaging.send_invitations(result.created, contacts)
                 record_event(**invitations.upload_event(survey_id, len(rows) + len(problems), result), user=me)
                 result.problems = problems
                 return upload_results.keep(
@@ -153,11 +167,19 @@ def upload_result(upload_id: uuid.UUID):
             survey=survey,
             result=result,
             kept_until=kept.expires_at,
-            letters=_letters(result.created),
+            letters=_letters(messaging.by_letter(result.created)),
             mail_merge_href="data:text/csv;charset=utf-8," + quote(mail_merge),
-            mark_sent=MarkSentForm(ids=",".join(str(item.invitation.id) for item in result.created)),
+            mark_sent=MarkSentForm(ids=messaging.letter_ids(result.created)),
         )
     )
+
+
+def _send_by_choices() -> list[SelectChoice]:
+    """Email and printed letter; text messages only where GOV.UK Notify is set up."""
+    choices = [SelectChoice("email", _l("By email"))]
+    if messaging.sms_available():
+        choices.append(SelectChoice("sms", _l("By text message, or email where there is no mobile number")))
+    return [*choices, SelectChoice("letter", _l("By printed letter"))]
 
 
 def _letters(issued: list[invitations.IssuedInvitation]) -> list[dict]:
@@ -250,7 +272,13 @@ def invitation(invitation_id: int):
     """One invitation's history, and a way to reissue its link and code."""
     found = db.session.get(SurveyInvitation, invitation_id) or abort(404)
     return render_template(
-        "surveys/staff/invitation.html", invitation=found, survey=_surveys().get(found.survey_id), form=ConfirmForm()
+        "surveys/staff/invitation.html",
+        invitation=found,
+        survey=_surveys().get(found.survey_id),
+        form=ConfirmForm(),
+        messages=messages_for(messaging.OWNER, found.id),
+        explain_error=explain_error,
+        template_label=template_label,
     )
 
 
@@ -264,6 +292,8 @@ def reissue(invitation_id: int):
         flash(_("This invitation has already been answered, so it cannot be reissued."), "important")
         return redirect(url_for(".invitation", invitation_id=found.id))
     issued = invitations.reissue(found, days=current_app.config["SURVEY_INVITATION_DAYS"])
+    if found.link_seed:  # emailed or texted: reminders carry the new link
+        messaging.keep_link(issued)
     record_event(
         "survey_invitation_reissued", user=current_staff(), target_type="survey_invitation", target_id=found.id
     )

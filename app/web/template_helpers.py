@@ -12,8 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import segno
 from flask import Flask, request, url_for
 from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -126,6 +128,12 @@ def iso_date(value: str | dt.date) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
+def qr_code(link: str) -> Markup:
+    """An inline SVG QR code of `link` (segno), for printed letters; its title names what it is."""
+    code = segno.make(link, error="m")
+    return Markup(code.svg_inline(scale=4, border=2, title=_("QR code for the survey link"), omitsize=True))
+
+
 def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
     from .council import contact, council
@@ -153,6 +161,7 @@ def register_template_helpers(app: Flask) -> None:
         number=number,
         cell_text=cell_text,
         date_items=date_items,
+        qr_code=qr_code,
         # vocabularies, with their labels
         CATEGORIES=CATEGORIES,
         CATEGORY_DESCRIPTIONS=CATEGORY_DESCRIPTIONS,

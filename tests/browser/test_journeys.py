@@ -13,7 +13,12 @@ from collections.abc import Callable
 import pytest
 
 from app.content import CATEGORIES
+from app.extensions import db
+from app.models.surveys import SurveyInvitation
 from app.services import content_store
+from app.surveys import messaging
+from app.surveys.invitations import IssuedInvitation
+from app.tokens import derived_token
 
 from ..factories import PASSWORD, create_invitation, create_listing_review, create_user
 from .journey import MODES, PHONE_MODES, Journey, Mode
@@ -194,6 +199,26 @@ def admin_reads_accounts_audit_and_invitations(j: Journey) -> None:
     j.follow(j.main.get_by_role("link", name="See all invitations"), "invitations")
     j.follow(staff_area, "staff area", h1="Staff area")
     j.follow(j.main.get_by_role("link", name="Feedback dashboard", exact=True), "feedback dashboard")
+    j.follow(staff_area, "staff area", h1="Staff area")
+    j.follow(j.main.get_by_role("link", name="Survey response rate", exact=True), "response rate")
+    j.follow(staff_area, "staff area", h1="Staff area")
+    j.follow(j.main.get_by_role("link", name="Messages that were not sent", exact=True), "messages")
+
+
+def family_stops_the_reminders(j: Journey) -> None:
+    """The "please don't remind me" link in an invitation email: a button, then the reminders stop."""
+    with j.app.test_request_context():
+        invitation_id, token, code = create_invitation(f"KB-2026-{next(REFERENCES):05d}", email="p@example.com")
+        invitation = db.session.get(SurveyInvitation, invitation_id)
+        messaging.keep_link(IssuedInvitation(invitation, token, code))
+        db.session.commit()
+        stop = derived_token(messaging._STOP, invitation.link_seed)
+    j.start(f"/no-reminders/{stop}", "stop reminders", h1="Stop reminders about the survey")
+    j.submit(
+        j.main.get_by_role("button", name="Stop the reminders"),
+        "reminders stopped",
+        h1="You will not get any more reminders",
+    )
 
 
 def report_a_problem(j: Journey) -> None:
@@ -235,6 +260,7 @@ JOURNEYS: list[Callable[[Journey], None]] = [
     admin_reads_accounts_audit_and_invitations,
     report_a_problem,
     provider_corrects_a_listing,
+    family_stops_the_reminders,
 ]
 
 

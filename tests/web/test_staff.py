@@ -78,6 +78,7 @@ EXPECTED_ROLE = {
     "messages_staff.retry_message": "officer",
     "survey_staff.upload": "officer",
     "survey_staff.upload_result": "officer",
+    "survey_rates.response_rate_page": "officer",
 }
 
 

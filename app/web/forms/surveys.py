@@ -208,6 +208,15 @@ class UploadForm(FlaskForm):
         widget=GovFileInput(),
         validators=[FileRequired(_l("Select a CSV file of finalised plans"))],
     )
+    send_by = RadioField(
+        _l("How should the invitations go?"),
+        description=_l(
+            "For rows whose send_by column is blank. A row without an email address or mobile number gets a letter."
+        ),
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[Optional(), AnyOf(["email", "sms", "letter"], message=_l("Select how the invitations should go"))],
+    )
 
 
 class MarkSentForm(FlaskForm):
