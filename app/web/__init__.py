@@ -22,6 +22,7 @@ def register_web(app: Flask) -> None:
         auth,
         content_staff,
         feedback,
+        my_list,
         openreferral,
         public,
         search,
@@ -53,6 +54,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(feedback.bp)
     app.register_blueprint(content_staff.bp)
     app.register_blueprint(openreferral.bp)
+    app.register_blueprint(my_list.bp)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -22,6 +22,8 @@ from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailab
 from ..search.query import AGE_MAX, AGE_MIN, MAX_PAGE
 from ..services import search_index
 from .council import council
+from .forms.places import PostcodeMixin
+from .near import covers_whole_area, distances, nearest_order, with_postcode
 from .pagination import page_number
 
 bp = Blueprint("search", __name__)
@@ -62,7 +64,7 @@ def _valid_age(form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_("Enter an age from %(low)d to %(high)d", low=AGE_MIN, high=AGE_MAX))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(PostcodeMixin, FlaskForm):
     """The search box and its filters. A GET form: nothing is changed, so no CSRF token."""
 
     class Meta:
@@ -186,14 +188,15 @@ def _pagination(results: SearchResults, args: MultiDict) -> dict | None:
 @bp.route("/search")
 def search():
     """Search results with filters; browse help for an empty search; a kind page if there is no index."""
-    args = _clean_args(request.args)
+    args = with_postcode(_clean_args(request.args), request.args)
     form = SearchForm(formdata=args)
     _set_choices(form, None)
     form.validate()  # only the age can be wrong; its message is shown and the search still runs
     filters = form.filters()
     index: SearchIndex = search_index()
     try:
-        results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), lang=current_language())
+        order = nearest_order(form.found)
+        results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), current_language(), order)
     except SearchUnavailable as exc:
         current_app.logger.warning("Search page shown without results: %s", exc)
         return render_template("search/unavailable.html", form=None)
@@ -213,4 +216,7 @@ def search():
         suggestion_url=_url(args, q=results.suggestion, page=None) if results.suggestion else None,
         age_hint_url=_url(args, age=str(results.age_hint), page=None) if results.age_hint is not None else None,
         sendiass_url=council().page("sendiass"),
+        near=form.found,
+        distances=distances(results, form.found),
+        covers_whole_area=covers_whole_area,
     )

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request, url_for
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
@@ -51,11 +52,34 @@ NAVIGATION = (
 
 
 def navigation_items() -> list[dict]:
-    """Items for govukServiceNavigation, the current section marked active."""
-    return [
+    """Items for govukServiceNavigation, the current section marked active, then "My list (N)"."""
+    from .my_list import count
+
+    items = [
         {"href": url_for(item.endpoint), "text": str(item.label), "active": request.endpoint in item.endpoints}
         for item in NAVIGATION
     ]
+    mine = {
+        "href": url_for("my_list.index"),
+        "text": _("My list (%(num)s)", num=format_decimal(count())),
+        "active": (request.endpoint or "").startswith("my_list."),
+    }
+    return [*items, mine]
+
+
+def map_url(latitude: float, longitude: float) -> str:
+    """An OpenStreetMap page with a marker on the place (no map server of our own is needed)."""
+    return (
+        f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}#map=17/{latitude:.5f}/{longitude:.5f}"
+    )
+
+
+def distance_text(miles: float) -> str:
+    """How far away a service is, in words for the reader's language: "about 2 miles away"."""
+    if miles < 1:
+        return _("less than 1 mile away")
+    whole = round(miles)
+    return ngettext("about %(miles)s mile away", "about %(miles)s miles away", whole, miles=format_decimal(whole))
 
 
 def percent(value: float | int | None, decimals: int = 0) -> str:
@@ -103,6 +127,7 @@ def role_items() -> list[dict]:
 def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
     from .council import contact, council
+    from .my_list import on_list
     from .security import csp_nonce
     from .surveys import page_feedback_form, page_feedback_thanks
 
@@ -119,6 +144,9 @@ def register_template_helpers(app: Flask) -> None:
         languages=app.config["LANGUAGES"],
         csp_nonce=csp_nonce,
         contact=contact,
+        on_my_list=on_list,
+        map_url=map_url,
+        distance_text=distance_text,
         # formatting
         percent=percent,
         number=number,

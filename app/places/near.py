@@ -1,0 +1,66 @@
+"""Which services are near a place: each service's points, and a nearest-first sort key."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..content import ContentStore
+from .postcodes import Point, nearest_miles
+
+#: The sort key of a service that covers the whole area but has no place of its own: after every
+#: service with a place (keys are squared degrees, far below this), before results with neither.
+WHOLE_AREA_KEY = 1e6
+
+
+@dataclass(frozen=True)
+class ServicePlaces:
+    """Where one service is given, and whether it covers the whole area."""
+
+    points: tuple[Point, ...]
+    whole_area: bool
+
+    def miles_from(self, origin: Point) -> float | None:
+        """How far its nearest place is, or None when it has none."""
+        return nearest_miles(origin, self.points)
+
+
+_cache: tuple[ContentStore, Mapping[str, ServicePlaces]] | None = None
+_lock = threading.Lock()
+
+
+def service_places(store: ContentStore) -> Mapping[str, ServicePlaces]:
+    """Every service's places (by slug), worked out once per content store."""
+    global _cache
+    cached = _cache
+    if cached is not None and cached[0] is store:
+        return cached[1]
+    with _lock:
+        places = {
+            slug: ServicePlaces(
+                tuple(Point(place.latitude, place.longitude) for place in doc.meta.locations),
+                doc.meta.covers_whole_area,
+            )
+            for slug, doc in store.services.items()
+        }
+        _cache = (store, places)
+    return places
+
+
+def nearest_first(origin: Point, places: Mapping[str, ServicePlaces]) -> Callable[[str], float]:
+    """A sort key for services by slug: nearest place first (a flat-earth distance, right at a
+    council's scale), then those covering the whole area, then the rest (`math.inf`)."""
+    scale = math.cos(math.radians(origin.latitude)) ** 2
+    lat0, lon0 = origin.latitude, origin.longitude
+
+    def key(slug: str) -> float:
+        found = places.get(slug)
+        if found is None:
+            return math.inf
+        if found.points:
+            return min((p.latitude - lat0) ** 2 + (p.longitude - lon0) ** 2 * scale for p in found.points)
+        return WHOLE_AREA_KEY if found.whole_area else math.inf
+
+    return key

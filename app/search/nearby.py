@@ -1,0 +1,44 @@
+"""Nearest first: the order of a search's results when a family gives their postcode.
+
+The caller knows where services are (their locations in the content) and hands over
+`order`: a service's slug -> a number to sort by (smaller is nearer; `math.inf` for a
+service with no place). Results that are not services, or have no place, keep their
+relevance order after the rest.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import weakref
+from collections.abc import Callable
+
+from .snapshot import Snapshot
+
+#: A service's slug -> its sort key (smaller first).
+Order = Callable[[str], float]
+
+_SLUGS: weakref.WeakKeyDictionary[Snapshot, dict[int, str]] = weakref.WeakKeyDictionary()
+
+
+def service_slugs(snapshot: Snapshot) -> dict[int, str]:
+    """Each service document's slug, read once per opened index."""
+    slugs = _SLUGS.get(snapshot)
+    if slugs is None:
+        searcher = snapshot.searcher()
+        slugs = {docnum: searcher.stored_fields(docnum).get("slug", "") for docnum in snapshot.kinds["services"]}
+        _SLUGS[snapshot] = slugs
+    return slugs
+
+
+def nearest_first(
+    snapshot: Snapshot, candidates: list[tuple[float, int]], order: Order, count: int
+) -> list[tuple[float, int]]:
+    """The first `count` of (score, docnum) `candidates`, nearest first, then by score."""
+    slugs = service_slugs(snapshot)
+
+    def key(candidate: tuple[float, int]) -> tuple[float, float]:
+        slug = slugs.get(candidate[1])
+        return (order(slug) if slug is not None else math.inf, -candidate[0])
+
+    return heapq.nsmallest(count, candidates, key=key)
