@@ -17,6 +17,7 @@ from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import clock
 from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
 from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..feedback.suppression import Figure
@@ -65,6 +66,11 @@ def navigation_items() -> list[dict]:
         "active": (request.endpoint or "").startswith("my_list."),
     }
     return [*items, mine]
+
+
+def page_address() -> str:
+    """This page's full web address, without its query (printed in the footer)."""
+    return url_for("public.home", _external=True).rstrip("/") + request.path
 
 
 def map_url(latitude: float, longitude: float) -> str:
@@ -146,6 +152,8 @@ def register_template_helpers(app: Flask) -> None:
         contact=contact,
         on_my_list=on_list,
         map_url=map_url,
+        page_address=page_address,
+        today=clock.today,
         distance_text=distance_text,
         # formatting
         percent=percent,
