@@ -140,7 +140,10 @@ def add() -> Response:
 def remove() -> Response:
     slug = _form_slug()
     _save([item for item in saved() if item != slug])
-    return redirect(_anchored(_back(url_for("my_list.index")), slug))
+    target = _back(url_for("my_list.index"))
+    if target.split("#")[0] == url_for("my_list.index"):
+        return redirect(url_for("my_list.index"))  # its button has gone with it
+    return redirect(_anchored(target, slug))
 
 
 @bp.route("/my-list/clear", methods=["POST"])

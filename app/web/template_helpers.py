@@ -49,23 +49,27 @@ NAVIGATION = (
         "yswd.index", _l("You said, we did"), frozenset({"yswd.index", "yswd.entry", "yswd.feed", "yswd.report"})
     ),
     NavigationItem("public.glossary", _l("Glossary"), frozenset({"public.glossary"})),
+    NavigationItem(
+        "my_list.index", _l("My list"), frozenset({"my_list.index", "my_list.print_view", "my_list.shared"})
+    ),
 )
+#: The navigation item that shows how many services are on the reader's list.
+MY_LIST = "my_list.index"
 
 
 def navigation_items() -> list[dict]:
-    """Items for govukServiceNavigation, the current section marked active, then "My list (N)"."""
+    """Items for govukServiceNavigation, the current section marked active; "My list" says how many it holds."""
     from .my_list import count
 
-    items = [
-        {"href": url_for(item.endpoint), "text": str(item.label), "active": request.endpoint in item.endpoints}
+    def text(item: NavigationItem) -> str:
+        if item.endpoint == MY_LIST:
+            return _("My list (%(num)s)", num=format_decimal(count()))
+        return str(item.label)
+
+    return [
+        {"href": url_for(item.endpoint), "text": text(item), "active": request.endpoint in item.endpoints}
         for item in NAVIGATION
     ]
-    mine = {
-        "href": url_for("my_list.index"),
-        "text": _("My list (%(num)s)", num=format_decimal(count())),
-        "active": (request.endpoint or "").startswith("my_list."),
-    }
-    return [*items, mine]
 
 
 def page_address() -> str:
