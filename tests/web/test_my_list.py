@@ -1,4 +1,4 @@
-""""My list": add and remove services without an account or JavaScript, print the list, share it."""
+""" "My list": add and remove services without an account or JavaScript, print the list, share it."""
 
 from __future__ import annotations
 
