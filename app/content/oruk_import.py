@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from ..places.postcodes import normalise_postcode
 from .schema import ACCESS_ROUTES, CATEGORIES, NEED_AREAS, WHOLE_AREA
 
 
@@ -123,7 +124,10 @@ def to_page(record: dict[str, Any], today: dt.date) -> Imported:
         access_notes = [a.get("description") for a in location.get("accessibility") or [] if a.get("description")]
         if access_notes:
             front["accessibility"] = "; ".join(access_notes)
-        if len(locations) > 1:
+        places = [place for place in map(_place, locations) if place]
+        if places:
+            front["locations"] = places
+        elif len(locations) > 1:
             unmapped.append(f"service_at_locations: {len(locations) - 1} more location(s) left out")
     schedules = [s.get("description") for s in record.get("schedules") or [] if s.get("description")]
     if schedules:
@@ -171,3 +175,24 @@ def import_services(source: Path, target: Path, *, force: bool, today: dt.date) 
         path.write_text(page.text, encoding="utf-8")
         results.append((slug, "written", page.unmapped))
     return results
+
+
+def _place(location: dict) -> dict | None:
+    """A location with a postcode and coordinates as a `locations` entry, or None when it lacks them."""
+    address = (location.get("addresses") or [{}])[0]
+    postcode = normalise_postcode(address.get("postal_code"))
+    latitude, longitude = location.get("latitude"), location.get("longitude")
+    if postcode is None or not isinstance(latitude, int | float) or not isinstance(longitude, int | float):
+        return None
+    line = ", ".join(filter(None, (address.get("address_1"), address.get("city"))))
+    place = {
+        "name": location.get("name") or line or postcode,
+        "address": line or postcode,
+        "postcode": postcode,
+        "latitude": latitude,
+        "longitude": longitude,
+    }
+    notes = [a.get("description") for a in location.get("accessibility") or [] if a.get("description")]
+    if notes:
+        place["accessibility"] = "; ".join(notes)
+    return place

@@ -222,13 +222,15 @@ def test_import_round_trips_the_published_services(client, app, tmp_path):
             "access",
             "contact",
             "cost",
-            "address",
+            "locations",
             "opening_times",
             "accessibility",
             "languages",
             "last_reviewed",
         ):
             assert getattr(meta, name) == getattr(original, name), (path.name, name)
+        if not original.locations:  # a place with coordinates comes back as a location, not as an address
+            assert meta.address == original.address, path.name
         assert set(meta.need_areas) == set(original.need_areas)
     again = import_services(exported, target, force=False, today=dt.date(2026, 12, 1))
     assert all(outcome.startswith("skipped") for _s, outcome, _u in again)
@@ -283,3 +285,18 @@ def test_cli_import_refuses_to_overwrite_without_force(app, tmp_path):
     broken.write_text("{not json", encoding="utf-8")
     bad = runner.invoke(args=["content", "import-oruk", str(broken), "--to", str(tmp_path / "out")])
     assert bad.exit_code != 0 and "cannot read" in bad.output
+
+
+def test_each_place_of_a_service_is_a_location_with_its_coordinates(app, client):
+    with app.app_context():
+        from app.services import content_store
+
+        doc = content_store().services["relaxed-film-club-and-quiet-hours-at-kelderbridge-libraries"]
+    record = client.get(f"{API}/services/{oruk.service_id(doc)}").json
+    places = [sal["location"] for sal in record["service_at_locations"]]
+    assert [place["addresses"][0]["postal_code"] for place in places] == ["KB1 2AB", "KB8 1PQ"]
+    assert [place["name"] for place in places] == ["Kelderbridge Central Library", "Lowmoor Library"]
+    assert all(53 < place["latitude"] < 54 and -2 < place["longitude"] < -1 for place in places)
+    second = record["service_at_locations"][1]["id"]
+    one = client.get(f"{API}/service_at_locations/{second}").json
+    assert one["location"]["name"] == "Lowmoor Library" and one["service"]["id"] == record["id"]
