@@ -291,7 +291,7 @@ def test_each_place_of_a_service_is_a_location_with_its_coordinates(app, client)
     with app.app_context():
         from app.services import content_store
 
-        doc = content_store().services["relaxed-film-club-and-quiet-hours-at-kelderbridge-libraries"]
+        doc = content_store().services["kelderbridge-libraries-relaxed-sessions"]
     record = client.get(f"{API}/services/{oruk.service_id(doc)}").json
     places = [sal["location"] for sal in record["service_at_locations"]]
     assert [place["addresses"][0]["postal_code"] for place in places] == ["KB1 2AB", "KB8 1PQ"]
