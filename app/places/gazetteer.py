@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..models.places import Postcode
@@ -40,10 +40,11 @@ class ImportResult:
 
 def locate(postcode: str, own_authority: str | None) -> Found | None:
     """A normalised postcode's place from the gazetteer, or None when the gazetteer does not have it."""
-    row = db.session.get(Postcode, postcode)
+    query = select(Postcode.latitude, Postcode.longitude, Postcode.authority).where(Postcode.postcode == postcode)
+    row = db.session.execute(query).first()
     if row is None:
         return None
-    return Found(row.postcode, Point(row.latitude, row.longitude), row.authority == own_authority)
+    return Found(postcode, Point(row.latitude, row.longitude), row.authority == own_authority)
 
 
 def _rows(path: Path) -> Iterable[dict[str, str]]:

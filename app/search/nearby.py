@@ -35,10 +35,11 @@ def nearest_first(
     snapshot: Snapshot, candidates: list[tuple[float, int]], order: Order, count: int
 ) -> list[tuple[float, int]]:
     """The first `count` of (score, docnum) `candidates`, nearest first, then by score."""
-    slugs = service_slugs(snapshot)
-
-    def key(candidate: tuple[float, int]) -> tuple[float, float]:
-        slug = slugs.get(candidate[1])
-        return (order(slug) if slug is not None else math.inf, -candidate[0])
-
-    return heapq.nsmallest(count, candidates, key=key)
+    slugs = service_slugs(snapshot).get
+    inf = math.inf
+    decorated = [
+        (inf if slug is None else order(slug), -score, docnum)
+        for score, docnum in candidates
+        for slug in (slugs(docnum),)
+    ]
+    return [(-negative, docnum) for _key, negative, docnum in heapq.nsmallest(count, decorated)]

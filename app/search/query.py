@@ -174,7 +174,7 @@ class SearchIndex:
             total = len(weighted)
             pages = max(1, -(-total // PER_PAGE))
             page = min(max(1, page), pages, MAX_PAGE)
-            chosen = heapq.nlargest(page * PER_PAGE, weighted)[(page - 1) * PER_PAGE :]
+            chosen = [] if order else heapq.nlargest(page * PER_PAGE, weighted)[(page - 1) * PER_PAGE :]
         if order is not None:
             candidates = weighted if plan.terms else [(0.0, doc) for doc in ranked]
             chosen = nearby.nearest_first(snapshot, candidates, order, page * PER_PAGE)[(page - 1) * PER_PAGE :]
