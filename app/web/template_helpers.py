@@ -157,7 +157,7 @@ def register_template_helpers(app: Flask) -> None:
         on_my_list=on_list,
         map_url=map_url,
         page_address=page_address,
-        today=clock.today,
+        print_day=clock.today,
         distance_text=distance_text,
         # formatting
         percent=percent,
