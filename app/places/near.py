@@ -59,8 +59,7 @@ def nearest_first(origin: Point, places: Mapping[str, ServicePlaces]) -> Callabl
     council's scale), then those covering the whole area, then the rest (`math.inf`)."""
     scale = math.cos(math.radians(origin.latitude)) ** 2
     lat0, lon0 = origin.latitude, origin.longitude
-    flat = _flat(places)
-    area_wide = {slug: WHOLE_AREA_KEY for slug, found in places.items() if found.whole_area and not found.points}
+    flat, area_wide = _flat(places)
     get, fallback, inf = flat.get, area_wide.get, math.inf
 
     def key(slug: str) -> float:
@@ -77,14 +76,17 @@ def nearest_first(origin: Point, places: Mapping[str, ServicePlaces]) -> Callabl
     return key
 
 
-_flat_cache: tuple[Mapping[str, ServicePlaces], dict[str, tuple[float, ...]]] | None = None
+_Flat = tuple[dict[str, tuple[float, ...]], dict[str, float]]
+_flat_cache: tuple[Mapping[str, ServicePlaces], _Flat] | None = None
 
 
-def _flat(places: Mapping[str, ServicePlaces]) -> dict[str, tuple[float, ...]]:
+def _flat(places: Mapping[str, ServicePlaces]) -> _Flat:
+    """Each service's coordinates in one flat tuple, and the whole-area services without a place."""
     global _flat_cache
     cached = _flat_cache
     if cached is not None and cached[0] is places:
         return cached[1]
     flat = {slug: found.flat for slug, found in places.items() if found.points}
-    _flat_cache = (places, flat)
-    return flat
+    area_wide = {slug: WHOLE_AREA_KEY for slug, found in places.items() if found.whole_area and not found.points}
+    _flat_cache = (places, (flat, area_wide))
+    return flat, area_wide
