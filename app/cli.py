@@ -36,7 +36,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(places_group)
 
 
-@click.group("content", help="Check the Local Offer content files.")
+@click.group("content", cls=AppGroup, help="Check, import and export the Local Offer content files.")
 def content_group() -> None:
     pass
 
@@ -75,11 +75,15 @@ def content_check(today: dt.datetime | None, strict: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite service pages that already exist.")
 def content_import_oruk(source: Path, target: Path | None, force: bool) -> None:
     """Write a service page for each Open Referral UK 3.0 service in SOURCE (a JSON file or folder)."""
-    from .content.oruk_import import import_services
+    from .content.oruk_import import area_names, import_services, known_slugs
 
-    folder = target or Path(current_app.config["CONTENT_DIR"]) / "services"
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    folder = target or content_dir / "services"
+    slugs = known_slugs(content_dir) | (known_slugs(folder.parent) if folder.parent.is_dir() else set())
     try:
-        results = import_services(source, folder, force=force, today=dt.date.today())
+        results = import_services(
+            source, folder, force=force, today=clock.today(), slugs=slugs, areas=area_names(content_store().council)
+        )
     except (ValueError, OSError) as exc:
         raise click.ClickException(f"cannot read {source}: {exc}") from None
     for slug, outcome, unmapped in results:

@@ -8,11 +8,18 @@ from pathlib import Path
 from app.config import BASE_DIR
 
 APP = BASE_DIR / "app"
-DOMAIN = ("content", "search", "surveys", "feedback", "yswd", "staff", "models")
+DOMAIN = ("content", "search", "surveys", "feedback", "yswd", "staff", "models", "places")
 #: Modules that may end a transaction: the web layer, the commands, the retry helper and
 #: the one documented exception (sending a survey response: three transactions of its own, on
 #: its own connection, so that a response never shares a transaction with its invitation).
-COMMITTERS = {"app/cli.py", "app/demo.py", "app/transaction.py", "app/surveys/commands.py", "app/feedback/cli.py"}
+COMMITTERS = {
+    "app/cli.py",
+    "app/demo.py",
+    "app/transaction.py",
+    "app/surveys/commands.py",
+    "app/feedback/cli.py",
+    "app/places/commands.py",
+}
 EXCEPTION = {("app/surveys/responses.py", name) for name in ("_claim_invitation", "_submit", "store_batch")}
 
 

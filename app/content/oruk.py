@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ from typing import Any
 
 from flask_babel import force_locale
 
+from ..clock import UK, today
+from .opening_times import DAYS, ICAL, weekly_hours
+from .schedule2 import SCHEDULE2
 from .schema import ACCESS_ROUTES, CATEGORIES, CATEGORY_DESCRIPTIONS, NEED_AREAS
 from .store import ContentStore, Document
 
@@ -31,6 +35,11 @@ TAXONOMIES: dict[str, tuple[str, str, Mapping[str, Any]]] = {
     "category": ("SEND Local Offer categories", "The areas of Schedule 2 to the SEND Regulations 2014.", CATEGORIES),
     "need-area": ("SEND areas of need", "The four broad areas of need in the SEND Code of Practice.", NEED_AREAS),
     "access": ("How to get the service", "Whether a family can ask directly or needs a referral.", ACCESS_ROUTES),
+    "schedule-2": (
+        "What a Local Offer must cover",
+        "The items of Schedule 2 to the SEND Regulations 2014 that a service helps to cover.",
+        SCHEDULE2,
+    ),
 }
 
 
@@ -70,6 +79,36 @@ def last_modified(doc: Document) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
 
 
+def _uk_time(time: dt.time) -> str:
+    """A UK wall-clock time as ORUK wants it: HH:MM with today's offset from UTC ("09:00+00:00")."""
+    return dt.datetime.combine(today(), time, tzinfo=UK).isoformat(timespec="minutes")[11:]
+
+
+def schedules(slug: str, sid: str, opening_times: str) -> list[dict[str, Any]]:
+    """The opening times as ORUK schedules: one per rule read for certain, each with the words.
+
+    When no rule can be read, one schedule carries the words alone.
+    """
+    rules = weekly_hours(opening_times)
+    if not rules:
+        return [{"id": stable_id("schedule", slug), "service_id": sid, "description": opening_times}]
+    return [
+        _clean(
+            {
+                "id": stable_id("schedule", slug) if number == 0 else stable_id("schedule", slug, str(number)),
+                "service_id": sid,
+                "freq": rule.freq,
+                "byday": rule.byday,
+                "opens_at": _uk_time(rule.opens),
+                "closes_at": _uk_time(rule.closes),
+                "description": opening_times,
+                "notes": rule.note,
+            }
+        )
+        for number, rule in enumerate(rules)
+    ]
+
+
 def _clean(record: dict[str, Any]) -> dict[str, Any]:
     """Leave out empty optional fields."""
     return {k: v for k, v in record.items() if v not in (None, "", [], {})}
@@ -100,7 +139,12 @@ def all_terms() -> list[dict[str, Any]]:
 
 def _terms_of(doc: Document) -> list[tuple[str, str]]:
     meta = doc.meta
-    return [("category", meta.category), *(("need-area", n) for n in meta.need_areas), ("access", meta.access)]
+    return [
+        ("category", meta.category),
+        *(("need-area", n) for n in meta.need_areas),
+        ("access", meta.access),
+        *(("schedule-2", item) for item in meta.schedule2),
+    ]
 
 
 def _organization(store: ContentStore, name: str) -> dict[str, Any]:
@@ -238,9 +282,7 @@ def service(store: ContentStore, doc: Document, *, full: bool = True) -> dict[st
             {"id": stable_id("phone", "service", doc.slug), "service_id": sid, "number": meta.contact.phone}
         ]
     if meta.opening_times:
-        record["schedules"] = [
-            {"id": stable_id("schedule", doc.slug), "service_id": sid, "description": meta.opening_times}
-        ]
+        record["schedules"] = schedules(doc.slug, sid, meta.opening_times)
     cost_option: dict[str, Any] = {"id": stable_id("cost", doc.slug), "service_id": sid, "option": cost.type}
     if cost.type == "free":
         cost_option["amount"] = 0
@@ -287,6 +329,54 @@ class Query:
     minimum_age: float | None = None
     maximum_age: float | None = None
     modified_after: dt.datetime | None = None
+    day: str | None = None  # an iCal day code, "MO" to "SU"
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+
+    @property
+    def by_opening(self) -> bool:
+        return self.day is not None or self.start_time is not None or self.end_time is not None
+
+
+#: Every parameter the API reads; each may be given once.
+PARAMETERS = (
+    "page",
+    "per_page",
+    "search",
+    "text",
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "minimum_age",
+    "maximum_age",
+    "modified_after",
+    "day",
+    "start_time",
+    "end_time",
+    "postcode",
+    "proximity",
+)
+_POSTCODE = re.compile(r"[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}")
+
+
+def _day(args: Mapping[str, str]) -> str | None:
+    raw = (args.get("day") or "").strip().lower()
+    if not raw:
+        return None
+    for code, name in zip(ICAL, DAYS, strict=True):
+        if raw in (code.lower(), name):
+            return code
+    raise BadParameter("day must be a day of the week: MO, TU, WE, TH, FR, SA or SU (or its name)")
+
+
+def _clock_time(args: Mapping[str, str], name: str) -> dt.time | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = dt.time.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadParameter(f"{name} must be a time of day, HH:MM") from None
+    return value.replace(tzinfo=None)
 
 
 def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -327,6 +417,11 @@ def _uuid(args: Mapping[str, str], name: str) -> str | None:
 
 def parse_query(args: Mapping[str, str]) -> Query:
     """Validate the query string; raises BadParameter with a message for developers."""
+    getlist = getattr(args, "getlist", None)
+    if getlist is not None:
+        repeated = [name for name in PARAMETERS if len(getlist(name)) > 1]
+        if repeated:
+            raise BadParameter(f"{repeated[0]} must be given only once")
     modified_after = None
     raw = args.get("modified_after")
     if raw:
@@ -336,6 +431,7 @@ def parse_query(args: Mapping[str, str]) -> Query:
             raise BadParameter("modified_after must be an ISO 8601 date-time") from None
         if modified_after.tzinfo is None:
             modified_after = modified_after.replace(tzinfo=dt.UTC)
+    _check_place(args)
     search = (args.get("search") or args.get("text") or "").strip()
     if len(search) > 200:
         raise BadParameter("search must be at most 200 characters")
@@ -348,7 +444,31 @@ def parse_query(args: Mapping[str, str]) -> Query:
         minimum_age=_number(args, "minimum_age"),
         maximum_age=_number(args, "maximum_age"),
         modified_after=modified_after,
+        day=_day(args),
+        start_time=_clock_time(args, "start_time"),
+        end_time=_clock_time(args, "end_time"),
     )
+
+
+def _check_place(args: Mapping[str, str]) -> None:
+    """A postcode and proximity are checked, though services are not yet found by place."""
+    postcode = (args.get("postcode") or "").strip()
+    if postcode and not _POSTCODE.fullmatch(postcode):
+        raise BadParameter("postcode must be a UK postcode, like LS6 2AB")
+    _number(args, "proximity")
+
+
+def _open_as_asked(doc: Document, query: Query) -> bool:
+    """Whether one of the service's opening rules falls on the day and within the times asked."""
+    for rule in weekly_hours(getattr(doc.meta, "opening_times", None)):
+        if query.day is not None and not any(day.endswith(query.day) for day in rule.days):
+            continue
+        if query.start_time is not None and rule.opens < query.start_time:
+            continue
+        if query.end_time is not None and rule.closes > query.end_time:
+            continue
+        return True
+    return False
 
 
 def _matches(doc: Document, query: Query) -> bool:
@@ -365,6 +485,8 @@ def _matches(doc: Document, query: Query) -> bool:
     if query.minimum_age is not None and meta.age_max < query.minimum_age:
         return False
     if query.maximum_age is not None and meta.age_min > query.maximum_age:
+        return False
+    if query.by_opening and not _open_as_asked(doc, query):
         return False
     return not (query.modified_after is not None and last_modified(doc) <= query.modified_after)
 

@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
 from ..places.postcodes import normalise_postcode
-from .schema import ACCESS_ROUTES, CATEGORIES, NEED_AREAS, WHOLE_AREA
+from ..yaml_loader import load_yaml
+from . import oruk
+from .council import Council
+from .loader import split_front_matter
+from .schema import COVERS_WHOLE_AREA, WHOLE_AREA
+
+_SERVICE_LINK = re.compile(r"/services/([a-z0-9]+(?:-[a-z0-9]+)*)")
 
 
 @dataclass
@@ -40,12 +48,43 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "service"
 
 
-def _terms(record: dict[str, Any]) -> list[str]:
-    return [
-        str((a.get("taxonomy_term") or {}).get("term") or "")
-        for a in record.get("attributes") or []
-        if isinstance(a, dict)
-    ]
+def _terms(record: dict[str, Any], taxonomy: str) -> list[str]:
+    """The record's terms from one of the portal's taxonomies.
+
+    A term counts when its taxonomy is that one; a term from another directory's taxonomy
+    counts when its words are one of the portal's own keys (Schedule 2 items only ever come
+    from the portal's own taxonomy, since they share words with the categories).
+    """
+    ours = {oruk.taxonomy_id(key) for key in oruk.TAXONOMIES}
+    wanted = oruk.taxonomy_id(taxonomy)
+    vocabulary = oruk.TAXONOMIES[taxonomy][2]
+    found = []
+    for attribute in record.get("attributes") or []:
+        term = (attribute.get("taxonomy_term") or {}) if isinstance(attribute, dict) else {}
+        key, source = str(term.get("term") or ""), str(term.get("taxonomy_id") or "")
+        if key in vocabulary and (source == wanted or (source not in ours and taxonomy != "schedule-2")):
+            found.append(key)
+    return found
+
+
+def area_names(council: Council) -> dict[str, str]:
+    """Each of the council's areas by key and by its English name."""
+    names = {key: key for key in council.areas}
+    names.update({str(labels.get("en", key)): key for key, labels in council.areas.items()})
+    return names
+
+
+def known_slugs(content_dir: Path) -> set[str]:
+    """Service page names the content in `content_dir` links to or relates to."""
+    slugs: set[str] = set()
+    for path in content_dir.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        slugs.update(_SERVICE_LINK.findall(text))
+        parts = split_front_matter(text)
+        if parts:
+            related = (load_yaml(parts[0]) or {}).get("related") or []
+            slugs.update(str(slug) for slug in related if isinstance(slug, str))
+    return slugs
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -53,18 +92,20 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def to_page(record: dict[str, Any], today: dt.date) -> Imported:
-    """The markdown page for one ORUK service; unmapped lists each fact left out or guessed."""
+def to_page(record: dict[str, Any], today: dt.date, areas: Mapping[str, str] = MappingProxyType({})) -> Imported:
+    """The markdown page for one ORUK service; unmapped lists each fact left out or guessed.
+
+    `areas` maps each of the council's area names (and keys) to its key.
+    """
     unmapped: list[str] = []
     name = str(record.get("name") or "").strip()
     description = str(record.get("description") or "").strip()
-    terms = _terms(record)
     front: dict[str, Any] = {}
     if record.get("id"):
         front["id"] = str(record["id"])
     front["title"] = _shorten(name, 120) or "Untitled service"
     front["summary"] = _shorten(description or name, 300)
-    category = next((t for t in terms if t in CATEGORIES), None)
+    category = next(iter(_terms(record, "category")), None)
     if category is None:
         unmapped.append("category: no known category term; set to advice")
     front["category"] = category or "advice"
@@ -77,7 +118,7 @@ def to_page(record: dict[str, Any], today: dt.date) -> Imported:
     if front["age_max"] > 25 or front["age_min"] > 25:
         unmapped.append("ages: beyond 25; capped at 25")
         front["age_min"], front["age_max"] = min(front["age_min"], 25), min(front["age_max"], 25)
-    need_areas = [t for t in terms if t in NEED_AREAS]
+    need_areas = _terms(record, "need-area")
     if not need_areas:
         unmapped.append("need areas: none given; set to all")
     front["need_areas"] = need_areas or ["all"]
@@ -92,7 +133,7 @@ def to_page(record: dict[str, Any], today: dt.date) -> Imported:
     if not options and not fees:
         unmapped.append("cost: not given; set to paid")
     front["cost"] = cost
-    access = next((t for t in terms if t in ACCESS_ROUTES), None)
+    access = next(iter(_terms(record, "access")), None)
     if access is None:
         unmapped.append("access: no access route term; set to self-referral")
     front["access"] = access or "self-referral"
@@ -103,10 +144,16 @@ def to_page(record: dict[str, Any], today: dt.date) -> Imported:
     front["contact"] = {k: v for k, v in contact.items() if v}
     if not front["contact"]:
         unmapped.append("contact: no phone, email or website")
-    front["area_served"] = [WHOLE_AREA]
-    areas = [a.get("name") for a in record.get("service_areas") or [] if a.get("name")]
-    if areas and any(a != WHOLE_AREA for a in areas):
-        unmapped.append(f"service_areas: {', '.join(areas)} not matched to the council's areas; set to {WHOLE_AREA}")
+    names = [str(a.get("name")) for a in record.get("service_areas") or [] if a.get("name")]
+    known = {WHOLE_AREA: WHOLE_AREA, **{name.lower(): key for name, key in areas.items()}}
+    served = list(dict.fromkeys(known[n.lower()] for n in names if n.lower() in known))
+    if names and len(served) < len(names):
+        left = ", ".join(n for n in names if n.lower() not in known)
+        unmapped.append(f"service_areas: {left} not matched to the council's areas; set to {WHOLE_AREA}")
+        served = []
+    front["area_served"] = served if served and WHOLE_AREA not in served else [WHOLE_AREA]
+    if WHOLE_AREA in served:
+        front["covers"] = COVERS_WHOLE_AREA
     locations = [s.get("location") or {} for s in record.get("service_at_locations") or []]
     if locations:
         location = locations[0]
@@ -129,11 +176,14 @@ def to_page(record: dict[str, Any], today: dt.date) -> Imported:
             front["locations"] = places
         elif len(locations) > 1:
             unmapped.append(f"service_at_locations: {len(locations) - 1} more location(s) left out")
-    schedules = [s.get("description") for s in record.get("schedules") or [] if s.get("description")]
+    schedules = list(dict.fromkeys(s["description"] for s in record.get("schedules") or [] if s.get("description")))
     if schedules:
         front["opening_times"] = "; ".join(schedules)
     elif record.get("schedules"):
         unmapped.append("schedules: only structured rules, no description; left out")
+    schedule2 = _terms(record, "schedule-2")
+    if schedule2:
+        front["schedule2"] = schedule2
     languages = [lang.get("name") for lang in record.get("languages") or [] if lang.get("name")]
     if languages:
         front["languages"] = languages
@@ -156,14 +206,27 @@ def to_page(record: dict[str, Any], today: dt.date) -> Imported:
     return Imported(slug=slugify(name), text=text, unmapped=unmapped)
 
 
-def import_services(source: Path, target: Path, *, force: bool, today: dt.date) -> list[tuple[str, str, list[str]]]:
-    """Write a page per record into `target`; returns (slug, outcome, unmapped) per record."""
+def import_services(
+    source: Path,
+    target: Path,
+    *,
+    force: bool,
+    today: dt.date,
+    slugs: Set[str] = frozenset(),
+    areas: Mapping[str, str] = MappingProxyType({}),
+) -> list[tuple[str, str, list[str]]]:
+    """Write a page per record into `target`; returns (slug, outcome, unmapped) per record.
+
+    A record whose id this portal made from one of `slugs` (see `oruk.service_id`) keeps that
+    page name, so links to it still work; any other is named after its title.
+    """
+    by_id = {oruk.stable_id("service", slug): slug for slug in slugs}
     results: list[tuple[str, str, list[str]]] = []
     target.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
     for record in read_records(source):
-        page = to_page(record, today)
-        slug = page.slug
+        page = to_page(record, today, areas)
+        slug = by_id.get(str(record.get("id")), page.slug)
         n = 2
         while slug in seen:
             slug, n = f"{page.slug}-{n}", n + 1

@@ -226,33 +226,21 @@ class SentimentAnalyser:
         (content with an improvement question, "nothing went well") keep the rule's label.
         """
         sentiment, scores = self.lexicon_clauses(text, kind=kind)
-        trained = self.model
-        if trained is None or not scores or sentiment.content or self._rules_decide(text, kind):
+        found = self._model_features(text, kind, sentiment, scores)
+        if found is None:
             return sentiment, scores
-        found = model_features(
-            text,
-            polarity=sentiment.polarity,
-            subjectivity=sentiment.subjectivity,
-            label=sentiment.label,
-            mixed=sentiment.mixed,
-            kind=kind,
-        )
-        label = trained.predict(found).label
+        label = self.model.predict(found).label
         if label == sentiment.label:
             return sentiment, scores
         return replace(sentiment, label=label), scores
 
-    def deciding_words(self, text: str, *, kind: QuestionKind = "general", count: int = 5) -> list[str]:
-        """The words and word pairs that pushed the model hardest towards the label it gave `text`.
-
-        Empty when the lexicon decided alone (no model, or an answer meaning "nothing").
-        """
-        sentiment, scores = self.score_clauses(text, kind=kind)
-        trained = self.model
-        if trained is None or not scores or sentiment.content or self._rules_decide(text, kind):
-            return []
-        reading, _ = self.lexicon_clauses(text, kind=kind)
-        found = model_features(
+    def _model_features(
+        self, text: str, kind: QuestionKind, reading: Sentiment, scores: list[ClauseScore]
+    ) -> dict[str, float] | None:
+        """What the trained model reads for `text`, or None when the lexicon and rules decide alone."""
+        if self.model is None or not scores or reading.content or self._rules_decide(text, kind):
+            return None
+        return model_features(
             text,
             polarity=reading.polarity,
             subjectivity=reading.subjectivity,
@@ -260,7 +248,18 @@ class SentimentAnalyser:
             mixed=reading.mixed,
             kind=kind,
         )
-        pushes = trained.explain(found, sentiment.label, count=len(found))
+
+    def deciding_words(self, text: str, *, kind: QuestionKind = "general", count: int = 5) -> list[str]:
+        """The words and word pairs that pushed the model hardest towards the label it gave `text`.
+
+        Empty when the lexicon decided alone (no model, or an answer meaning "nothing").
+        """
+        reading, scores = self.lexicon_clauses(text, kind=kind)
+        found = self._model_features(text, kind, reading, scores)
+        if found is None:
+            return []
+        label = self.model.predict(found).label
+        pushes = self.model.explain(found, label, count=len(found))
         words = [name[2:].replace("_", " ") for name, push in pushes if push > 0 and name[:2] in ("w:", "b:")]
         return words[:count]
 

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import feedback, moderation, places, staff, surveys, yswd  # noqa: F401
+from . import feedback, live, moderation, places, staff, surveys, yswd  # noqa: F401

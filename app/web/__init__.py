@@ -41,20 +41,23 @@ def register_web(app: Flask) -> None:
     register_council(app)
     register_security(app)
     register_template_helpers(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(search.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(yswd.bp)
-    app.register_blueprint(yswd.staff_bp)
-    app.register_blueprint(updates.bp)
-    app.register_blueprint(updates.staff_bp)
-    app.register_blueprint(surveys.bp)
-    app.register_blueprint(survey_staff.bp)
-    app.register_blueprint(feedback.bp)
-    app.register_blueprint(content_staff.bp)
-    app.register_blueprint(openreferral.bp)
-    app.register_blueprint(my_list.bp)
+    for blueprint in (
+        public.bp,
+        search.bp,
+        auth.bp,
+        staff.bp,
+        yswd.bp,
+        yswd.staff_bp,
+        updates.bp,
+        updates.staff_bp,
+        surveys.bp,
+        survey_staff.bp,
+        feedback.bp,
+        content_staff.bp,
+        openreferral.bp,
+        my_list.bp,
+    ):
+        app.register_blueprint(blueprint)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

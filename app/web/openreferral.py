@@ -5,20 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from ..content import oruk
+from ..content.oruk_openapi import openapi_document
 from ..extensions import csrf, limiter
 from ..services import content_store
 
 bp = Blueprint("openreferral", __name__, url_prefix="/openreferral/v3")
 csrf.exempt(bp)
-
-OPENAPI_SOURCE = Path(__file__).resolve().parent.parent / "openreferral" / "openapi.json"
 
 
 def _rate_limit() -> str:
@@ -79,10 +77,8 @@ def info() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    """The official ORUK 3.0 OpenAPI document, its server pointed at this portal."""
-    document = json.loads(OPENAPI_SOURCE.read_text(encoding="utf-8"))
-    document["servers"] = [{"url": url_for("openreferral.info", _external=True).rstrip("/")}]
-    return _json(document)
+    """The ORUK 3.0 OpenAPI document, self-contained, its server pointed at this portal."""
+    return _json(openapi_document(url_for("openreferral.info", _external=True).rstrip("/")))
 
 
 @bp.get("/services")

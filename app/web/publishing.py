@@ -1,24 +1,27 @@
 """What the staff pages that publish "You said, we did" and updates share: each workflow step
-with its audit event and commit (the routes themselves are in `yswd.py` and `updates.py`),
-and the Atom feed response."""
+with its audit event and commit, the views that move an item between stages (registered
+under explicit endpoint names in `yswd.py` and `updates.py`), and the Atom feed response."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, flash, url_for
+from flask import Response, abort, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
+from flask.views import View
 from flask_babel import _
 
 from ..extensions import db
 from ..i18n import html_lang
-from ..models.staff import record_event, utcnow
+from ..models.staff import Role, record_event, utcnow
 from ..models.yswd import Entry, NewsPost
 from ..services import markdown_renderer
 from ..yswd import publishing as workflow
 from ..yswd.feeds import FeedItem, atom_feed
-from .auth import current_staff
+from .auth import current_staff, role_required
 from .council import council
-from .forms.kit import ConfirmForm
+from .forms.kit import confirmed
 from .forms.publishing import EntryForm, PostForm, PublishForm
 
 
@@ -52,7 +55,7 @@ def publish(item: Entry | NewsPost, form: PublishForm) -> None:
 
 def archive(item: Entry | NewsPost) -> None:
     """Take an item off the public pages (after its confirm button's CSRF check); audited and committed."""
-    _confirmed()
+    confirmed()
     workflow.archive(item, current_staff())
     audit(item, "archived")
     db.session.commit()
@@ -61,17 +64,61 @@ def archive(item: Entry | NewsPost) -> None:
 
 def back_to_draft(item: Entry | NewsPost) -> None:
     """Move an item back to draft (after its confirm button's CSRF check); audited and committed."""
-    _confirmed()
+    confirmed()
     workflow.back_to_draft(item, current_staff())
     audit(item, "withdrawn")
     db.session.commit()
     flash(_("Moved back to draft."), "success")
 
 
-def _confirmed() -> None:
-    """A button-only POST must carry a valid CSRF token."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+class StageChange(View):
+    """POST: archive an item or move it back to draft, then show its staff page again.
+
+    Registered once per model and step with an explicit endpoint name, for example
+    `StageChange.as_view("archive_post", NewsPost, archive, "updates_staff.edit_post")`.
+    """
+
+    methods = ["POST"]
+    decorators = [role_required(Role.SENDIASS)]
+
+    def __init__(self, model: type[Entry | NewsPost], change: Callable[[Entry | NewsPost], None], page: str) -> None:
+        self.model, self.change, self.page = model, change, page
+
+    def dispatch_request(self, **ids: int) -> ResponseReturnValue:
+        (item_id,) = ids.values()
+        item = db.session.get(self.model, item_id) or abort(404)
+        self.change(item)
+        return redirect(url_for(self.page, **ids))
+
+
+class PublishChange(StageChange):
+    """POST: publish an item now or schedule it; an invalid form shows the item's page with its errors."""
+
+    def __init__(
+        self,
+        model: type[Entry | NewsPost],
+        page: str,
+        invalid: Callable[[Entry | NewsPost, PublishForm], ResponseReturnValue],
+    ) -> None:
+        super().__init__(model, self.publish, page)
+        self.invalid = invalid
+
+    def publish(self, item: Entry | NewsPost) -> None:
+        form = PublishForm()
+        if not form.validate_on_submit():
+            raise _Invalid(self.invalid(item, form))
+        publish(item, form)
+
+    def dispatch_request(self, **ids: int) -> ResponseReturnValue:
+        try:
+            return super().dispatch_request(**ids)
+        except _Invalid as invalid:
+            return invalid.response
+
+
+class _Invalid(Exception):
+    def __init__(self, response: ResponseReturnValue) -> None:
+        self.response = response
 
 
 def feed_response(title: str, subtitle: str, feed_endpoint: str, page_endpoint: str, items: list[FeedItem]) -> Response:

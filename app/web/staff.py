@@ -27,7 +27,7 @@ from ..models.moderation import (
 )
 from ..models.staff import AuditEvent, Role, User, normalise_email, record_event, utcnow
 from .auth import current_staff, role_required
-from .forms.kit import ConfirmForm
+from .forms.kit import ConfirmForm, confirmed
 from .forms.staff import CorrectionForm, DecisionForm, NewUserForm, RoleForm
 from .pagination import govuk_pagination, paginate
 from .survey_catalogue import catalogue
@@ -139,8 +139,7 @@ def user(user_id: int):
 def deactivate_user(user_id: int):
     account = _user_or_404(user_id)
     me = current_staff()
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirmed()
     if account.id == me.id:
         flash(_("You cannot deactivate your own account."), "info")
         return redirect(url_for("staff.user", user_id=account.id))
@@ -157,8 +156,7 @@ def deactivate_user(user_id: int):
 @role_required(Role.ADMIN)
 def reactivate_user(user_id: int):
     account = _user_or_404(user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirmed()
     account.active = True
     account.unlock()
     record_event("user_reactivated", user=current_staff(), target_type="user", target_id=account.id)
@@ -172,8 +170,7 @@ def reactivate_user(user_id: int):
 def unlock_user(user_id: int):
     """Lift a lock after too many wrong passwords, so the member of staff can sign in at once."""
     account = _user_or_404(user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirmed()
     account.unlock()
     record_event("user_unlocked", user=current_staff(), target_type="user", target_id=account.id)
     db.session.commit()
@@ -185,7 +182,8 @@ def unlock_user(user_id: int):
 @role_required(Role.ADMIN)
 def password_link(user_id: int):
     account = _user_or_404(user_id)
-    if not ConfirmForm().validate_on_submit() or not account.active:
+    confirmed()
+    if not account.active:
         abort(400)
     token = account.issue_set_password_token()
     record_event("password_link_issued", user=current_staff(), target_type="user", target_id=account.id)

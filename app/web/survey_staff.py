@@ -31,7 +31,7 @@ from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
 from ..transaction import commit_with_retry
 from .auth import current_staff, role_required
 from .council import council
-from .forms.kit import ConfirmForm
+from .forms.kit import ConfirmForm, confirmed
 from .forms.surveys import MarkSelectedForm, MarkSentForm, UploadForm
 from .ids import ids_from
 from .pagination import govuk_pagination, paginate
@@ -225,8 +225,7 @@ def invitation(invitation_id: int):
 def reissue(invitation_id: int):
     """A new link and code (the old ones stop working), shown once as a printable letter."""
     found = db.session.get(SurveyInvitation, invitation_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirmed()
     if found.status == InvitationStatus.COMPLETED or found.survey_id not in _surveys():
         flash(_("This invitation has already been answered, so it cannot be reissued."), "important")
         return redirect(url_for(".invitation", invitation_id=found.id))

@@ -24,7 +24,7 @@ from .council import council
 from .forms.kit import ConfirmForm
 from .forms.publishing import PostForm, PublishForm
 from .pagination import govuk_pagination, paginate
-from .publishing import feed_response
+from .publishing import PublishChange, StageChange, feed_response
 from .staff import add_tool
 
 bp = Blueprint("updates", __name__, url_prefix="/updates")
@@ -151,31 +151,19 @@ def _post_page(item: NewsPost, form: FlaskForm, publish_form: PublishForm):
     )
 
 
-@staff_bp.post("/<int:post_id>/publish")
-@role_required(Role.SENDIASS)
-def publish_post(post_id: int):
-    """Publish now or schedule."""
-    item = _post_or_404(post_id)
-    form = PublishForm()
-    if not form.validate_on_submit():
-        return _post_page(item, PostForm(obj=item, formdata=None), form)
-    staff_publishing.publish(item, form)
-    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+def _publish_invalid(item: NewsPost, form: PublishForm):
+    return _post_page(item, PostForm(obj=item, formdata=None), form)
 
 
-@staff_bp.post("/<int:post_id>/archive")
-@role_required(Role.SENDIASS)
-def archive_post(post_id: int):
-    """Take the update off the public pages and feed."""
-    item = _post_or_404(post_id)
-    staff_publishing.archive(item)
-    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
-
-
-@staff_bp.post("/<int:post_id>/draft")
-@role_required(Role.SENDIASS)
-def draft_post(post_id: int):
-    """Move the update back to draft."""
-    item = _post_or_404(post_id)
-    staff_publishing.back_to_draft(item)
-    return redirect(url_for("updates_staff.edit_post", post_id=item.id))
+staff_bp.add_url_rule(
+    "/<int:post_id>/publish",
+    view_func=PublishChange.as_view("publish_post", NewsPost, "updates_staff.edit_post", _publish_invalid),
+)
+staff_bp.add_url_rule(
+    "/<int:post_id>/archive",
+    view_func=StageChange.as_view("archive_post", NewsPost, staff_publishing.archive, "updates_staff.edit_post"),
+)
+staff_bp.add_url_rule(
+    "/<int:post_id>/draft",
+    view_func=StageChange.as_view("draft_post", NewsPost, staff_publishing.back_to_draft, "updates_staff.edit_post"),
+)

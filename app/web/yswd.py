@@ -28,7 +28,7 @@ from .council import council
 from .forms.kit import ConfirmForm
 from .forms.publishing import EntryForm, PublishForm, UpdateForm
 from .pagination import govuk_pagination, paginate
-from .publishing import feed_response
+from .publishing import PublishChange, StageChange, feed_response
 from .staff import add_tool
 from .survey_catalogue import catalogue
 
@@ -198,34 +198,20 @@ def staff_entry(entry_id: int):
     return _staff_entry_page(_entry_or_404(entry_id))
 
 
-@staff_bp.post("/<int:entry_id>/publish")
-@role_required(Role.SENDIASS)
-def publish_entry(entry_id: int):
-    """Publish now or schedule."""
-    item = _entry_or_404(entry_id)
-    form = PublishForm()
-    if not form.validate_on_submit():
-        return _staff_entry_page(item, publish_form=form)
-    staff_publishing.publish(item, form)
-    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
-
-
-@staff_bp.post("/<int:entry_id>/archive")
-@role_required(Role.SENDIASS)
-def archive_entry(entry_id: int):
-    """Take the entry off the public pages and feed."""
-    item = _entry_or_404(entry_id)
-    staff_publishing.archive(item)
-    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
-
-
-@staff_bp.post("/<int:entry_id>/draft")
-@role_required(Role.SENDIASS)
-def draft_entry(entry_id: int):
-    """Move the entry back to draft."""
-    item = _entry_or_404(entry_id)
-    staff_publishing.back_to_draft(item)
-    return redirect(url_for("yswd_staff.entry", entry_id=item.id))
+staff_bp.add_url_rule(
+    "/<int:entry_id>/publish",
+    view_func=PublishChange.as_view(
+        "publish_entry", Entry, "yswd_staff.entry", lambda item, form: _staff_entry_page(item, publish_form=form)
+    ),
+)
+staff_bp.add_url_rule(
+    "/<int:entry_id>/archive",
+    view_func=StageChange.as_view("archive_entry", Entry, staff_publishing.archive, "yswd_staff.entry"),
+)
+staff_bp.add_url_rule(
+    "/<int:entry_id>/draft",
+    view_func=StageChange.as_view("draft_entry", Entry, staff_publishing.back_to_draft, "yswd_staff.entry"),
+)
 
 
 @staff_bp.route("/<int:entry_id>/updates", methods=["POST"])

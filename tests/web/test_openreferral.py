@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator, FormatChecker
 
+from app import create_app
+from app.config import TestConfig
 from app.content import oruk
 
 SCHEMAS = Path(__file__).parent.parent / "content" / "oruk_schemas"
@@ -188,51 +190,72 @@ def test_developers_page_is_linked_from_the_footer_and_links_the_openapi_documen
     assert "Otwarte dane" in polish and "Read the OpenAPI document" not in polish
 
 
-def test_import_round_trips_the_published_services(client, app, tmp_path):
-    from app.content.oruk_import import import_services
-    from app.content.schema import ServiceMeta
-    from app.yaml_loader import load_yaml
-
-    exported = tmp_path / "export"
-    exported.mkdir()
+def _export(client, folder: Path) -> Path:
+    """Every service, fully nested, as another directory would fetch them from the API."""
+    folder.mkdir()
     for page in _all_pages(client, "/services"):
         full = [client.get(f"{API}/services/{s['id']}").json for s in page["contents"]]
-        (exported / f"page-{page['page_number']}.json").write_text(json.dumps(full), encoding="utf-8")
-    target = tmp_path / "services"
-    results = import_services(exported, target, force=False, today=dt.date(2026, 12, 1))
+        (folder / f"page-{page['page_number']}.json").write_text(json.dumps(full), encoding="utf-8")
+    return folder
+
+
+def _at_a_glance(client, path: str) -> dict[str, str]:
+    """The facts a family reads on a service page: its title and the "At a glance" rows."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(path).get_data(as_text=True), "lxml")
+    rows = {
+        " ".join(row.dt.get_text().split()): " ".join(row.dd.get_text().split())
+        for row in page.select(".govuk-summary-list__row")
+    }
+    return {
+        "title": page.h1.get_text(strip=True),
+        "summary": page.select_one(".govuk-body-l").get_text(strip=True),
+        **rows,
+    }
+
+
+def test_import_round_trips_the_published_services(client, app, tmp_path):
+    """Export through the API, import into a folder with no services: the content checks
+    pass and every service page shows the same facts under the same address."""
+    import shutil
+
+    from app.content.check import check_content
+    from app.content.oruk_import import area_names, import_services, known_slugs
+    from app.services import content_store
+
+    exported = _export(client, tmp_path / "export")
+    rebuilt = tmp_path / "content"
+    shutil.copytree(app.config["CONTENT_DIR"], rebuilt, ignore=shutil.ignore_patterns("services"))
     with app.app_context():
-        from app.services import content_store
-
         store = content_store()
-        areas = list(store.council.areas) or ["borough-wide"]
-        originals = {oruk.service_id(doc): doc for doc in store.services.values()}
+        originals = sorted(store.services)
+        areas = area_names(store.council)
+    results = import_services(
+        exported, rebuilt / "services", force=False, today=dt.date(2026, 12, 1), slugs=known_slugs(rebuilt), areas=areas
+    )
     assert len(results) == len(originals) and all(outcome == "written" for _s, outcome, _u in results)
-    from app.content.loader import split_front_matter
+    errors = [str(p) for p in check_content(rebuilt, dt.date(2026, 12, 4)) if p.severity == "error"]
+    assert errors == []
 
-    for path in target.glob("*.md"):
-        front, _body, _line = split_front_matter(path.read_text(encoding="utf-8"))
-        meta = ServiceMeta.model_validate(load_yaml(front), context={"areas": areas})
-        original = originals[str(meta.id)].meta
-        for name in (
-            "title",
-            "organisation",
-            "age_min",
-            "age_max",
-            "category",
-            "access",
-            "contact",
-            "cost",
-            "locations",
-            "opening_times",
-            "accessibility",
-            "languages",
-            "last_reviewed",
-        ):
-            assert getattr(meta, name) == getattr(original, name), (path.name, name)
-        if not original.locations:  # a place with coordinates comes back as a location, not as an address
-            assert meta.address == original.address, path.name
-        assert set(meta.need_areas) == set(original.need_areas)
-    again = import_services(exported, target, force=False, today=dt.date(2026, 12, 1))
+    class Rebuilt(TestConfig):
+        CONTENT_DIR = rebuilt
+        SEARCH_INDEX_DIR = tmp_path / "no-index"
+
+    imported_app = create_app(Rebuilt)
+    with imported_app.app_context():
+        imported = content_store()
+        linked = known_slugs(rebuilt) & set(originals)
+        assert linked <= set(imported.services), "every page the guidance links to kept its address"
+        by_id = {oruk.service_id(doc): doc.slug for doc in imported.services.values()}
+    second = imported_app.test_client()
+    for slug in originals:
+        with app.app_context():
+            sid = oruk.service_id(store.services[slug])
+        assert _at_a_glance(second, f"/services/{by_id[sid]}") == _at_a_glance(client, f"/services/{slug}"), slug
+    again = import_services(
+        exported, rebuilt / "services", force=False, today=dt.date(2026, 12, 1), slugs=known_slugs(rebuilt)
+    )
     assert all(outcome.startswith("skipped") for _s, outcome, _u in again)
 
 
@@ -287,16 +310,29 @@ def test_cli_import_refuses_to_overwrite_without_force(app, tmp_path):
     assert bad.exit_code != 0 and "cannot read" in bad.output
 
 
-def test_each_place_of_a_service_is_a_location_with_its_coordinates(app, client):
-    with app.app_context():
-        from app.services import content_store
+def test_services_are_found_by_the_day_and_hours_they_open(client):
+    found = client.get(f"{API}/services?day=SA&per_page=100").json["contents"]
+    assert found, "some demo services open on Saturdays"
+    for listed in found:
+        full = client.get(f"{API}/services/{listed['id']}").json
+        assert any("SA" in schedule.get("byday", "") for schedule in full["schedules"]), full["name"]
+    everyone = client.get(f"{API}/services?per_page=100").json["total_items"]
+    assert len(found) < everyone
+    assert client.get(f"{API}/services?day=saturday").json["total_items"] == len(found)
+    evening = client.get(f"{API}/services?start_time=17:00&per_page=100").json["contents"]
+    for listed in evening:
+        full = client.get(f"{API}/services/{listed['id']}").json
+        assert any(schedule.get("opens_at", "00:00") >= "17:00" for schedule in full["schedules"]), full["name"]
+    assert (
+        client.get(f"{API}/services?end_time=23:59").json["total_items"]
+        > client.get(f"{API}/services?end_time=12:00").json["total_items"]
+    )
 
-        doc = content_store().services["kelderbridge-libraries-relaxed-sessions"]
-    record = client.get(f"{API}/services/{oruk.service_id(doc)}").json
-    places = [sal["location"] for sal in record["service_at_locations"]]
-    assert [place["addresses"][0]["postal_code"] for place in places] == ["KB1 2AB", "KB8 1PQ"]
-    assert [place["name"] for place in places] == ["Kelderbridge Central Library", "Lowmoor Library"]
-    assert all(53 < place["latitude"] < 54 and -2 < place["longitude"] < -1 for place in places)
-    second = record["service_at_locations"][1]["id"]
-    one = client.get(f"{API}/service_at_locations/{second}").json
-    assert one["location"]["name"] == "Lowmoor Library" and one["service"]["id"] == record["id"]
+
+@pytest.mark.parametrize(
+    "query",
+    ["day=someday", "start_time=9am", "end_time=25:00", "page=1&page=2", "postcode=not-a-postcode", "proximity=-1"],
+)
+def test_bad_day_time_place_or_repeated_parameters_get_a_400(client, query):
+    response = client.get(f"{API}/services?{query}")
+    assert response.status_code == 400 and response.json["code"] == 400 and response.json["message"]

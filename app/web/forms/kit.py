@@ -1,17 +1,19 @@
 """The field kit every form is built from: one confirm form, one `strip` filter, one
-whole-number (or percentage) field, the GOV.UK date field, the honeypot and a link check."""
+whole-number (or percentage) field, the GOV.UK date field, required text and optional link
+fields, the honeypot and a link check."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from flask import abort
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import DateField, Field, IntegerField, StringField, SubmitField
-from wtforms.validators import Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import DateField, Field, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 #: The hint under a box that takes markdown.
 MARKDOWN_HINT = _l(
@@ -32,6 +34,12 @@ class ConfirmForm(FlaskForm):
     """A form that is only a button (and its CSRF token)."""
 
     submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
+
+
+def confirmed() -> None:
+    """A button-only POST must carry a valid CSRF token: 400 Bad Request when it does not."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
 
 
 class WholeNumberField(IntegerField):
@@ -100,6 +108,39 @@ def date_items(field: DateField) -> list[dict[str, Any]]:
         }
         for (name, label, width), value in zip(boxes, values, strict=True)
     ]
+
+
+def text_field(
+    label: object,
+    *,
+    required: object,
+    max_length: int,
+    too_long: object,
+    hint: object = None,
+    box: bool = False,
+) -> StringField:
+    """A required text input (or text area when `box`), spaces stripped, at most `max_length` long."""
+    field = TextAreaField if box else StringField
+    return field(
+        label,
+        widget=GovTextArea() if box else GovTextInput(),
+        description=hint or "",
+        filters=[strip],
+        validators=[DataRequired(message=required), Length(max=max_length, message=too_long)],
+    )
+
+
+def link_field(label: object, *, hint: object = None) -> StringField:
+    """An optional http(s) address of at most 500 characters."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description=hint or "",
+        validators=[
+            Length(max=500, message=_l("Link must be 500 characters or fewer")),
+            web_link(_l("Enter a link that starts with https://")),
+        ],
+    )
 
 
 def web_link(message: object) -> Any:

@@ -10,15 +10,15 @@ from typing import Any
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ... import clock
 from ...models.staff import utcnow
 from ...models.yswd import Entry, NewsPost
 from ...yswd.themes import ENTRY_THEMES, NEWS_KINDS, STATUSES
-from .kit import MARKDOWN_HINT, GovDateField, WholeNumberField, strip, web_link
+from .kit import MARKDOWN_HINT, GovDateField, WholeNumberField, link_field, text_field
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -90,15 +90,13 @@ class UpdateForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter the date of the update"))],
         invalid_message=_l("Date of the update must be a real date"),
     )
-    text = TextAreaField(
+    text = text_field(
         _l("What has happened"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what has happened")),
-            Length(max=5000, message=_l("Update must be 5,000 characters or fewer")),
-        ],
+        hint=MARKDOWN_HINT,
+        box=True,
+        required=_l("Enter what has happened"),
+        max_length=5000,
+        too_long=_l("Update must be 5,000 characters or fewer"),
     )
     submit = SubmitField(_l("Add update"), widget=GovSubmitInput())
 
@@ -118,15 +116,12 @@ def _status_choices() -> list[SelectChoice]:
 class EntryForm(FlaskForm):
     """A "You said, we did" entry."""
 
-    title = StringField(
+    title = text_field(
         _l("Title"),
-        widget=GovTextInput(),
-        description=_l("A short summary for the list and the feed, for example: Clearer information about transport"),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a title")),
-            Length(max=200, message=_l("Title must be 200 characters or fewer")),
-        ],
+        hint=_l("A short summary for the list and the feed, for example: Clearer information about transport"),
+        required=_l("Enter a title"),
+        max_length=200,
+        too_long=_l("Title must be 200 characters or fewer"),
     )
     theme = SelectField(
         _l("Theme"),
@@ -134,43 +129,30 @@ class EntryForm(FlaskForm):
         choices=_theme_choices(),
         validators=[InputRequired(message=_l("Select a theme"))],
     )
-    we_asked = TextAreaField(
+    we_asked = text_field(
         _l("We asked"),
-        widget=GovTextArea(),
-        description=_l("Which survey, consultation or conversation this came from, and when."),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what we asked")),
-            Length(max=2000, message=_l("We asked must be 2,000 characters or fewer")),
-        ],
+        hint=_l("Which survey, consultation or conversation this came from, and when."),
+        box=True,
+        required=_l("Enter what we asked"),
+        max_length=2000,
+        too_long=_l("We asked must be 2,000 characters or fewer"),
     )
-    we_asked_url = StringField(
-        _l("Link to the survey or consultation (optional)"),
-        widget=GovTextInput(),
-        validators=[
-            Length(max=500, message=_l("Link must be 500 characters or fewer")),
-            web_link(_l("Enter a link that starts with https://")),
-        ],
-    )
-    you_said = TextAreaField(
+    we_asked_url = link_field(_l("Link to the survey or consultation (optional)"))
+    you_said = text_field(
         _l("You said"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what families told us")),
-            Length(max=20000, message=_l("You said must be 20,000 characters or fewer")),
-        ],
+        hint=MARKDOWN_HINT,
+        box=True,
+        required=_l("Enter what families told us"),
+        max_length=20000,
+        too_long=_l("You said must be 20,000 characters or fewer"),
     )
-    we_did = TextAreaField(
+    we_did = text_field(
         _l("We did"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter what we did or will do")),
-            Length(max=20000, message=_l("We did must be 20,000 characters or fewer")),
-        ],
+        hint=MARKDOWN_HINT,
+        box=True,
+        required=_l("Enter what we did or will do"),
+        max_length=20000,
+        too_long=_l("We did must be 20,000 characters or fewer"),
     )
     status = RadioField(
         _l("Status"),
@@ -187,14 +169,8 @@ class EntryForm(FlaskForm):
             NumberRange(min=0, max=100, message=_l("Progress must be a whole number between 0 and 100")),
         ],
     )
-    evidence_url = StringField(
-        _l("Link to evidence (optional)"),
-        widget=GovTextInput(),
-        description=_l("For example, the new page, the report or the meeting minutes."),
-        validators=[
-            Length(max=500, message=_l("Link must be 500 characters or fewer")),
-            web_link(_l("Enter a link that starts with https://")),
-        ],
+    evidence_url = link_field(
+        _l("Link to evidence (optional)"), hint=_l("For example, the new page, the report or the meeting minutes.")
     )
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
@@ -205,14 +181,8 @@ class EntryForm(FlaskForm):
 class PostForm(FlaskForm):
     """An update (a short news post)."""
 
-    title = StringField(
-        _l("Title"),
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a title")),
-            Length(max=200, message=_l("Title must be 200 characters or fewer")),
-        ],
+    title = text_field(
+        _l("Title"), required=_l("Enter a title"), max_length=200, too_long=_l("Title must be 200 characters or fewer")
     )
     kind = RadioField(
         _l("What kind of update is it?"),
@@ -220,25 +190,20 @@ class PostForm(FlaskForm):
         choices=[SelectChoice(key, label) for key, label in NEWS_KINDS.items()],
         validators=[InputRequired(message=_l("Select what kind of update it is"))],
     )
-    summary = StringField(
+    summary = text_field(
         _l("Summary"),
-        widget=GovTextInput(),
-        description=_l("One sentence for the home page and the list of updates."),
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter a summary")),
-            Length(max=300, message=_l("Summary must be 300 characters or fewer")),
-        ],
+        hint=_l("One sentence for the home page and the list of updates."),
+        required=_l("Enter a summary"),
+        max_length=300,
+        too_long=_l("Summary must be 300 characters or fewer"),
     )
-    body = TextAreaField(
+    body = text_field(
         _l("Update"),
-        widget=GovTextArea(),
-        description=MARKDOWN_HINT,
-        filters=[strip],
-        validators=[
-            DataRequired(message=_l("Enter the update")),
-            Length(max=10000, message=_l("Update must be 10,000 characters or fewer")),
-        ],
+        hint=MARKDOWN_HINT,
+        box=True,
+        required=_l("Enter the update"),
+        max_length=10000,
+        too_long=_l("Update must be 10,000 characters or fewer"),
     )
     submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
