@@ -66,11 +66,11 @@ def nearest_first(origin: Point, places: Mapping[str, ServicePlaces]) -> Callabl
         coordinates = get(slug)
         if coordinates is None:
             return fallback(slug, inf)
-        best = inf
-        for i in range(0, len(coordinates), 2):
-            value = (coordinates[i] - lat0) ** 2 + (coordinates[i + 1] - lon0) ** 2 * scale
-            if value < best:
-                best = value
+        north, east = coordinates[0] - lat0, coordinates[1] - lon0
+        best = north * north + east * east * scale
+        for i in range(2, len(coordinates), 2):  # a service with several places: the nearest
+            north, east = coordinates[i] - lat0, coordinates[i + 1] - lon0
+            best = min(best, north * north + east * east * scale)
         return best
 
     return key

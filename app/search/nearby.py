@@ -2,14 +2,13 @@
 
 The caller knows where services are (their locations in the content) and hands over
 `order`: a service's slug -> a number to sort by (smaller is nearer; `math.inf` for a
-service with no place). Results that are not services, or have no place, keep their
-relevance order after the rest.
+service with no place, and for "", which stands for any result that is not a service).
+Results that are not services, or have no place, keep their relevance order after the rest.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
 import weakref
 from collections.abc import Callable
 
@@ -36,10 +35,5 @@ def nearest_first(
 ) -> list[tuple[float, int]]:
     """The first `count` of (score, docnum) `candidates`, nearest first, then by score."""
     slugs = service_slugs(snapshot).get
-    inf = math.inf
-    decorated = [
-        (inf if slug is None else order(slug), -score, docnum)
-        for score, docnum in candidates
-        for slug in (slugs(docnum),)
-    ]
+    decorated = [(order(slugs(docnum, "")), -score, docnum) for score, docnum in candidates]
     return [(-negative, docnum) for _key, negative, docnum in heapq.nsmallest(count, decorated)]
