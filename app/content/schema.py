@@ -139,7 +139,7 @@ class Location(_Strict):
     def _postcode(cls, value: str) -> str:
         postcode = normalise_postcode(value)
         if postcode is None:
-            raise ValueError(f"postcode {value!r} is not a full UK postcode, like KB1 2AB")
+            raise ValueError(f"postcode {value!r} is not a full UK postcode, like SW1A 1AA")
         return postcode
 
 

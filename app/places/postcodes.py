@@ -21,7 +21,7 @@ class Point:
 
 
 def normalise_postcode(text: str | None) -> str | None:
-    """A typed postcode written the ONS way ("kb1  2ab" -> "KB1 2AB"), or None when it is not a full postcode."""
+    """A typed postcode written the ONS way ("sw1a  1aa" -> "SW1A 1AA"), or None when it is not a full postcode."""
     squashed = re.sub(r"\s+", "", (text or "").upper())
     match = POSTCODE_RE.match(squashed)
     return f"{match[1]} {match[2]}" if match else None

@@ -39,7 +39,7 @@ def test_a_service_can_give_its_places_and_cover_the_whole_area(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        (LOCATION.format(postcode="KB2", latitude=53.69), "postcode 'KB2' is not a full UK postcode, like KB1 2AB"),
+        (LOCATION.format(postcode="KB2", latitude=53.69), "postcode 'KB2' is not a full UK postcode, like SW1A 1AA"),
         (LOCATION.format(postcode="KB2 3RQ", latitude=5.69), "latitude"),
         ("covers: the north\n", "covers must be 'whole area' (or leave it out and give locations)"),
     ],
