@@ -10,7 +10,7 @@ PORT      ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-APT_PACKAGES ?= chromium openjdk-17-jre-headless libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+APT_PACKAGES ?= chromium openjdk-17-jre-headless libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core poppler-utils nginx
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 STATIC     := app/static
 

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, g
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Undefined
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, StrictUndefined, Template, Undefined
 from jinja2.utils import missing
 
 from .cleaning import CleanRequest
@@ -30,6 +30,21 @@ class NameStrictUndefined(StrictUndefined):
         if obj is not missing or name == "caller":  # macros test `caller` when called without a block
             return Undefined(hint=hint, obj=obj, name=name)
         return super().__new__(cls)
+
+
+class ImportingTemplate(Template):
+    """A template whose `{% from ... import %}` reuses the imported template's module.
+
+    Jinja checks, on every import, whether the importing context has globals the imported
+    template lacks (then it must render a fresh module); it does so key by key through a
+    ChainMap, about 50 look-ups per import and 45 imports per page (GOV.UK Frontend's macros
+    import one another). A set difference gives the same answer at a fraction of the cost.
+    """
+
+    def _get_default_module(self, ctx=None):
+        if ctx is not None and not ctx.globals_keys.difference(self.globals):
+            ctx = None  # nothing new to pass on: the cached module is the same
+        return super()._get_default_module(ctx)
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -58,6 +73,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
             ),
         ]
     )
+    app.jinja_env.template_class = ImportingTemplate
     app.jinja_env.add_extension("jinja2.ext.do")
     # GOV.UK Frontend's macros compare values with `undefined` and `null` (JavaScript's names).
     app.jinja_env.globals.update(undefined=Undefined(name="undefined"), null=Undefined(name="null"))

@@ -1,6 +1,7 @@
 """A gunicorn logger whose access log never records a live token or a family's postcode.
 
-Invitation links (`/s/<token>`) and set-password links (`/set-password/<token>`) carry
+Invitation links (`/s/<token>`), set-password links (`/set-password/<token>`) and review
+links (`/review/<token>`) carry
 their secret in the path, which gunicorn's access log would otherwise keep (in the
 request line, the path and the referrer). Run gunicorn with
 
@@ -19,7 +20,7 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 #: Paths whose last segment is a secret.
-TOKEN_PATH = re.compile(r"(/(?:s|set-password)/)[^/?#\s\"]+")
+TOKEN_PATH = re.compile(r"(/(?:s|set-password|review)/)[^/?#\s\"]+")
 REDACTED = r"\1[token]"
 #: A postcode someone typed, in a query string (also URL-encoded, as in a logged referrer).
 POSTCODE_PARAM = re.compile(r"((?:[?&]|%3F|%26)postcode(?:=|%3D))[^&\s\"#]*", re.IGNORECASE)

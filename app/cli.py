@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, url_for
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from . import clock
@@ -31,6 +31,9 @@ def register_cli(app: Flask) -> None:
     from .surveys.commands import surveys_group
 
     app.cli.add_command(surveys_group)
+    from .notifications.commands import notifications_group
+
+    app.cli.add_command(notifications_group)
     app.cli.add_command(feedback_group)
     app.cli.add_command(demo_group)
     app.cli.add_command(places_group)
@@ -92,6 +95,54 @@ def content_import_oruk(source: Path, target: Path | None, force: bool) -> None:
             click.echo(f"  not mapped: {note}")
     written = sum(1 for _s, outcome, _u in results if outcome == "written")
     click.echo(f"{written} written, {len(results) - written} skipped")
+
+
+@content_group.command("export")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def content_export(target: Path) -> None:
+    """Write the published Local Offer (browser edits included) as a content folder in TARGET."""
+    from .content.transfer import export_content
+    from .services import refresh_content
+
+    refresh_content(force=True)
+    try:
+        written = export_content(Path(current_app.config["CONTENT_DIR"]), target)
+    except FileExistsError:
+        raise click.ClickException(f"{target} is not empty: choose a new folder") from None
+    for page in written:
+        click.echo(f"{page}: written from the browser's version")
+    click.echo(f"Exported to {target} ({len(written)} page(s) edited in the browser)")
+
+
+@content_group.command("import")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--note", default="Imported from a content folder", show_default=True, help="The change note.")
+@with_appcontext
+def content_import(source: Path, note: str) -> None:
+    """Publish the pages in SOURCE that changed; report pages also changed in the browser, without overwriting them."""
+    from .content.transfer import apply_import, plan_import
+    from .services import refresh_content
+
+    plan = plan_import(source)
+    for problem in plan.problems:
+        click.echo(str(problem), err=True)
+    if plan.problems:
+        click.echo("Nothing was imported: fix these problems first.", err=True)
+        raise SystemExit(1)
+    published = apply_import(plan, note=note)
+    for revision in published:
+        record_event("content_imported", target_type="content", target_id=revision.page, state=revision.status)
+    db.session.commit()
+    refresh_content(force=True)
+    for revision in published:
+        click.echo(f"{revision.page}: published")
+    for page, head in plan.conflicts:
+        when = head.created_at.strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{page}: CONFLICT: changed in the browser (version {head.id}, {when} UTC); left as it is", err=True)
+    click.echo(f"{len(published)} published, {len(plan.unchanged)} unchanged, {len(plan.conflicts)} conflict(s)")
+    if plan.conflicts:
+        raise SystemExit(1)
 
 
 @click.group("users", cls=AppGroup, help="Manage staff accounts (there is no self-registration).")
@@ -174,7 +225,13 @@ def search_build() -> None:
         with click.progressbar(items, label="Indexing the Local Offer") as bar:
             yield from bar
 
-    info = build_index(content_store(), index_dir, progress=progress)
+    from .search.build import mark_applied
+    from .services import refresh_content
+
+    refresh_content(force=True)  # pages published in the browser are indexed too
+    store = content_store()
+    info = build_index(store, index_dir, progress=progress)
+    mark_applied(info.path, store.version)
     click.echo(f"Indexed {info.documents} documents into {info.path} (content {info.fingerprint})")
 
 
@@ -187,3 +244,58 @@ def search_status() -> None:
     click.echo(status.message)
     if status.state != "ok":
         raise SystemExit(1)
+
+
+@content_group.command("remind")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The day to run as (default: today)."
+)
+@BASE_URL_OPTION
+@with_appcontext
+def content_remind(today: dt.datetime | None, base_url: str) -> None:
+    """Ask the people who look after listings due for review to check them; list overdue listings.
+
+    Run it daily. A listing is asked once per review date, LISTING_REVIEW_NOTICE_DAYS before
+    it, and reminded once LISTING_REVIEW_REMINDER_DAYS later; running it again the same day
+    (or twice at once) asks nobody twice. The emails go through the outbox.
+    """
+    from .content import reviews
+    from .notifications import can_send, deliver_due, queue_message
+
+    config = current_app.config
+    day = today.date() if today else clock.today()
+    store = content_store()
+    result = reviews.request_reviews(
+        store,
+        day,
+        notice_days=config["LISTING_REVIEW_NOTICE_DAYS"],
+        reminder_days=config["LISTING_REVIEW_REMINDER_DAYS"],
+        link_days=config["LISTING_REVIEW_LINK_DAYS"],
+    )
+    queued = []
+    with current_app.test_request_context(base_url=base_url):
+        for request in result.requests:
+            link = url_for("upkeep.review_link", token=request.token, _external=True)
+            message = queue_message(
+                "email",
+                request.doc.meta.maintainer.email,
+                "listing_review",
+                personalisation=reviews.review_personalisation(request, link),
+                owner=("listing_review", request.review.id),
+            )
+            queued.append(message.id)
+            action = "listing_review_reminded" if request.reminder else "listing_review_requested"
+            record_event(action, target_type="listing_review", target_id=request.review.id, page=request.review.page)
+    db.session.commit()  # the requests, their emails and the audit events together
+    reminders = sum(r.reminder for r in result.requests)
+    click.echo(f"{len(result.requests) - reminders} review request(s) and {reminders} reminder(s) queued.")
+    if queued and can_send("email"):
+        report = deliver_due(ids=queued)
+        click.echo(f"Sending now: {report}.")
+    if result.no_maintainer:
+        click.echo(f"{len(result.no_maintainer)} listing(s) due for review have no maintainer to ask:")
+        for doc in result.no_maintainer:
+            click.echo(f"  {doc.url}\tdue {doc.meta.review_due.isoformat()}")
+    click.echo(f"{len(result.overdue)} listing(s) overdue for review:")
+    for doc in sorted(result.overdue, key=lambda d: d.meta.review_due):
+        click.echo(f"  {doc.url}\tdue {doc.meta.review_due.isoformat()}\t{doc.title}")

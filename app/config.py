@@ -33,6 +33,8 @@ class Config:
     CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
     SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", BASE_DIR / "search_index"))
     SURVEYS_DIR = Path(os.environ.get("SURVEYS_DIR", BASE_DIR / "surveys"))
+    #: Where the parsed content is cached between starts, keyed by its fingerprint ("" turns it off).
+    CONTENT_CACHE_DIR = os.environ.get("CONTENT_CACHE_DIR", str(BASE_DIR / "instance" / "content-cache")) or None
 
     #: Locales the interface is offered in, each named in itself (see app/languages.py).
     LANGUAGES = LANGUAGES
@@ -80,6 +82,8 @@ class Config:
     SURVEY_INVITATION_DAYS = int(os.environ.get("SURVEY_INVITATION_DAYS", "90"))
     #: Days after an invitation is completed or expires that its email address is deleted (`flask surveys daily`).
     SURVEY_EMAIL_RETENTION_DAYS = int(os.environ.get("SURVEY_EMAIL_RETENTION_DAYS", "30"))
+    #: Hours an upload's links and codes stay on its result page for the officer who made it (at most 24).
+    SURVEY_UPLOAD_RESULT_HOURS = int(os.environ.get("SURVEY_UPLOAD_RESULT_HOURS", "24"))
     #: Digests of links, codes and tokens are keyed with this (derived from SECRET_KEY when unset).
     #: Set it to keep links and codes working when SECRET_KEY is rotated.
     TOKEN_HASH_KEY = os.environ.get("TOKEN_HASH_KEY")
@@ -88,6 +92,40 @@ class Config:
     SURVEY_RESPONSE_BATCH = int(os.environ.get("SURVEY_RESPONSE_BATCH", "10"))
     #: `flask surveys daily` stores a smaller batch once its oldest answers have waited this long.
     SURVEY_RESPONSE_MAX_WAIT_DAYS = int(os.environ.get("SURVEY_RESPONSE_MAX_WAIT_DAYS", "7"))
+    #: Months a provider's "Yes, still correct" moves a listing's next review date on by.
+    LISTING_REVIEW_MONTHS = int(os.environ.get("LISTING_REVIEW_MONTHS", "12"))
+    #: `flask content remind` asks a listing's maintainer to check it this many days before its review date.
+    LISTING_REVIEW_NOTICE_DAYS = int(os.environ.get("LISTING_REVIEW_NOTICE_DAYS", "30"))
+    #: Days after a review request without an answer that one reminder is sent.
+    LISTING_REVIEW_REMINDER_DAYS = int(os.environ.get("LISTING_REVIEW_REMINDER_DAYS", "14"))
+    #: Days a "please check your listing" link works after the last email about it.
+    LISTING_REVIEW_LINK_DAYS = int(os.environ.get("LISTING_REVIEW_LINK_DAYS", "60"))
+
+    #: How often (seconds) each process looks for content published in the browser.
+    LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "2"))
+    #: Each process updates its search index in place when content is published.
+    SEARCH_LIVE_UPDATES = _bool("SEARCH_LIVE_UPDATES", True)
+    #: Messages (app/notifications): email goes by "smtp" or "notify" (GOV.UK Notify); text
+    #: messages only by Notify. Unset: Notify when NOTIFY_API_KEY is set, else SMTP when SMTP_HOST is.
+    NOTIFICATIONS_EMAIL_TRANSPORT = os.environ.get("NOTIFICATIONS_EMAIL_TRANSPORT") or None
+    #: Attempts before a message is given up, and the first wait between them (doubling each time, at most 6 hours).
+    NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "10"))
+    NOTIFICATIONS_RETRY_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_SECONDS", "60"))
+    #: The council's mail relay.
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "20"))
+    #: The address emails come from, e.g. "Anytown Local Offer <localoffer@anytown.example>".
+    MAIL_FROM = os.environ.get("MAIL_FROM") or None
+    #: GOV.UK Notify: the API key, the API's address, and the template ids ("email=ID,sms=ID"; a
+    #: message's own key first, e.g. "surveys/invitation.email=ID"). Each template's subject is
+    #: ((subject)) and its body ((body)): the portal writes the text, in the family's language.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_TEMPLATE_IDS = os.environ.get("NOTIFY_TEMPLATE_IDS", "")
 
     TESTING = False
     DEBUG = False
@@ -120,11 +158,21 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
     RATELIMIT_ENABLED = False
+    #: Tests read content afresh unless they ask for the cache.
+    CONTENT_CACHE_DIR = os.environ.get("CONTENT_CACHE_DIR") or None
     SERVER_NAME = None
     #: Each response is stored as soon as it is sent (tests of batching set their own size).
     SURVEY_RESPONSE_BATCH = 1
     PUBLIC_BASE_URL = None
     TRUSTED_HOSTS = None
+    #: Every request looks for published content, so a test sees its own change (and not the last test's).
+    LIVE_POLL_SECONDS = 0.0
+    #: The tests share one search index folder: only tests with an index of their own update it.
+    SEARCH_LIVE_UPDATES = False
+    #: Nothing is sent unless a test points a transport at its own local server.
+    NOTIFICATIONS_EMAIL_TRANSPORT = None
+    SMTP_HOST = None
+    NOTIFY_API_KEY = None
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -1,16 +1,20 @@
-"""Reading CSV files as people produce them: saved from Excel (UTF-8 with a BOM, or Windows-1252)."""
+"""CSV files as people use them: reading what Excel saves (UTF-8 with a BOM, or Windows-1252), and writing
+files Excel opens (UTF-8 with a BOM) where no cell runs as a formula."""
 
 from __future__ import annotations
 
 import csv
+import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+#: Text a spreadsheet would run as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Encodings tried in turn: UTF-8 (with or without Excel's byte-order mark), then Windows-1252.
 ENCODINGS = ("utf-8-sig", "cp1252")
 
@@ -58,3 +62,28 @@ def atomic_writer(path: Path, encoding: str = "utf-8-sig") -> Iterator[TextIO]:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def neutralise(value: Any) -> Any:
+    """A spreadsheet cell's text that will not run as a formula ("'=SUM(...)"); other values unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """CSV text, one line at a time (with a byte-order mark first, so Excel reads UTF-8); no cell is a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(value) for value in header])
+    yield "\ufeff" + _drain(buffer)
+    for row in rows:
+        writer.writerow([neutralise(value) for value in row])
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

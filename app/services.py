@@ -5,20 +5,31 @@ definitions and the search index, and builds the markdown renderer staff pages u
 Code reaches them through the typed accessors below, never by a string key:
 `content_store()`, `survey_definitions()`, `search_index()`, `markdown_renderer()`.
 Each takes an app, or uses the current one.
+
+Content published in the browser reaches every process without a restart: before each
+request `refresh_content()` asks the "content" live stamp (at most once every
+`LIVE_POLL_SECONDS`), swaps in a store with the changed pages, and updates this process's
+search index in place (see "Live everywhere" in README.md).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from .content import ContentStore, load_store
 from .content.loader import abbreviation_map
+from .content.overlay import GLOSSARY, LiveContent, Refresh
 from .content.render import Renderer
+from .extensions import db
+from .logs import describe
 from .search import SearchIndex, index_status
+from .search.build import applied_version, current_build, document_record, glossary_record, update_documents
 from .surveys import Survey, load_surveys
 
 #: The key of the portal's services in `app.extensions`.
@@ -33,6 +44,10 @@ class Services:
     surveys: dict[str, Survey]
     search: SearchIndex
     renderer: Renderer
+    #: This process's copy of the published content, refreshed from the database.
+    live: LiveContent | None = None
+    #: When this process last checked that its search index holds the published pages.
+    search_checked: float = field(default=float("-inf"))
 
 
 def init_services(app: Flask) -> Services:
@@ -42,7 +57,8 @@ def init_services(app: Flask) -> Services:
     the first problem, so a broken file stops the portal starting. A missing or stale
     search index is logged, not fatal: search says it is unavailable.
     """
-    content = load_store(Path(app.config["CONTENT_DIR"]))
+    cache_dir = app.config.get("CONTENT_CACHE_DIR")
+    content = load_store(Path(app.config["CONTENT_DIR"]), Path(cache_dir) if cache_dir else None)
     surveys = load_surveys(Path(app.config["SURVEYS_DIR"]))
     index = SearchIndex(Path(app.config["SEARCH_INDEX_DIR"]))
     status = index_status(index, content.fingerprint)
@@ -52,9 +68,82 @@ def init_services(app: Flask) -> Services:
         surveys=surveys,
         search=index,
         renderer=Renderer(abbreviation_map(list(content.glossary))),
+        live=LiveContent(content, Path(app.config["CONTENT_DIR"]), float(app.config.get("LIVE_POLL_SECONDS", 2.0))),
     )
     app.extensions[EXTENSION] = services
+    app.before_request(_refresh_before_request)
     return services
+
+
+def _refresh_before_request() -> None:
+    refresh_content()
+
+
+def refresh_content(app: Flask | None = None, *, force: bool = False) -> Refresh | None:
+    """Serve the latest published content in this process (and search it), if it moved.
+
+    A database that cannot be read (no tables yet) leaves the content as it is.
+    """
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    portal = services(app)
+    result = None
+    if portal.live is None:
+        return None
+    try:
+        result = portal.live.refresh(force=force)
+        if result is not None:
+            portal.content = result.store
+            if GLOSSARY in result.pages or result.full:
+                portal.renderer = Renderer(abbreviation_map(list(result.store.glossary)))
+        if app.config.get("SEARCH_LIVE_UPDATES", True):
+            sync_search_index(app, portal, due=result is not None)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        app.logger.warning("Published content could not be read: %s", describe(error))
+    return result
+
+
+def sync_search_index(app: Flask, portal: Services, *, due: bool = False) -> bool:
+    """Bring this process's search index up to its content: the pages published since it was built.
+
+    Every process runs this, whether each has an index folder of its own or several share
+    one: the index records the content version it holds, and Whoosh's write lock makes
+    processes take turns, so the pages are written once per folder. Looked at after each
+    refresh, and otherwise once every `LIVE_POLL_SECONDS` (a rebuilt index is caught up).
+    """
+    from .content.editing import published_revisions
+
+    now = time.monotonic()
+    if not due and now - portal.search_checked < float(app.config.get("LIVE_POLL_SECONDS", 2.0)):
+        return False
+    portal.search_checked = now
+    store = portal.content
+    build = current_build(portal.search.index_dir)
+    if build is None or store.version == 0 or applied_version(build) >= store.version:
+        return False
+    pages = published_revisions(applied_version(build))
+    upserts, deletes, prefixes = [], [], []
+    for page in pages:
+        if page == GLOSSARY:
+            prefixes.append("glossary/")
+            upserts += [glossary_record(term) for term in store.glossary]
+            continue
+        kind, _, slug = page.partition("/")
+        doc = {"services": store.services, "guidance": store.guidance, "pages": store.pages}[kind].get(slug)
+        deletes.append(page)
+        deletes += [f"{locale}/{page}" for locale in store.translations]
+        if doc is not None:
+            upserts.append(document_record(doc))
+            upserts += [
+                document_record(translated, locale)
+                for locale in sorted(store.translations)
+                if (translated := store.translations[locale].get(kind, {}).get(slug)) is not None
+            ]
+    try:
+        return update_documents(portal.search.index_dir, upserts, deletes, prefixes, version=store.version)
+    except Exception as error:  # a locked or damaged index: search carries on as it was, and tries again
+        app.logger.warning("Search index not updated: %s", describe(error))
+        return False
 
 
 def services(app: Flask | None = None) -> Services:

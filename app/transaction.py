@@ -1,10 +1,14 @@
 """Where transactions end. Domain functions add and flush; the view or command that called
 them records the audit event and commits, here or with `db.session.commit()`.
 
-The one exception is sending a survey response (`surveys.responses.submit`), which
+One exception is sending a survey response (`surveys.responses.submit`), which
 commits itself, on a connection of its own: claiming the invitation, sealing the draft and
 storing a shuffled batch must each be a separate transaction, so that a response never
 shares one with its invitation (see "Anonymity of survey answers" in README.md).
+
+The other is sending messages (`notifications.deliver_due`): each message is claimed, sent
+and its result recorded in transactions of their own, so two processes never send the same
+message and a result is never lost when a later message fails.
 """
 
 from __future__ import annotations

@@ -18,35 +18,27 @@ Targets: p95 <= 50 ms at 10,000 pages; within 3x of FTS5; index build under 60 s
 from __future__ import annotations
 
 import argparse
-import contextlib
-import datetime as dt
 import html
-import http.client
 import os
-import random
-import re
 import shutil
-import signal
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
-
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.content import ACCESS_ROUTES, AREAS, CATEGORIES, NEED_AREAS, load_store  # noqa: E402
-from app.content.loader import split_front_matter  # noqa: E402
+from synthetic import generate_content  # noqa: E402
+
+from app.content import load_store  # noqa: E402
 from app.search import Filters, SearchIndex, build_index, records  # noqa: E402
 from app.search.analysis import terms  # noqa: E402
+from tests.servers import fetch, gunicorn  # noqa: E402
 
 #: The fixed query mix: (words, filters). Typical parent searches, some misspelt, with facets.
 QUERIES: list[tuple[str, dict[str, str | list[str]]]] = [
@@ -71,56 +63,6 @@ QUERIES: list[tuple[str, dict[str, str | list[str]]]] = [
     ("deaf", {"need": "sensory-physical"}),
     ("appeal", {"category": "disagreements"}),
 ]
-
-
-# Synthetic content ------------------------------------------------------------------------
-
-
-def _demo_vocabulary(content_dir: Path) -> tuple[list[str], list[str], list[str]]:
-    """Title fragments, summary sentences and body paragraphs from the demo services."""
-    fragments: list[str] = []
-    summaries: list[str] = []
-    paragraphs: list[str] = []
-    for path in sorted((content_dir / "services").glob("*.md")):
-        front, body, _ = split_front_matter(path.read_text(encoding="utf-8")) or ("", "", 0)
-        meta = yaml.safe_load(front)
-        words = re.sub(r"[^\w' ]", " ", str(meta["title"])).split()
-        fragments += [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
-        summaries.append(str(meta["summary"]))
-        for block in body.split("\n\n"):
-            block = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", block).strip()
-            if block and not block.startswith("#"):
-                paragraphs.append(block)
-    return fragments, summaries, paragraphs
-
-
-def generate_content(target: Path, pages: int, seed: int) -> None:
-    """Copy the demo content to `target` and add `pages` synthetic services."""
-    shutil.copytree(ROOT / "content", target)
-    fragments, summaries, paragraphs = _demo_vocabulary(ROOT / "content")
-    rng = random.Random(seed)
-    categories, needs, areas = list(CATEGORIES), list(NEED_AREAS), [a for a in AREAS if a != "borough-wide"]
-    for number in range(pages):
-        low = rng.randint(0, 20)
-        meta = {
-            "title": " ".join(rng.sample(fragments, 3))[:110],
-            "summary": rng.choice(summaries),
-            "category": rng.choice(categories),
-            "organisation": " ".join(rng.sample(fragments, 2))[:80],
-            "age_min": low,
-            "age_max": rng.randint(low, 25),
-            "need_areas": ["all"] if rng.random() < 0.3 else rng.sample(needs, rng.randint(1, 3)),
-            "cost": {"type": rng.choice(["free", "free", "paid"])},
-            "access": rng.choice(list(ACCESS_ROUTES)),
-            "contact": {"phone": f"0113 496 {rng.randint(0, 999):04d}"},
-            "area_served": ["borough-wide"] if rng.random() < 0.4 else rng.sample(areas, rng.randint(1, 2)),
-            "last_reviewed": dt.date(2026, 1, 1),
-            "review_due": dt.date(2027, 6, 1),
-        }
-        body = ["## What we offer", *rng.sample(paragraphs, rng.randint(3, 6)), "## How to get help"]
-        body.append(rng.choice(paragraphs))
-        text = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + "\n\n".join(body)
-        (target / "services" / f"synthetic-{number:05d}.md").write_text(text + "\n", encoding="utf-8")
 
 
 # Timing helpers ---------------------------------------------------------------------------
@@ -152,66 +94,11 @@ def time_calls(call: Callable[[], object], rounds: int) -> list[float]:
 # HTTP -------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def query_path(prefix: str, words: str, filters: dict) -> str:
     params: list[tuple[str, str]] = [("q", words)] if words else []
     for key, value in filters.items():
         params += [(key, v) for v in (value if isinstance(value, list) else [value])]
     return f"{prefix}?{urlencode(params)}"
-
-
-def fetch(port: int, path: str) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-@contextlib.contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], ready_path: str, chdir: Path = ROOT) -> Iterator[int]:
-    """Serve `app_spec` with one gunicorn worker on a free port; yields the port once it answers."""
-    port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "--workers",
-        "1",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--timeout",
-        "300",
-        "--chdir",
-        str(chdir),
-        app_spec,
-    ]
-    process = subprocess.Popen(
-        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + 600
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped: {process.stderr.read().decode()[-2000:]}")
-            try:
-                if fetch(port, ready_path) == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer within 10 minutes")
-            time.sleep(0.5)
-        yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def run_http(port: int, prefix: str, rounds: int) -> tuple[list[float], list[float]]:
@@ -416,14 +303,15 @@ def main() -> None:
         }
         print("\nOver HTTP (gunicorn, one worker, the full GOV.UK results page):")
         start = time.perf_counter()
-        with gunicorn("wsgi:app", env, "/search?q=ehcp") as port:
+        with gunicorn(env, ready_path="/search?q=ehcp", seconds=600) as server:
             print(f"  portal started and answered in {time.perf_counter() - start:.1f} s")
-            portal_first, portal_samples = run_http(port, "/search", options.rounds)
+            portal_first, portal_samples = run_http(server.port, "/search", options.rounds)
         portal_stats = percentiles(portal_samples)
         show("portal, first time each query", percentiles(portal_first))
         show("portal /search (Whoosh)", portal_stats)
-        with gunicorn("search_bench:make_fts5_app()", env, "/fts?q=ehcp", chdir=ROOT / "bench") as port:
-            fts_http_stats = percentiles(run_http(port, "/fts", options.rounds)[1])
+        fts5_app = {"app_spec": "search_bench:make_fts5_app()", "chdir": ROOT / "bench", "ready_path": "/fts?q=ehcp"}
+        with gunicorn(env, **fts5_app) as server:
+            fts_http_stats = percentiles(run_http(server.port, "/fts", options.rounds)[1])
         show("minimal FTS5 web app", fts_http_stats)
 
         engine_ratio = whoosh_stats["p95"] / fts_stats["p95"]

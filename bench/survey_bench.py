@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.servers import Browser  # noqa: E402  (one plain HTTP browser for the tests and benchmarks)
+
 SURVEY = "ehcp-finalisation"
 #: A quick route through the parents' survey: the plan not yet seen, so "About the plan" is skipped.
 PAGES = [
@@ -47,49 +49,6 @@ PAGES = [
     ("improvement", "do_better="),
 ]
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-class Browser:
-    """One family's browser: a cookie jar and plain HTTP/1.1 requests."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
-        self.cookies: dict[str, str] = {}
-        self.csrf = ""
-
-    #: One connection per client thread, kept alive between requests where the server allows it.
-    _local = threading.local()
-
-    def _connection(self) -> http.client.HTTPConnection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._local.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        return connection
-
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = self._connection()
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-            connection.close()  # the server closed a kept-alive connection: one retry on a new one
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        if response.will_close:
-            connection.close()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie":
-                key, _, rest = value.partition("=")
-                self.cookies[key] = rest.split(";", 1)[0]
-        return response.status, response.getheader("Location") or "", text
-
-    def post(self, path: str, form: str) -> tuple[int, str, str]:
-        body = f"csrf_token={self.csrf}" + (f"&{form}" if form else "")
-        return self.request("POST", path, body)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from app.config import TestConfig
 from app.extensions import db
 
 from .isolation import delete_all_rows, rolled_back
+from .local_servers import NOTIFY_API_KEY, FakeNotifyServer, LocalSmtpServer
 from .pages import Page, PageCheckingClient, check_page_structure
 
 #: Every app built in the tests hands out the page-checking client by default.
@@ -112,3 +113,40 @@ def search_app(search_index_dir: Path) -> Iterator[Flask]:
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture()
+def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSmtpServer]:
+    """A real SMTP server on a loopback port, and the app's email set to go through it."""
+    server = LocalSmtpServer().start()
+    for name, value in {
+        "NOTIFICATIONS_EMAIL_TRANSPORT": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": server.port,
+        "SMTP_STARTTLS": False,
+        "SMTP_USERNAME": server.username,
+        "SMTP_PASSWORD": server.password,
+        "MAIL_FROM": "Kelderbridge Local Offer <localoffer@kelderbridge.example>",
+    }.items():
+        monkeypatch.setitem(app.config, name, value)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def notify_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNotifyServer]:
+    """A local server answering like GOV.UK Notify, and the app set to send through it."""
+    server = FakeNotifyServer().start()
+    for name, value in {
+        "NOTIFICATIONS_EMAIL_TRANSPORT": "notify",
+        "NOTIFY_API_KEY": NOTIFY_API_KEY,
+        "NOTIFY_BASE_URL": server.base_url,
+        "NOTIFY_TEMPLATE_IDS": "email=0b7c0f3c-email-template,sms=5f1e2d3c-sms-template",
+    }.items():
+        monkeypatch.setitem(app.config, name, value)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import secrets
 from typing import Any, NamedTuple
 
 from app.extensions import db
@@ -16,8 +17,10 @@ from app.models.feedback import KpiTarget
 from app.models.moderation import Comment
 from app.models.staff import User
 from app.models.surveys import SurveyAnswer, SurveyResponse
+from app.models.upkeep import ListingReview, ProblemReport
 from app.models.yswd import Entry, NewsPost
 from app.surveys import invitations
+from app.tokens import digest
 
 PASSWORD = "kelder-river-lantern-47"
 SURVEY = "ehcp-finalisation"
@@ -142,3 +145,27 @@ def load_demo_gazetteer() -> int:
     result = import_gazetteer(path, content_store().council.gazetteer_authorities)
     db.session.commit()
     return result.kept
+
+
+def create_problem_report(
+    page: str = "services/all-wheels-adapted-cycling", kind: str = "cost", details: str | None = "The price went up."
+) -> ProblemReport:
+    """An open report of a problem with a page (details as if already redacted)."""
+    return _saved(ProblemReport(page=page, kind=kind, details=details, locale="en"))
+
+
+def create_listing_review(
+    page: str = "services/all-wheels-adapted-cycling", review_due: dt.date | None = None, days: int = 60
+) -> tuple[int, str]:
+    """An unanswered "please check your listing" request; returns its id and the raw link token."""
+    token = secrets.token_urlsafe(24)
+    review = _saved(
+        ListingReview(
+            page=page,
+            review_due=review_due or dt.date(2030, 1, 1) + dt.timedelta(days=next(_numbers)),
+            token_hash=digest(token),
+            requested_on=dt.date.today(),
+            expires_at=dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=days),
+        )
+    )
+    return review.id, token

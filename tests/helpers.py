@@ -31,6 +31,34 @@ def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
     return csrf_from(client.get(path).get_data(as_text=True))
 
 
+def form_fields(body: str) -> dict[str, object]:
+    """The fields of a page's main form as a browser would send them back unchanged (no button)."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(body, "html.parser").select_one("main form[method=post]")
+    assert form is not None, "the page has a form"
+    data: dict[str, object] = {}
+    for element in form.select("input, textarea, select"):
+        name = element.get("name")
+        if not name or element.get("type") == "submit":
+            continue
+        if element.name == "textarea":
+            data[name] = element.text.removeprefix("\n")
+        elif element.name == "select":
+            chosen = element.select_one("option[selected]")
+            data[name] = chosen.get("value") if chosen else ""
+        elif element.get("type") in ("checkbox", "radio"):
+            if element.has_attr("checked"):
+                data.setdefault(name, [])
+                data[name].append(element.get("value"))  # type: ignore[union-attr]
+        elif name in data:  # day, month and year boxes share a name
+            previous = data[name]
+            data[name] = [*(previous if isinstance(previous, list) else [previous]), element.get("value", "")]
+        else:
+            data[name] = element.get("value", "")
+    return data
+
+
 def post_form(client: FlaskClient, path: str, data: dict | None = None, token_from: str | None = None, **kwargs):
     """POST to `path` with a CSRF token taken from `token_from` (default: the same path)."""
     token = csrf_token(client, token_from or path)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 
 import pytest
 
 from app import create_app
-from app.config import Config, DevelopmentConfig, TestConfig, config_from_env
+from app.config import BASE_DIR, Config, DevelopmentConfig, TestConfig, config_from_env
 
 from .pages import check_page_structure
 
@@ -85,3 +88,15 @@ def test_language_comes_from_query_then_cookie_then_browser(client):
     page = check_page_structure(client.get("/", headers={"Accept-Language": "fr"}))
     assert page.soup.html["lang"] == "en-GB"
     assert page.soup.html["dir"] == "ltr"
+
+
+def test_starting_the_portal_leaves_the_heavy_libraries_for_the_pages_that_use_them():
+    """Every gunicorn worker imports the app: charts, sentiment, workbooks and PDFs wait for
+    the staff page that needs them, so a worker starts in about a second."""
+    heavy = ("matplotlib", "textblob", "nltk", "weasyprint", "openpyxl", "numpy", "scipy", "textstat")
+    script = f"import sys, wsgi; print(' '.join(sorted(m for m in {heavy!r} if m in sys.modules)))"
+    env = {**os.environ, "PORTAL_ENV": "development", "CONTENT_CACHE_DIR": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""

@@ -8,10 +8,11 @@ from pathlib import Path
 from app.config import BASE_DIR
 
 APP = BASE_DIR / "app"
-DOMAIN = ("content", "search", "surveys", "feedback", "yswd", "staff", "models", "places")
+DOMAIN = ("content", "search", "surveys", "feedback", "yswd", "staff", "models", "notifications", "places")
 #: Modules that may end a transaction: the web layer, the commands, the retry helper and
 #: the one documented exception (sending a survey response: three transactions of its own, on
-#: its own connection, so that a response never shares a transaction with its invitation).
+#: its own connection, so that a response never shares a transaction with its invitation) and
+#: the outbox's delivery (claim, send, record: one message at a time, so none is sent twice).
 COMMITTERS = {
     "app/cli.py",
     "app/demo.py",
@@ -19,8 +20,11 @@ COMMITTERS = {
     "app/surveys/commands.py",
     "app/feedback/cli.py",
     "app/places/commands.py",
+    "app/notifications/commands.py",
 }
-EXCEPTION = {("app/surveys/responses.py", name) for name in ("_claim_invitation", "_submit", "store_batch")}
+EXCEPTION = {("app/surveys/responses.py", name) for name in ("_claim_invitation", "_submit", "store_batch")} | {
+    ("app/notifications/outbox.py", "deliver_due")
+}
 
 
 def _modules(*packages: str) -> list[Path]:

@@ -124,7 +124,7 @@ def test_the_daily_command_deletes_old_emails_and_abandoned_drafts(app, runner):
         db.session.commit()
     result = runner.invoke(args=["surveys", "daily"])
     assert result.exit_code == 0, result.output
-    assert "1 draft(s) deleted, 1 email address(es) deleted" in result.output
+    assert "1 draft(s) deleted, 0 upload result(s) deleted, 1 email address(es) deleted" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SurveyDraft)) == 1
         assert db.session.scalar(select(SurveyInvitation.email)) is None

@@ -124,6 +124,7 @@ def check_store(store: ContentStore, content_dir: Path, today: dt.date, site_pat
         problems += _sources_problems(doc, locale, root)
     for doc in store.services.values():
         problems += _setting_problems(doc, root)
+        problems += _maintainer_problems(doc, root)
     problems += [
         Problem(
             content_dir.name,
@@ -262,6 +263,21 @@ def _setting_problems(doc: Document, root: Path) -> list[Problem]:
     rel = str(doc.path.relative_to(root))
     return [
         Problem(rel, 1, f"a school, college or early years setting needs a '## {SETTING_HEADING}' section", "warning")
+    ]
+
+
+def _maintainer_problems(doc: Document, root: Path) -> list[Problem]:
+    if doc.meta.maintainer is not None:
+        return []
+    rel = str(doc.path.relative_to(root))
+    return [
+        Problem(
+            rel,
+            1,
+            "no maintainer: nobody will be asked to check this listing (add `maintainer:` with name, "
+            "organisation and email)",
+            "warning",
+        )
     ]
 
 

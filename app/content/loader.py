@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 
 from .. import clock
 from ..yaml_loader import MappingNode, SequenceNode, YAMLError, compose_yaml, load_yaml
+from .cache import read_cached, write_cache
 from .council import Council, load_council
 from .placeholders import Placeholders, load_placeholders
 from .problems import ContentError, Problem
@@ -24,14 +26,37 @@ DOCUMENT_KINDS = tuple(META_MODELS)
 GLOSSARY_FILE = "glossary.yaml"
 
 
+FINGERPRINT_SUFFIXES = (".md", ".yaml", ".yml")
+
+
 def content_fingerprint(content_dir: Path) -> str:
-    """A hash of every content file's path and bytes: changes whenever content does."""
+    """A hash of every content file's path and bytes: changes whenever content does.
+
+    Files are taken in the order of their relative paths' parts (as sorted Paths would be),
+    walked with os.scandir rather than pathlib, which took most of the time at 10,000 files.
+    """
+    files: list[tuple[tuple[str, ...], str]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(content_dir), ())]
+    while pending:
+        folder, parts = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    pending.append((entry.path, (*parts, entry.name)))
+                elif _suffix(entry.name) in FINGERPRINT_SUFFIXES and entry.is_file():
+                    files.append(((*parts, entry.name), entry.path))
     digest = hashlib.sha256()
-    for path in sorted(content_dir.rglob("*")):
-        if path.is_file() and path.suffix in {".md", ".yaml", ".yml"}:
-            digest.update(str(path.relative_to(content_dir)).encode())
-            digest.update(path.read_bytes())
+    for parts, path in sorted(files):
+        digest.update("/".join(parts).encode())
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
     return digest.hexdigest()[:16]
+
+
+def _suffix(name: str) -> str:
+    """`name`'s last extension, as pathlib gives it ("" for ".hidden" and "name.")."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -80,8 +105,6 @@ def _read_document(
     locale: str = "en",
     council: Council | None = None,
 ) -> tuple[Document | None, list[Problem]]:
-    placeholders = placeholders or Placeholders()
-    council = council or Council()
     rel = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
     slug = path.stem
     if not SLUG_RE.match(slug):
@@ -90,6 +113,26 @@ def _read_document(
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, [Problem(rel, 1, "file is not UTF-8 text")]
+    return document_from_text(kind, slug, text, rel, path, renderer, placeholders, locale, council)
+
+
+def document_from_text(
+    kind: str,
+    slug: str,
+    text: str,
+    rel: str,
+    path: Path,
+    renderer: Renderer,
+    placeholders: Placeholders | None = None,
+    locale: str = "en",
+    council: Council | None = None,
+) -> tuple[Document | None, list[Problem]]:
+    """A page's source (front matter and markdown) validated and rendered, or its problems.
+
+    `rel` names the source in problems; `path` is where the page lives (or would) in content/.
+    """
+    placeholders = placeholders or Placeholders()
+    council = council or Council()
     unknown = placeholders.problems_in(text, rel)
     if unknown:
         return None, unknown
@@ -147,14 +190,20 @@ def load_glossary(
     path: Path, root: Path, placeholders: Placeholders | None = None
 ) -> tuple[list[GlossaryTerm], list[Problem]]:
     rel = str(path.relative_to(root.parent))
-    placeholders = placeholders or Placeholders()
     if not path.exists():
         return [], [Problem(rel, 1, "glossary file is missing")]
-    unknown = placeholders.problems_in(path.read_text(encoding="utf-8"), rel)
+    return glossary_from_text(path.read_text(encoding="utf-8"), rel, placeholders)
+
+
+def glossary_from_text(
+    text: str, rel: str, placeholders: Placeholders | None = None
+) -> tuple[list[GlossaryTerm], list[Problem]]:
+    """The glossary's terms from its YAML source, or the problems in it (named as `rel`)."""
+    placeholders = placeholders or Placeholders()
+    unknown = placeholders.problems_in(text, rel)
     if unknown:
         return [], unknown
     try:
-        text = path.read_text(encoding="utf-8")
         node = compose_yaml(text)
         data = load_yaml(text)
     except YAMLError as exc:
@@ -267,11 +316,21 @@ def _read_translations(
     return translations, problems
 
 
-def load_store(content_dir: Path) -> ContentStore:
-    """The content store, or ContentError listing every file and line at fault."""
+def load_store(content_dir: Path, cache_dir: Path | None = None) -> ContentStore:
+    """The content store, or ContentError listing every file and line at fault.
+
+    With `cache_dir`, content read before (the same files, folder and code) is taken from
+    the cache there instead of being parsed again (see `app/content/cache.py`).
+    """
+    if cache_dir is not None:
+        cached = read_cached(cache_dir, content_dir, content_fingerprint(content_dir))
+        if cached is not None:
+            return cached
     store, problems = read_content(content_dir)
     if store is None:
         raise ContentError(problems)
+    if cache_dir is not None:
+        write_cache(cache_dir, content_dir, store)
     return store
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -334,6 +334,19 @@ class Query:
     end_time: dt.time | None = None
 
     @property
+    def filtered(self) -> bool:
+        """Whether any filter narrows the list (paging aside)."""
+        return bool(
+            self.search
+            or self.taxonomy_term_id
+            or self.taxonomy_id
+            or self.minimum_age is not None
+            or self.maximum_age is not None
+            or self.modified_after is not None
+            or self.by_opening
+        )
+
+    @property
     def by_opening(self) -> bool:
         return self.day is not None or self.start_time is not None or self.end_time is not None
 
@@ -471,15 +484,47 @@ def _open_as_asked(doc: Document, query: Query) -> bool:
     return False
 
 
-def _matches(doc: Document, query: Query) -> bool:
+@dataclass(frozen=True)
+class _Lookup:
+    """What the API's lists read of every service, worked out once per content store."""
+
+    by_id: Mapping[str, Document]
+    modified: Mapping[str, dt.datetime]  # slug -> when its file last changed
+    words: Mapping[str, str]  # slug -> its title, summary, organisation and text, lower case
+    terms: Mapping[str, frozenset[str]]  # slug -> ids of its taxonomy terms and taxonomies
+    newest: dt.datetime | None
+
+
+def _build_lookup(store: ContentStore) -> _Lookup:
+    docs = list(store.services.values())
+    modified = {doc.slug: last_modified(doc) for doc in docs}
+    return _Lookup(
+        by_id={service_id(doc): doc for doc in docs},
+        modified=modified,
+        words={
+            doc.slug: f"{doc.meta.title} {doc.meta.summary} {doc.meta.organisation} {doc.text}".lower() for doc in docs
+        },
+        terms={
+            doc.slug: frozenset(term_id(t, k) for t, k in _terms_of(doc)) | {taxonomy_id(t) for t, _k in _terms_of(doc)}
+            for doc in docs
+        },
+        newest=max(modified.values(), default=None),
+    )
+
+
+def _lookup(store: ContentStore) -> _Lookup:
+    return store.derived("openreferral", _build_lookup)
+
+
+def _matches(doc: Document, query: Query, lookup: _Lookup) -> bool:
     meta = doc.meta
     if query.search:
-        haystack = f"{meta.title} {meta.summary} {meta.organisation} {doc.text}".lower()
-        if not all(word in haystack for word in query.search.lower().split()):
+        words = lookup.words[doc.slug]
+        if not all(word in words for word in query.search.lower().split()):
             return False
-    if query.taxonomy_term_id and query.taxonomy_term_id not in {term_id(t, k) for t, k in _terms_of(doc)}:
+    if query.taxonomy_term_id and query.taxonomy_term_id not in lookup.terms[doc.slug]:
         return False
-    if query.taxonomy_id and query.taxonomy_id not in {taxonomy_id(t) for t, _k in _terms_of(doc)}:
+    if query.taxonomy_id and query.taxonomy_id not in lookup.terms[doc.slug]:
         return False
     # A service suits an age range when the ranges overlap.
     if query.minimum_age is not None and meta.age_max < query.minimum_age:
@@ -488,7 +533,7 @@ def _matches(doc: Document, query: Query) -> bool:
         return False
     if query.by_opening and not _open_as_asked(doc, query):
         return False
-    return not (query.modified_after is not None and last_modified(doc) <= query.modified_after)
+    return not (query.modified_after is not None and lookup.modified[doc.slug] <= query.modified_after)
 
 
 def page_of(items: list[Any], query: Query) -> dict[str, Any]:
@@ -510,7 +555,10 @@ def page_of(items: list[Any], query: Query) -> dict[str, Any]:
 
 
 def find_services(store: ContentStore, query: Query) -> list[Document]:
-    return [doc for doc in store.services.values() if _matches(doc, query)]
+    if not query.filtered:
+        return list(store.services.values())
+    lookup = _lookup(store)
+    return [doc for doc in store.services.values() if _matches(doc, query, lookup)]
 
 
 def service_page(store: ContentStore, query: Query) -> dict[str, Any]:
@@ -529,7 +577,7 @@ def service_at_location_page(store: ContentStore, query: Query) -> dict[str, Any
 
 
 def service_by_id(store: ContentStore, wanted: str) -> Document | None:
-    return next((doc for doc in store.services.values() if service_id(doc) == wanted), None)
+    return _lookup(store).by_id.get(wanted)
 
 
 def service_at_location_by_id(store: ContentStore, wanted: str) -> dict[str, Any] | None:
@@ -548,6 +596,6 @@ def term_by_id(wanted: str) -> dict[str, Any] | None:
     return next((term for term in all_terms() if term["id"] == wanted), None)
 
 
-def newest(docs: Iterable[Document]) -> dt.datetime | None:
-    stamps = [last_modified(doc) for doc in docs]
-    return max(stamps) if stamps else None
+def newest(store: ContentStore) -> dt.datetime | None:
+    """When the newest service page last changed."""
+    return _lookup(store).newest

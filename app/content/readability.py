@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
-
-import textstat
+from functools import cache
+from types import ModuleType
 
 #: Targets for shipped content (Flesch-Kincaid grade).
 MAX_GRADE = 9.0
@@ -43,9 +43,9 @@ def prose(lines: list[str]) -> str:
 
 def grade(text: str) -> float:
     """Flesch-Kincaid grade of `text`, rounded to one decimal place (0 for no words)."""
-    if not textstat.lexicon_count(text):
+    if not _textstat().lexicon_count(text):
         return 0.0
-    return round(float(textstat.flesch_kincaid_grade(text)), 1)
+    return round(float(_textstat().flesch_kincaid_grade(text)), 1)
 
 
 def sentences(text: str) -> list[str]:
@@ -58,7 +58,7 @@ def sentences(text: str) -> list[str]:
 
 def long_sentences(text: str, limit: int = MAX_SENTENCE_WORDS) -> list[tuple[str, int]]:
     """(sentence, word count) for every sentence over `limit` words."""
-    counted = ((sentence, textstat.lexicon_count(sentence)) for sentence in sentences(text))
+    counted = ((sentence, _textstat().lexicon_count(sentence)) for sentence in sentences(text))
     return [(sentence, words) for sentence, words in counted if words > limit]
 
 
@@ -75,3 +75,11 @@ class Reading:
 
 def median(values: list[float]) -> float:
     return round(statistics.median(values), 1) if values else 0.0
+
+
+@cache
+def _textstat() -> ModuleType:
+    """textstat, imported on first use (it loads pkg_resources and Pyphen's dictionaries)."""
+    import textstat
+
+    return textstat

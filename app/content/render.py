@@ -12,6 +12,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
+from .phones import link_phone_numbers
+
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
     "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
@@ -102,7 +104,7 @@ class Renderer:
                 links.extend(
                     (str(child.attrGet("href")), line) for child in token.children or [] if child.type == "link_open"
                 )
-        body = sanitise(self.md.renderer.render(tokens, self.md.options, env))
+        body = link_phone_numbers(sanitise(self.md.renderer.render(tokens, self.md.options, env)))
         return Rendered(body, tuple(headings), "\n".join(text_parts), tuple(links))
 
     def _mark_abbreviations(self, state: StateCore) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Literal
 from uuid import UUID
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -143,6 +144,22 @@ class Location(_Strict):
         return postcode
 
 
+class Maintainer(_Strict):
+    """Who looks after a listing: asked to check it, never shown publicly (unless also the public contact)."""
+
+    name: str = Field(min_length=1, max_length=120)
+    organisation: str = Field(min_length=1, max_length=160)
+    email: str = Field(min_length=3, max_length=254)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValueError(f"maintainer email {value!r} is not an email address") from None
+
+
 class ServiceMeta(_CoversSchedule2):
     #: A fixed Open Referral id, kept when a page is renamed (else one is made from the slug).
     id: UUID | None = None
@@ -167,6 +184,8 @@ class ServiceMeta(_CoversSchedule2):
     languages: tuple[str, ...] = ()
     last_reviewed: dt.date
     review_due: dt.date
+    #: Who is asked to check the listing; private to staff (see `Maintainer`).
+    maintainer: Maintainer | None = None
 
     @field_validator("covers")
     @classmethod

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from .council import Council
 from .placeholders import Placeholders
 from .render import Heading
 from .schema import SECTIONS
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,10 @@ class ContentStore:
     placeholders: Placeholders = field(default_factory=Placeholders)
     #: The council's name for the service, its areas, colours, logo and linked pages.
     council: Council = field(default_factory=Council)
+    #: Pages closed in the browser, by address ("/services/<slug>"): their last version, for a "closed" page.
+    retired: Mapping[str, Document] = field(default_factory=dict)
+    #: The "content" live-stamp version of the published revisions this store includes (0: the files only).
+    version: int = 0
     _guidance_order: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
@@ -92,6 +99,8 @@ class ContentStore:
         translations: dict[str, dict[str, dict[str, Document]]] | None = None,
         placeholders: Placeholders | None = None,
         council: Council | None = None,
+        retired: dict[str, Document] | None = None,
+        version: int = 0,
     ) -> ContentStore:
         section_rank = {key: rank for rank, key in enumerate(SECTIONS)}
         order = sorted(guidance, key=lambda s: (section_rank[guidance[s].meta.section], guidance[s].meta.order, s))
@@ -109,11 +118,29 @@ class ContentStore:
             ),
             placeholders=placeholders or Placeholders(),
             council=council or Council(),
+            retired=MappingProxyType(dict(retired or {})),
+            version=version,
             _guidance_order=tuple(order),
         )
 
+    @cached_property
+    def _services_by_category(self) -> Mapping[str, tuple[Document, ...]]:
+        """Services grouped by category, in the store's order (worked out once per store)."""
+        groups: dict[str, list[Document]] = {}
+        for doc in self.services.values():
+            groups.setdefault(doc.meta.category, []).append(doc)
+        return MappingProxyType({key: tuple(docs) for key, docs in groups.items()})
+
+    def derived(self, name: str, build: Callable[[ContentStore], T]) -> T:
+        """A value worked out from this store once, under `name` (a store never changes: an edit
+        makes a new one, which works its values out afresh)."""
+        values = self.__dict__.setdefault("_derived", {})
+        if name not in values:
+            values[name] = build(self)
+        return values[name]
+
     def services_in(self, category: str) -> list[Document]:
-        return [doc for doc in self.services.values() if doc.meta.category == category]
+        return list(self._services_by_category.get(category, ()))
 
     def guidance_in(self, section: str) -> list[Document]:
         return [doc for doc in self.guidance.values() if doc.meta.section == section]

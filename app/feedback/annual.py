@@ -5,6 +5,10 @@ For each headline KPI, every answer its questions offer is counted over the year
 point. The report protects them with the same suppression as the dashboard and exports
 (`yswd.report.figure_rows`). Each question's total is the number of families who answered it,
 so totals differ between questions when some families skipped one.
+
+Beside them, `annual_timeliness` gives the share of the year's plans finalised within 20 weeks
+of the request for an assessment, month by month and quarter by quarter, against its target,
+from the dates officers upload with the invitations (never from answers).
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .kpis import HEADLINE_KPIS, KPI_NAMES
-from .records import kpi_answers
+from .kpis import HEADLINE_KPIS, KPI_NAMES, TIMELINESS, KpiTable, kpi_table
+from .records import invitation_records, kpi_answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +56,18 @@ def annual_figures(
         for value, label in options.items():
             figures.append({"question": str(KPI_NAMES[key]), "answer": label, "count": counted[value], "total": total})
     return figures
+
+
+def annual_timeliness(year: int, targets: Mapping[str, float] | None = None) -> dict[str, KpiTable] | None:
+    """The 20-week figure for each month and each quarter of `year` (with a total row), or None when
+    no plan finalised that year has a request date."""
+    invited = invitation_records()
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if not any(i.requested_on is not None and first <= i.invited_on <= last for i in invited):
+        return None
+    return {
+        granularity: kpi_table(
+            (), invited, granularity=granularity, keys=(TIMELINESS,), targets=targets, start=first, end=last
+        )
+        for granularity in ("month", "quarter")
+    }

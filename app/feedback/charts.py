@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
 
 from .analysis import FeedbackSummary, SentimentSplit
 from .dashboard import View, period_label
@@ -25,6 +24,9 @@ from .kpis import KPI_NAMES, RESPONSE_RATE, KpiTable, Period
 from .sentiment import LABELS
 from .tables import SENTIMENT_NAMES, partial_label
 from .themes import theme_name
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Colours from the GOV.UK palette, chosen to stay distinguishable with common colour blindness.
 SENTIMENT_COLOURS = {"positive": "#1d70b8", "neutral": "#b1b4b6", "negative": "#f47738"}
@@ -39,6 +41,10 @@ HIDDEN = "hidden"
 
 
 def _figure(width: float, height: float) -> tuple[Figure, object]:
+    # matplotlib is imported by the first chart drawn, not when the portal starts.
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width, height), dpi=100)
     FigureCanvasSVG(figure)
     axes = figure.add_subplot()

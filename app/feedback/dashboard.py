@@ -20,7 +20,7 @@ from ..models.feedback import targets as kpi_targets
 from . import records
 from .analysis import CommentRecord, FeedbackFilters, FeedbackSummary, analyse_cached, summarise
 from .annual import KpiQuestion
-from .kpis import HEADLINE_KPIS, InvitationRecord, KpiTable, Period, ResponseRecord, kpi_table, period_of
+from .kpis import HEADLINE_KPIS, TIMELINESS, InvitationRecord, KpiTable, Period, ResponseRecord, kpi_table, period_of
 from .records import QuestionText
 from .tables import Table, dashboard_tables
 
@@ -50,6 +50,8 @@ class Catalogue:
 
     sources: dict[str, str]
     questions: tuple[QuestionInfo, ...] = ()
+    #: Surveys families are invited to once a plan is final: their figures include the 20-week one.
+    invitation_surveys: frozenset[str] = frozenset()
 
     def texts(self) -> dict[tuple[str, str], QuestionText]:
         return {(q.survey_id, q.id): QuestionText(q.wording, q.kind) for q in self.questions}
@@ -58,9 +60,13 @@ class Catalogue:
         return {(q.survey_id, q.id): KpiQuestion(q.kpi, q.options) for q in self.questions if q.kpi}
 
     def kpi_keys(self, survey_id: str | None) -> tuple[str, ...]:
-        """The headline KPIs, or every KPI a chosen survey measures, in the order it asks them."""
+        """The headline KPIs, or every KPI a chosen survey measures, in the order it asks them; then the
+        share of plans finalised within 20 weeks, beside the families' view (not for open surveys)."""
         keys = [q.kpi for q in self.questions if q.kpi and q.survey_id == survey_id]
-        return tuple(dict.fromkeys(keys)) if survey_id and keys else HEADLINE_KPIS
+        chosen = tuple(dict.fromkeys(keys)) if survey_id and keys else HEADLINE_KPIS
+        if survey_id is None or survey_id in self.invitation_surveys:
+            return (*chosen, TIMELINESS)
+        return chosen
 
     def raw_columns(self) -> list[tuple[str, str, bool]]:
         """(survey id, question id, free text?) for every question, in survey order."""

@@ -13,37 +13,25 @@ figures stored as empty cells with a note, so a column still adds up.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from ..cleaning import clean_text
+from ..csvfile import csv_lines
 from .records import approved_texts, raw_responses
 from .redaction import redact
 from .suppression import EXPLANATION, SUPPRESSED_TEXT, Figure
 from .tables import Cell, Column, Table
 
-#: Text a spreadsheet would run as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 PERCENT_FORMAT = "0.0%"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value: Any) -> Any:
-    """A spreadsheet cell's text that will not run as a formula ("'=SUM(...)"); other values unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv_value(cell: Cell, column: Column) -> str | int | float:
@@ -56,24 +44,6 @@ def _csv_value(cell: Cell, column: Column) -> str | int | float:
     if isinstance(cell, dt.date):
         return cell.strftime("%Y-%m") if column.kind == "month" else cell.isoformat()
     return cell
-
-
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """CSV text, one line at a time (with a byte-order mark first, so Excel reads UTF-8); no cell is a formula."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(value) for value in header])
-    yield "\ufeff" + _drain(buffer)
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row])
-        yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
 
 
 def table_csv(table: Table) -> Iterator[str]:
@@ -115,6 +85,9 @@ def tables_json(tables: Sequence[Table], about: dict[str, Any]) -> Iterator[str]
 
 
 def _xlsx_cell(sheet, cell: Cell, column: Column) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+
     if isinstance(cell, Figure):
         if cell.suppressed:
             out = WriteOnlyCell(sheet, None)
@@ -156,6 +129,9 @@ def _width(column: Column, table: Table, index: int) -> float:
 
 
 def _readme(workbook: Workbook, tables: Sequence[Table], about: Mapping[str, str]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
     sheet = workbook.create_sheet("README")
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 100
@@ -196,6 +172,12 @@ def _readme(workbook: Workbook, tables: Sequence[Table], about: Mapping[str, str
 
 def write_xlsx(tables: Sequence[Table], stream: IO[bytes], about: Mapping[str, str] | None = None) -> None:
     """A workbook: a README sheet, then one sheet per table (write-only, so memory stays flat)."""
+    # openpyxl is imported by the first workbook made, not when the portal starts.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     _readme(workbook, tables, about or {})
     bold = Font(bold=True)

@@ -1,4 +1,5 @@
-"""KPIs per month or quarter: % felt listened to, % have seen the plan, % satisfied and the response rate.
+"""KPIs per month or quarter: % felt listened to, % have seen the plan, % satisfied, the response rate
+and % of plans finalised within 20 weeks (from the dates officers upload with the invitations).
 
 Works on plain records (ResponseRecord, InvitationRecord). The baseline of each KPI is the first
 period with enough responses to show (5 or more); later periods are compared with it and with
@@ -38,8 +39,18 @@ KPI_KEYS: dict[str, object] = {
 HEADLINE_KPIS: tuple[str, ...] = ("listened", "seen_plan", "satisfied")
 #: The response rate's key, used for its target.
 RESPONSE_RATE = "response_rate"
-#: Every KPI's name: the survey definitions' measures plus the response rate.
-KPI_NAMES: dict[str, object] = {**KPI_KEYS, RESPONSE_RATE: _l("Response rate")}
+#: The share of plans finalised within 20 weeks of the request for an assessment (from the
+#: council's own dates on the invitations, not from answers).
+TIMELINESS = "finalised_in_20_weeks"
+#: The legal time limit from the request for an EHC needs assessment to the final plan
+#: (SEND Regulations 2014, reg 13(2)); exceptions (reg 13(3)) are left out of the figure.
+TWENTY_WEEKS = dt.timedelta(weeks=20)
+#: Every KPI's name: the survey definitions' measures, the response rate and the 20-week figure.
+KPI_NAMES: dict[str, object] = {
+    **KPI_KEYS,
+    RESPONSE_RATE: _l("Response rate"),
+    TIMELINESS: _l("Plans finalised within 20 weeks (council records)"),
+}
 
 #: Answers that count towards a KPI ("yes", satisfied or very satisfied, easy or very easy).
 POSITIVE_ANSWERS = frozenset({"yes", "4", "5", "very-easy", "easy", "satisfied", "very-satisfied"})
@@ -80,12 +91,34 @@ class ResponseRecord:
 
 @dataclass(frozen=True, slots=True)
 class InvitationRecord:
-    """One invitation: when it was issued and whether it has been answered."""
+    """One invitation: when it was issued (the plan's final day) and whether it has been answered.
+
+    `requested_on` (when the assessment was asked for) and `exception` feed the 20-week figure;
+    each plan carries them once, however many surveys it was invited to.
+    """
 
     survey_id: str
     invited_on: dt.date
     completed: bool
     language: str = "en"
+    requested_on: dt.date | None = None
+    exception: bool = False
+
+
+def finalised_in_time(requested_on: dt.date, finalised_on: dt.date) -> bool:
+    """True when a plan was finalised within 20 weeks of the request (exactly 20 weeks is in time)."""
+    return finalised_on - requested_on <= TWENTY_WEEKS
+
+
+def timeliness(invitations: Iterable[InvitationRecord]) -> tuple[int, int]:
+    """(finalised in time, plans counted): plans with a request date and no documented exception."""
+    in_time = counted = 0
+    for invitation in invitations:
+        if invitation.requested_on is None or invitation.exception:
+            continue
+        counted += 1
+        in_time += finalised_in_time(invitation.requested_on, invitation.invited_on)
+    return in_time, counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +234,10 @@ class _Tally:
 
 def _tally_period(responses: Sequence[ResponseRecord], invited: Sequence[InvitationRecord], keys) -> _Tally:
     return _Tally(
-        len(responses), len(invited), sum(1 for i in invited if i.completed), {k: _tally(responses, k) for k in keys}
+        len(responses),
+        len(invited),
+        sum(1 for i in invited if i.completed),
+        {k: timeliness(invited) if k == TIMELINESS else _tally(responses, k) for k in keys},
     )
 
 

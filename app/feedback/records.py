@@ -45,19 +45,39 @@ def response_records() -> list[ResponseRecord]:
 
 
 def invitation_records() -> list[InvitationRecord]:
-    """Every invitation, dated by when the plan was finalised (as the surveys' own pages count them)."""
+    """Every invitation, dated by when the plan was finalised (as the surveys' own pages count them).
+
+    A plan invited to more than one survey gives its request date (for the 20-week figure) once,
+    with its first invitation that has one.
+    """
     rows = db.session.execute(
         select(
+            SurveyInvitation.plan_reference,
             SurveyInvitation.survey_id,
             SurveyInvitation.finalised_on,
             SurveyInvitation.status,
             SurveyInvitation.language,
-        )
+            SurveyInvitation.assessment_requested_on,
+            SurveyInvitation.timescale_exception,
+        ).order_by(SurveyInvitation.assessment_requested_on.is_(None), SurveyInvitation.id)
     )
-    return [
-        InvitationRecord(survey_id, finalised_on, status == InvitationStatus.COMPLETED.value, language or "en")
-        for survey_id, finalised_on, status, language in rows
-    ]
+    counted: set[str] = set()
+    records = []
+    for plan, survey_id, finalised_on, status, language, requested_on, exception in rows:
+        first = requested_on is not None and plan not in counted
+        if first:
+            counted.add(plan)
+        records.append(
+            InvitationRecord(
+                survey_id,
+                finalised_on,
+                status == InvitationStatus.COMPLETED.value,
+                language or "en",
+                requested_on if first else None,
+                bool(exception) and first,
+            )
+        )
+    return records
 
 
 @dataclass(frozen=True, slots=True)

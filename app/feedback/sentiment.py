@@ -20,16 +20,16 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
-
-from textblob.en import Sentiment as PatternLexicon
-from textblob.en import sentiment as _textblob_sentiment
+from typing import TYPE_CHECKING, Literal
 
 from ..yaml_loader import load_yaml
 from . import DATA_DIR
 from .sentiment_model import SentimentModel, model
 from .sentiment_model import features as model_features
 from .text import Clause, clauses, plain, tokens
+
+if TYPE_CHECKING:  # TextBlob (and NLTK under it) is imported when the first comment is scored
+    from textblob.en import Sentiment as PatternLexicon
 
 Label = Literal["positive", "neutral", "negative"]
 LABELS: tuple[Label, ...] = ("positive", "neutral", "negative")
@@ -170,7 +170,9 @@ class SentimentAnalyser:
     @staticmethod
     def _lexicon() -> PatternLexicon:
         """A private copy of TextBlob's English lexicon (the shared one is left untouched)."""
-        lexicon = _Lexicon(
+        from textblob.en import sentiment as _textblob_sentiment
+
+        lexicon = _lexicon_class()(
             path=_textblob_sentiment._path,
             synset="wordnet_id",
             negations=NEGATIONS,
@@ -315,16 +317,21 @@ class SentimentAnalyser:
         return Sentiment(polarity, subjectivity, label_for(polarity))
 
 
-class _Lexicon(PatternLexicon):
+@lru_cache(maxsize=1)
+def _lexicon_class() -> type[PatternLexicon]:
     """TextBlob's lexicon, loaded up front so look-ups go straight to the dictionary.
 
     TextBlob's lexicon loads itself on first use and checks whether it has on every look-up;
     this one is loaded when built (see SentimentAnalyser._lexicon), so it skips the check.
+    Made on first use, so that importing the portal does not import TextBlob.
     """
+    from textblob.en import Sentiment
 
-    __contains__ = dict.__contains__
-    __getitem__ = dict.__getitem__
-    get = dict.get
+    return type(
+        "_Lexicon",
+        (Sentiment,),
+        {"__contains__": dict.__contains__, "__getitem__": dict.__getitem__, "get": dict.get},
+    )
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
 from flask_babel import lazy_gettext as _l
 
 #: The smallest number of responses a figure may be based on.
@@ -184,6 +183,8 @@ def protect(values: Mapping[Key, int], lines: Iterable[Line] = ()) -> frozenset[
 
 def _determined(key: Key, hidden: set[Key], lines: Sequence[Line]) -> bool:
     """Whether the lines' sums fix the hidden figure `key`, whatever the other hidden figures are."""
+    import numpy as np  # only the staff figures need it; public pages never do
+
     unknown = sorted(hidden, key=repr)
     column = {k: i for i, k in enumerate(unknown)}
     rows = []

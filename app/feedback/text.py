@@ -6,10 +6,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nltk.stem.snowball import EnglishStemmer
-
-_STEMMER = EnglishStemmer()
-
 #: Typographic characters people paste from word processors, mapped to plain ones.
 _PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[a-z])\.(?=[A-Z])")
@@ -96,4 +92,12 @@ def tokens(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem of a lower-case word; cached, as vocabularies are small."""
-    return _STEMMER.stem(word)
+    return _stemmer().stem(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    """NLTK's English Snowball stemmer, imported on first use (NLTK takes a second to import)."""
+    from nltk.stem.snowball import EnglishStemmer
+
+    return EnglishStemmer()

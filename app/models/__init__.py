@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import feedback, live, moderation, places, staff, surveys, yswd  # noqa: F401
+from . import content, feedback, live, moderation, notifications, places, staff, surveys, upkeep, yswd  # noqa: F401

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import secrets
 from typing import Any
 
@@ -34,14 +35,17 @@ DEVICE_LIFETIME = dt.timedelta(days=90)
 #: How long a set-password link works.
 SET_PASSWORD_TOKEN_LIFETIME = dt.timedelta(hours=72)
 
-#: A scrypt hash of a random string, checked when the email is unknown so that
-#: a wrong email takes as long to reject as a wrong password.
-DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+@functools.cache
+def dummy_hash() -> str:
+    """A scrypt hash of a random string, checked when the email is unknown so that a wrong
+    email takes as long to reject as a wrong password (made on first use, not at start-up)."""
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
 def dummy_password_check(password: str) -> bool:
     """Check a password against a hash no account has: the same work as a real check, always False."""
-    check_password_hash(DUMMY_HASH, password)
+    check_password_hash(dummy_hash(), password)
     return False
 
 
@@ -297,11 +301,90 @@ class AuditEvent(db.Model):
     def __repr__(self) -> str:
         return f"<AuditEvent {self.action} {self.target_type}:{self.target_id}>"
 
+    @property
+    def label(self) -> str:
+        """The event's name for people ("Invitations uploaded"), or its code when it has none."""
+        found = AUDIT_ACTION_LABELS.get(self.action)
+        return str(found) if found is not None else self.action
+
+
+#: Every audit event's code, beside its name for people: the one vocabulary of the audit log.
+AUDIT_ACTION_LABELS: dict[str, object] = {
+    # Signing in and accounts
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Sign-in failed"),
+    "sign_in_refused_locked": _l("Sign-in refused: account locked"),
+    "sign_out": _l("Signed out"),
+    "session_expired": _l("Session ended"),
+    "account_locked": _l("Account locked"),
+    "password_set": _l("Password set"),
+    "password_link_issued": _l("Set-password link made"),
+    "user_created": _l("Staff account created"),
+    "user_role_changed": _l("Role changed"),
+    "user_deactivated": _l("Staff account deactivated"),
+    "user_reactivated": _l("Staff account reactivated"),
+    "user_unlocked": _l("Staff account unlocked"),
+    # Surveys and feedback
+    "survey_invitations_uploaded": _l("Survey invitations uploaded"),
+    "survey_invitations_sent": _l("Survey invitations marked as sent"),
+    "survey_invitation_reissued": _l("Survey invitation reissued"),
+    "comment_moderated": _l("Comment moderated"),
+    "comment_labels_corrected": _l("Comment's sentiment or themes corrected"),
+    "feedback_exported": _l("Feedback exported"),
+    "kpi_targets_updated": _l("KPI targets changed"),
+    # "You said, we did" entries and news
+    "entry_created": _l("“You said, we did” entry created"),
+    "entry_edited": _l("“You said, we did” entry edited"),
+    "entry_published": _l("“You said, we did” entry published"),
+    "entry_scheduled": _l("“You said, we did” entry scheduled"),
+    "entry_archived": _l("“You said, we did” entry archived"),
+    "entry_withdrawn": _l("“You said, we did” entry moved back to draft"),
+    "entry_update_added": _l("Progress update added to an entry"),
+    "news_created": _l("News created"),
+    "news_edited": _l("News edited"),
+    "news_published": _l("News published"),
+    "news_scheduled": _l("News scheduled"),
+    "news_archived": _l("News archived"),
+    "news_withdrawn": _l("News moved back to draft"),
+    # The Local Offer
+    "content_saved": _l("Local Offer page saved as a draft"),
+    "content_proposed": _l("Local Offer change proposed"),
+    "content_published": _l("Local Offer page published"),
+    "content_approved": _l("Local Offer change approved"),
+    "content_rejected": _l("Local Offer change rejected"),
+    "content_restored": _l("Earlier version of a Local Offer page restored"),
+    "content_retired": _l("Local Offer page closed"),
+    "content_imported": _l("Local Offer pages imported"),
+    "listing_review_requested": _l("Provider asked to check their listing"),
+    "listing_review_reminded": _l("Provider reminded to check their listing"),
+    "listing_confirmed": _l("Provider confirmed their listing is correct"),
+    "listing_change_proposed": _l("Provider proposed a change to their listing"),
+    "problem_reported": _l("Problem with a page reported"),
+    "problem_report_closed": _l("Problem report closed"),
+    "data_quality_exported": _l("Data quality list downloaded"),
+    # Messages
+    "message_retried": _l("Message sent again"),
+}
+
 
 #: Keys allowed in AuditEvent.detail, with values kept short: a guard against
 #: personal data or free text drifting into the log.
 AUDIT_DETAIL_KEYS = frozenset(
-    {"role", "old_role", "new_role", "state", "publish_at", "decision", "reason", "format", "rows", "count", "survey"}
+    {
+        "role",
+        "old_role",
+        "new_role",
+        "state",
+        "publish_at",
+        "decision",
+        "reason",
+        "format",
+        "rows",
+        "count",
+        "survey",
+        "page",
+        "reminder",
+    }
 )
 _MAX_DETAIL_VALUE = 64
 

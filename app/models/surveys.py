@@ -85,6 +85,10 @@ class SurveyInvitation(db.Model):
     claim_hash: Mapped[str | None] = mapped_column(String(64))
     #: Bumped each time the link and code are reissued.
     issue_count: Mapped[int] = mapped_column(Integer, default=1)
+    #: For the 20-week figure only: the day the EHC needs assessment was asked for, and whether a
+    #: documented exception (SEND Regulations 2014, reg 13(3)) applies. Dates, never reasons.
+    assessment_requested_on: Mapped[dt.date | None] = mapped_column(Date)
+    timescale_exception: Mapped[bool] = mapped_column(Boolean, default=False)
 
     def __repr__(self) -> str:
         return f"<SurveyInvitation {self.id} {self.survey_id} {self.status}>"
@@ -100,10 +104,12 @@ class SurveyInvitation(db.Model):
 class SurveyDraft(db.Model):
     """Answers in progress, held between pages; deleted when the response is stored.
 
-    The browser's session holds a random key (and the invitation being answered); only the
-    key's digest is stored here, so a draft is never linked to an invitation. Once sent, a
-    draft holds its confirmation `reference` and the rows to store (`payload`) until it is
-    moved into the responses with a shuffled batch.
+    The browser's session holds a random key; only the key's digest is stored as `key_hash`.
+    An invitation's draft also names its invitation and keeps the key encrypted (`resume_key`),
+    so the same link on any device carries on with the same answers. Sending clears both, the
+    answers and the pages seen, and replaces `key_hash` with another digest of the key: a sealed
+    draft (its confirmation `reference` and the rows to store, `payload`) and the response it
+    becomes are never linked to an invitation, nor to the in-progress draft they came from.
     """
 
     __tablename__ = "survey_draft"
@@ -117,6 +123,29 @@ class SurveyDraft(db.Model):
     #: Set when sent: the reference shown to the family, and what will be stored.
     reference: Mapped[str | None] = mapped_column(String(8), unique=True)
     payload: Mapped[dict | None] = mapped_column(JSON)
+    #: While answering an invitation: which one, and the draft key encrypted with a server key.
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_invitation.id", ondelete="CASCADE"), unique=True
+    )
+    resume_key: Mapped[str | None] = mapped_column(Text)
+
+
+class InvitationUpload(db.Model):
+    """The links and codes an upload made, encrypted, for the officer who made them, for a few hours.
+
+    The upload's result page is reached by a redirect, so reloading it never uploads again; the
+    `sealed` text can be read only with the server's key and only until `expires_at`, and
+    `flask surveys daily` deletes it after that.
+    """
+
+    __tablename__ = "survey_invitation_upload"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    survey_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    sealed: Mapped[str] = mapped_column(Text)
 
 
 class SurveyResponse(db.Model):

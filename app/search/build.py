@@ -324,3 +324,64 @@ def remove_abandoned_builds(index_dir: Path, older_than: float = 3600) -> None:
         for path in Path(index_dir).iterdir():
             if path.is_dir() and path.name.startswith(TEMP_PREFIX) and path.stat().st_mtime < cutoff:
                 shutil.rmtree(path, ignore_errors=True)
+
+
+#: In a build folder: the "content" live-stamp version whose published pages the index holds.
+LIVE_FILE = "live.json"
+
+
+def applied_version(build: Path) -> int:
+    """The content version a build holds the published pages of (0: as built from the files)."""
+    try:
+        return int(json.loads((build / LIVE_FILE).read_text(encoding="utf-8"))["content_version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def mark_applied(build: Path, version: int) -> None:
+    """Record that `build` holds the published pages of content version `version` (atomic replace)."""
+    temp = build / f".{LIVE_FILE}.{uuid.uuid4().hex[:8]}"
+    temp.write_text(json.dumps({"content_version": version}), encoding="utf-8")
+    os.replace(temp, build / LIVE_FILE)
+
+
+def update_documents(
+    index_dir: Path,
+    upserts: Iterable[Record],
+    delete_ids: Iterable[str] = (),
+    delete_prefixes: Iterable[str] = (),
+    *,
+    version: int,
+    timeout: float = 10.0,
+) -> bool:
+    """Change a few documents of the live build in place, unless it already holds `version`.
+
+    Each of `upserts` replaces the document with its id (Whoosh's `update_document`); ids in
+    `delete_ids`, and ids starting with one of `delete_prefixes`, are removed. Whoosh's write
+    lock makes processes sharing one index folder take turns (waiting up to `timeout`
+    seconds, else LockError); the one that finds the build already at `version` does nothing.
+    Returns True when the index was changed. Spelling suggestions are left as built.
+    """
+    from whoosh.index import open_dir
+    from whoosh.query import Prefix
+
+    build = current_build(Path(index_dir))
+    if build is None:
+        return False
+    writer = open_dir(str(build)).writer(timeout=timeout)
+    try:
+        if applied_version(build) >= version:
+            writer.cancel()
+            return False
+        for doc_id in delete_ids:
+            writer.delete_by_term("id", doc_id)
+        for prefix in delete_prefixes:
+            writer.delete_by_query(Prefix("id", prefix))
+        for record in upserts:
+            writer.update_document(**record)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    mark_applied(build, version)
+    return True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from whoosh.index import open_dir
 from whoosh.searching import Searcher
 
 from . import nearby, planning
@@ -91,6 +92,7 @@ class SearchIndex:
         self.synonyms = synonyms or default_synonyms()
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._generation = -1
 
     # Opening ----------------------------------------------------------------------------
 
@@ -110,16 +112,21 @@ class SearchIndex:
         if path is None:
             raise SearchUnavailable(f"no search index in {self.index_dir}")
         snapshot = self._snapshot
-        if snapshot is not None and snapshot.path == path:
+        if snapshot is not None and snapshot.path == path and snapshot.index.latest_generation() == self._generation:
             return snapshot
         with self._lock:
-            if self._snapshot is None or self._snapshot.path != path:
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.path != path or snapshot.index.latest_generation() != self._generation:
                 try:
+                    # Read first: an update made while opening is picked up by the next search.
+                    generation = open_dir(str(path)).latest_generation()
                     opened = Snapshot(path)
                 except Exception as exc:  # a damaged or foreign index folder
                     raise SearchUnavailable(f"cannot open the search index in {path}: {exc}") from exc
                 if opened.info.schema_version != SCHEMA_VERSION:
                     raise SearchUnavailable(f"the search index in {path} was built by another version")
+                # Updated in place (`update_documents`) since it was opened: the generation moves.
+                self._generation = generation
                 self._snapshot = opened
             return self._snapshot
 

@@ -15,7 +15,7 @@ from ..models.staff import record_event
 from ..models.surveys import utcnow
 from ..services import content_store, survey_definitions
 from ..transaction import commit_with_retry
-from . import invitations, responses
+from . import invitations, responses, upload_results
 from .loader import check_surveys
 
 surveys_group = AppGroup("surveys", help="Survey definitions and invitations.")
@@ -94,14 +94,19 @@ def invite_command(csv_file, survey_id: str, base_url: str, out, days: int | Non
 
 @surveys_group.command("daily")
 def daily_command() -> None:
-    """Run once a day: store answers that have waited long enough, delete abandoned drafts and
-    the email addresses of invitations completed or expired more than SURVEY_EMAIL_RETENTION_DAYS ago."""
+    """Run once a day: store answers that have waited long enough, delete abandoned drafts (and those
+    of expired invitations), upload results past their time, and the email addresses of invitations
+    completed or expired more than SURVEY_EMAIL_RETENTION_DAYS ago."""
     stored = responses.store_waiting()
     purged = responses.purge_drafts()
+    uploads = upload_results.purge()
     forgotten = invitations.forget_emails(current_app.config["SURVEY_EMAIL_RETENTION_DAYS"])
     db.session.commit()
     responses.vacuum_drafts()
-    click.echo(f"{stored} response(s) stored, {purged} draft(s) deleted, {forgotten} email address(es) deleted")
+    click.echo(
+        f"{stored} response(s) stored, {purged} draft(s) deleted, {uploads} upload result(s) deleted, "
+        f"{forgotten} email address(es) deleted"
+    )
 
 
 @surveys_group.command("purge-drafts")

@@ -246,6 +246,8 @@ class Survey(_Model):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
     version: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v)]
     title: LocalText
+    #: What staff call the survey, by its audience ("Parents and carers: EHC plan"); the title when not given.
+    name: LocalText | None = None
     summary: LocalText
     access: Literal["invitation", "open"]
     audience: Literal["parents", "young-people", "anyone"]
@@ -263,6 +265,10 @@ class Survey(_Model):
 
     def text(self, value: Mapping[str, str] | None, locale: str) -> str:
         return pick(value, locale)
+
+    def staff_name(self, locale: str) -> str:
+        """The survey's name in staff pages, in `locale`: by its audience, else its title."""
+        return pick(self.name or self.title, locale)
 
     def questions(self) -> Iterator[QuestionBase]:
         for page in self.pages:
@@ -306,6 +312,30 @@ class Survey(_Model):
         """The page shown before `page_id`, or None at the start."""
         index = [p.id for p in self.pages].index(page_id)
         return next((p for p in reversed(self.pages[:index]) if self.shown_questions(p, answers)), None)
+
+    def progress(self, page_id: str, answers: Answers, seen: set[str] | frozenset[str]) -> tuple[int, int] | None:
+        """("Question 3 of 9"): the page's place among the pages a person will see, and how many.
+
+        A page that depends on a question not yet reached counts as still to come, so the total only
+        ever goes down as questions are skipped. None when the page is not shown.
+        """
+        counted = [p.id for p in self.pages if any(self._may_show(q, answers, seen) for q in p.questions)]
+        if page_id not in counted:
+            return None
+        return counted.index(page_id) + 1, len(counted)
+
+    def _may_show(self, question: QuestionBase, answers: Answers, seen: set[str] | frozenset[str]) -> bool:
+        """True when the question is shown, or may be once the question it depends on is answered."""
+        condition = question.show_if
+        if condition is None:
+            return True
+        earlier = self.question(condition.question)
+        if earlier is None or not self._may_show(earlier, answers, seen):
+            return False
+        earlier_page = self.page_of(earlier.id)
+        if answers.get(earlier.id) in (None, "", []) and (earlier_page is None or earlier_page.id not in seen):
+            return True
+        return self.is_shown(question, answers)
 
     def clean(self, answers: Answers) -> dict[str, str | list[str]]:
         """Only the answers to questions that are shown and known, blanks dropped."""

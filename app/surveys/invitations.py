@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
 from ..clock import reporting_day
-from ..csvfile import decode_text
+from ..csvfile import decode_text, neutralise
 from ..extensions import db
-from ..feedback.exports import neutralise
-from ..languages import KNOWN_LANGUAGES
+from ..languages import INTERFACE_LANGUAGES, KNOWN_LANGUAGES, own_name
 from ..models.surveys import InvitationStatus, SurveyInvitation, utcnow
 from ..tokens import ALPHABET, digest, digests, random_code
 
@@ -44,7 +44,12 @@ _LANGUAGE_NAMES = {language.english_name.lower(): code for code, language in KNO
 #: A case number: letters, digits, "-", "/" or "_", with at least one digit (so never a name).
 PLAN_REFERENCE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/_-]{2,39}$")
 COLUMNS = ("plan_reference", "finalised_date", "language", "email")
+#: Optional, for the 20-week figure: when the EHC needs assessment was asked for, and whether a
+#: documented exception to the time limit applies (SEND Regulations 2014, reg 13(3)).
+TIMELINESS_COLUMNS = ("assessment_requested_date", "timescale_exception")
 REQUIRED_COLUMNS = ("plan_reference", "finalised_date")
+_YES = frozenset({"yes", "y", "true", "1", "x"})
+_NO = frozenset({"", "no", "n", "false", "0"})
 MAIL_MERGE_COLUMNS = ("reference", "link", "code", "expiry", "language", "email")
 
 
@@ -86,6 +91,8 @@ class InvitationRow:
     finalised_on: dt.date
     language: str
     email: str | None
+    assessment_requested_on: dt.date | None = None
+    timescale_exception: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,17 +216,53 @@ def _parse_row(
         return None, RowProblem(line, _("The finalised date must be today or in the past."))
     raw_language = values.get("language", "").strip()
     language = raw_language.lower() if raw_language.lower() in LANGUAGES else _LANGUAGE_NAMES.get(raw_language.lower())
-    if raw_language and language is None:
+    offered = offered_languages()
+    if raw_language and language not in offered:
         return None, RowProblem(
-            line, _("The language must be one of %(codes)s (or left blank for English).", codes=", ".join(LANGUAGES))
+            line,
+            _(
+                "The survey is not offered in “%(language)s”. The language must be one of %(codes)s "
+                "(or left blank for English).",
+                language=raw_language,
+                codes=", ".join(f"{code} ({own_name(code)})" for code in offered),
+            ),
         )
+    requested, exception, problem = _timeliness(line, values, finalised)
+    if problem:
+        return None, problem
     email = values.get("email", "") or None
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
             return None, RowProblem(line, _("The email address must be a real address, like name@example.com."))
-    return InvitationRow(line, reference, finalised, language or "en", email), None
+    return InvitationRow(line, reference, finalised, language or "en", email, requested, exception), None
+
+
+def offered_languages() -> tuple[str, ...]:
+    """The languages a survey can be sent in: the interface's (a family is never sent English instead)."""
+    configured = current_app.config.get("LANGUAGES") or INTERFACE_LANGUAGES
+    return tuple(code for code in configured if code in KNOWN_LANGUAGES)
+
+
+def _timeliness(
+    line: int, values: dict[str, str], finalised: dt.date
+) -> tuple[dt.date | None, bool, RowProblem | None]:
+    """The optional request date and exception of a row, for the 20-week figure."""
+    raw_requested = values.get("assessment_requested_date", "")
+    requested = _parse_date(raw_requested) if raw_requested else None
+    if raw_requested and requested is None:
+        return (
+            None,
+            False,
+            RowProblem(line, _("The assessment request date must be a real date, like 2026-03-31 or 31/03/2026.")),
+        )
+    if requested is not None and requested > finalised:
+        return None, False, RowProblem(line, _("The assessment request date must be on or before the finalised date."))
+    raw_exception = values.get("timescale_exception", "").strip().lower()
+    if raw_exception not in _YES | _NO:
+        return None, False, RowProblem(line, _("The timescale exception must be yes or no (or left blank for no)."))
+    return requested, raw_exception in _YES, None
 
 
 def _issue(invitation: SurveyInvitation) -> IssuedInvitation:
@@ -264,6 +307,8 @@ def create_invitations(
             finalised_on=row.finalised_on,
             language=row.language,
             email=row.email,
+            assessment_requested_on=row.assessment_requested_on,
+            timescale_exception=row.timescale_exception,
             status=InvitationStatus.CREATED.value,
             expires_at=now + dt.timedelta(days=days),
             created_at=now,

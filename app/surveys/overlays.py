@@ -20,7 +20,7 @@ from ..yaml_loader import YAMLError, load_yaml
 
 #: A locale folder's name: a language code, optionally with a region or script (pt_BR, pa_Guru).
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z]{2,4})?$")
-SURVEY_KEYS = ("title", "summary", "intro", "how_used", "pages", "questions")
+SURVEY_KEYS = ("title", "name", "summary", "intro", "how_used", "pages", "questions")
 PAGE_KEYS = ("heading", "hint")
 QUESTION_KEYS = ("label", "hint", "options", "scale", "errors")
 ERROR_KEYS = ("required", "too_long")
@@ -70,7 +70,7 @@ def apply_overlay(raw: dict[str, Any], locale: str, overlay: Any) -> list[Overla
     if locale == "en":
         return [OverlayProblem("survey", "English is the survey file itself, not an overlay")]
     merger.unknown_keys(overlay, SURVEY_KEYS, "survey", "")
-    for key in ("title", "summary", "how_used"):
+    for key in ("title", "name", "summary", "how_used"):
         if key in overlay:
             merger.text(raw, key, overlay[key], "survey", key)
     if "intro" in overlay:

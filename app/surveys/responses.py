@@ -1,6 +1,9 @@
 """Answers between pages (drafts) and storing a response, exactly once, unlinkably.
 
-A person's browser session holds a random draft key; the draft row holds the answers.
+A person's browser session holds a random draft key; the draft row holds the answers. An
+invitation's draft also names its invitation and keeps its key encrypted, so opening the same
+link (or typing the same code) on any device carries on with the same answers
+(`invitation_draft_key`).
 Sending is three separate steps, none sharing a transaction with another:
 
 1. **Claim the invitation** (invitation surveys only): a conditional UPDATE completes it and
@@ -9,8 +12,9 @@ Sending is three separate steps, none sharing a transaction with another:
    retry from the same browser (a double click, or after a crash) finds its own claim and
    carries on.
 2. **Seal the draft**: a conditional UPDATE gives the draft its confirmation reference and
-   the rows to store (answers, comments, the month), then commits. A second click finds the
-   reference already there and is shown the same one.
+   the rows to store (answers, comments, the month), and forgets its invitation, its encrypted
+   key, its answers and its old digest (a sealed draft is found by another digest of the key),
+   then commits. A second click finds the reference already there and is shown the same one.
 3. **Store a shuffled batch**: once `SURVEY_RESPONSE_BATCH` sealed drafts are waiting (or the
    oldest has waited `SURVEY_RESPONSE_MAX_WAIT_DAYS`, by `flask surveys daily`), all of them
    are moved into the responses in one transaction, in random order, with random ids and
@@ -48,7 +52,7 @@ from ..models.surveys import (
     month_of,
     utcnow,
 )
-from ..tokens import ALPHABET, digest, digests, random_code
+from ..tokens import ALPHABET, decrypt, digest, digests, encrypt, random_code
 from .definitions import FreeTextQuestion, MultipleChoiceQuestion, Survey
 
 #: Letters and digits for confirmation references, without look-alikes.
@@ -74,6 +78,50 @@ def load_draft(key: str | None) -> SurveyDraft | None:
     return db.session.scalar(select(SurveyDraft).where(SurveyDraft.key_hash.in_(digests(key))))
 
 
+_RESUME = "survey-draft-key"
+
+
+def invitation_draft_key(invitation_id: int, survey: Survey) -> str:
+    """The draft key of an invitation's answers in progress, made (and flushed) on first use; the caller
+    commits. Call it with nothing else waiting to be committed: a clash with another device rolls back.
+
+    Every device that opens the invitation gets the same key, so answers saved on one are there
+    on another. When two devices make it at once, the second finds the first one's.
+    """
+    found = db.session.execute(
+        select(SurveyDraft.id, SurveyDraft.resume_key).where(SurveyDraft.invitation_id == invitation_id)
+    ).first()
+    if found is not None:
+        key = decrypt(found.resume_key or "", _RESUME)
+        if key is not None:
+            return key
+        # The server's key has changed since: the answers cannot be read back, so start again.
+        db.session.execute(delete(SurveyDraft).where(SurveyDraft.id == found.id))
+    key = new_draft_key()
+    db.session.add(
+        SurveyDraft(
+            key_hash=digest(key),
+            survey_id=survey.id,
+            answers={},
+            seen=[],
+            invitation_id=invitation_id,
+            resume_key=encrypt(key, _RESUME),
+        )
+    )
+    try:
+        db.session.flush()
+    except IntegrityError:  # another device made it a moment ago: use theirs
+        db.session.rollback()
+        return invitation_draft_key(invitation_id, survey)
+    return key
+
+
+def discard_invitation_draft(invitation_id: int) -> int:
+    """Delete an invitation's answers in progress (it has expired); the caller commits."""
+    result = db.session.execute(delete(SurveyDraft).where(SurveyDraft.invitation_id == invitation_id))
+    return result.rowcount or 0
+
+
 def draft_answers(key: str | None) -> tuple[dict, set[str]]:
     """The answers and pages seen so far for a draft key (empty when there is none)."""
     draft = load_draft(key)
@@ -91,6 +139,8 @@ def save_page(key: str, survey: Survey, page_id: str, values: Mapping[str, str |
     if draft is not None and draft.reference is not None:
         return
     if draft is None:
+        if db.session.scalar(select(SurveyDraft.id).where(SurveyDraft.key_hash == _sealed_hash(key))) is not None:
+            return  # sent already: never started again
         draft = SurveyDraft(key_hash=digest(key), survey_id=survey.id, answers={}, seen=[])
         db.session.add(draft)
     page = survey.page(page_id)
@@ -109,11 +159,18 @@ def save_page(key: str, survey: Survey, page_id: str, values: Mapping[str, str |
 
 
 def purge_drafts(now: dt.datetime | None = None) -> int:
-    """Delete drafts nobody has touched for DRAFT_LIFETIME (never sent answers waiting to be stored);
-    the caller commits."""
-    cutoff = (now or utcnow()) - DRAFT_LIFETIME
+    """Delete drafts nobody has touched for DRAFT_LIFETIME, and those of expired invitations (never
+    sent answers waiting to be stored); the caller commits."""
+    now = now or utcnow()
+    cutoff = now - DRAFT_LIFETIME
+    expired = select(SurveyInvitation.id).where(
+        SurveyInvitation.expires_at <= now, SurveyInvitation.status != InvitationStatus.COMPLETED.value
+    )
     result = db.session.execute(
-        delete(SurveyDraft).where(SurveyDraft.updated_at < cutoff, SurveyDraft.reference.is_(None))
+        delete(SurveyDraft).where(
+            SurveyDraft.reference.is_(None),
+            (SurveyDraft.updated_at < cutoff) | SurveyDraft.invitation_id.in_(expired),
+        )
     )
     return result.rowcount or 0
 
@@ -183,6 +240,17 @@ def _claim_hash(key: str) -> str:
     return digest("claim:" + key)
 
 
+def _sealed_hash(key: str) -> str:
+    """What a sealed draft (and the response it becomes) is found by: another digest of the key than
+    the draft had while it was being answered, so a copy of the in-progress draft matches neither."""
+    return digest("sealed:" + key)
+
+
+def _sent_hashes(key: str) -> list[str]:
+    """Every digest a sent draft or stored response of this key may carry (older ones kept the draft's own)."""
+    return [_sealed_hash(key), *digests(key)]
+
+
 _INVITATIONS = SurveyInvitation.__table__
 #: Step 1: complete the invitation if it is still open, recording the claim.
 _CLAIM = (
@@ -235,11 +303,24 @@ _SEAL = (
         _DRAFTS.c.reference.is_(None),
         ~select(SurveyResponse.reference).where(SurveyResponse.reference == bindparam("b_reference")).exists(),
     )
-    .values(reference=bindparam("b_reference"), payload=bindparam("b_payload"), updated_at=bindparam("b_now"))
+    .values(
+        reference=bindparam("b_reference"),
+        payload=bindparam("b_payload"),
+        updated_at=bindparam("b_now"),
+        key_hash=bindparam("b_sealed_hash"),
+        answers=bindparam("b_no_answers"),
+        seen=bindparam("b_no_pages"),
+        invitation_id=None,
+        resume_key=None,
+    )
     .returning(
         select(func.count())
         .select_from(_DRAFTS)
-        .where(_DRAFTS.c.reference.is_not(None), _DRAFTS.c.key_hash != bindparam("b_key_hash"))
+        .where(
+            _DRAFTS.c.reference.is_not(None),
+            _DRAFTS.c.key_hash != bindparam("b_key_hash"),
+            _DRAFTS.c.key_hash != bindparam("b_sealed_hash"),
+        )
         .scalar_subquery()
     )
 )
@@ -247,10 +328,13 @@ _SEAL = (
 
 def _sent_reference(connection: Connection, key: str) -> str | None:
     """The reference of a draft sent with this key, waiting in a draft or already stored."""
-    found = connection.execute(select(SurveyDraft.reference).where(SurveyDraft.key_hash.in_(digests(key)))).scalar()
+    hashes = _sent_hashes(key)
+    found = connection.execute(
+        select(SurveyDraft.reference).where(SurveyDraft.key_hash.in_(hashes), SurveyDraft.reference.is_not(None))
+    ).scalar()
     if found is None:
         found = connection.execute(
-            select(SurveyResponse.reference).where(SurveyResponse.submission_key.in_(digests(key)))
+            select(SurveyResponse.reference).where(SurveyResponse.submission_key.in_(hashes))
         ).scalar()
     connection.rollback()
     return found
@@ -320,7 +404,16 @@ def _submit(
         reference = new_reference()
         try:
             waiting = connection.execute(
-                _SEAL, {"b_key_hash": key_hash, "b_reference": reference, "b_payload": payload, "b_now": now}
+                _SEAL,
+                {
+                    "b_key_hash": key_hash,
+                    "b_sealed_hash": _sealed_hash(key),
+                    "b_reference": reference,
+                    "b_payload": payload,
+                    "b_now": now,
+                    "b_no_answers": {},
+                    "b_no_pages": [],
+                },
             ).scalar()
             connection.commit()
         except IntegrityError:  # the reference is already another draft's (rarely)

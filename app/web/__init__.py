@@ -20,8 +20,10 @@ def register_web(app: Flask) -> None:
     """Register every blueprint, the /assets route and the error pages."""
     from . import (
         auth,
+        content_editing,
         content_staff,
         feedback,
+        messages,
         my_list,
         openreferral,
         public,
@@ -30,6 +32,7 @@ def register_web(app: Flask) -> None:
         survey_staff,
         surveys,
         updates,
+        upkeep,
         yswd,
     )
     from .council import register_council
@@ -54,10 +57,14 @@ def register_web(app: Flask) -> None:
         survey_staff.bp,
         feedback.bp,
         content_staff.bp,
+        content_editing.bp,
+        messages.bp,
         openreferral.bp,
         my_list.bp,
+        upkeep.bp,
     ):
         app.register_blueprint(blueprint)
+    messages.register_send_soon(app)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -37,6 +37,7 @@ from ..feedback.exports import XLSX_MIMETYPE, raw_csv, raw_json, raw_rows, table
 from ..feedback.suppression import EXPLANATION
 from ..feedback.tables import SENTIMENT_NAMES, TABLE_TITLES
 from ..feedback.themes import theme_name
+from ..i18n import current_language
 from ..models import feedback as feedback_data
 from ..models.staff import Role, record_event
 from .auth import current_staff, role_required
@@ -61,7 +62,7 @@ FILTERS = ("survey", "period", "language", "by", "headline")
 def load_view(args) -> tuple[View, FilterForm]:
     """Read the filters from `args` (a bad choice falls back to its default, with an error), then build the view."""
     today = clock.today()
-    described = catalogue()
+    described = catalogue(current_language())
     data = load(described)
     form = FilterForm(args)
     for name in FILTERS:
@@ -138,7 +139,7 @@ def dashboard():
 # Exports ------------------------------------------------------------------------------------
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
+def download(body, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -183,7 +184,7 @@ def export(name: str, fmt: str):
         )
         body, mimetype = buffer.getvalue(), XLSX_MIMETYPE
     _audit_export(name, fmt, rows, view.filters.survey_id)
-    return _download(body, mimetype, f"{stem}.{fmt}")
+    return download(body, mimetype, f"{stem}.{fmt}")
 
 
 @bp.route("/export/responses.<fmt>")
@@ -208,9 +209,9 @@ def export_responses(fmt: str):
 
     if fmt == "csv":
         body = stream_with_context(recorded(raw_csv(columns, counted_rows())))
-        return _download(body, "text/csv; charset=utf-8", f"{stem}.csv")
+        return download(body, "text/csv; charset=utf-8", f"{stem}.csv")
     body = stream_with_context(recorded(raw_json(columns, counted_rows())))
-    return _download(body, "application/json", f"{stem}.json")
+    return download(body, "application/json", f"{stem}.json")
 
 
 # Targets ------------------------------------------------------------------------------------
@@ -266,4 +267,4 @@ def report_pdf():
     document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
     pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     _audit_export("report", "pdf", sum(len(table.rows) for table in view.tables.values()), view.filters.survey_id)
-    return _download(pdf, "application/pdf", f"co-production-report-{view.today.isoformat()}.pdf")
+    return download(pdf, "application/pdf", f"co-production-report-{view.today.isoformat()}.pdf")

@@ -85,7 +85,7 @@ def openapi() -> Response:
 def services() -> Response:
     store = content_store()
     query = _query()
-    return _json(oruk.service_page(store, query), modified=oruk.newest(store.services.values()))
+    return _json(oruk.service_page(store, query), modified=oruk.newest(store))
 
 
 @bp.get("/services/<wanted>")
@@ -100,7 +100,7 @@ def service(wanted: str) -> Response:
 @bp.get("/service_at_locations")
 def service_at_locations() -> Response:
     store = content_store()
-    return _json(oruk.service_at_location_page(store, _query()), modified=oruk.newest(store.services.values()))
+    return _json(oruk.service_at_location_page(store, _query()), modified=oruk.newest(store))
 
 
 @bp.get("/service_at_locations/<wanted>")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..content import CATEGORIES, SECTIONS, Document
 from ..extensions import db
 from ..i18n import current_language
+from ..search import SearchUnavailable
 from ..services import content_store, survey_definitions
 from ..yswd.publishing import entry_years, latest_posts, public_entries, public_posts
+from .search import Scope, filtered_list
 
 bp = Blueprint("public", __name__)
 
@@ -58,15 +60,30 @@ def localise(doc: Document) -> tuple[Document, bool]:
 @bp.route("/")
 def home():
     content = content_store()
-    start_points = [(content.guidance[slug], heading, text) for slug, heading, text in START_POINTS]
+    start_points = [
+        (content.guidance[slug], heading, text) for slug, heading, text in START_POINTS if slug in content.guidance
+    ]
     counts = {key: len(content.services_in(key)) for key in CATEGORIES}
     return render_template("public/home.html", start_points=start_points, counts=counts, updates=latest_posts(3))
+
+
+def _filtered(scope: Scope) -> dict:
+    """The search box and filters of a list of services; without a search index, the list alone."""
+    try:
+        return {"filters_available": True, **filtered_list(scope)}
+    except SearchUnavailable as exc:
+        current_app.logger.warning("Services listed without filters: %s", exc)
+        return {"filters_available": False, "form": None, "searching": False}
 
 
 @bp.route("/services")
 def services():
     content = content_store()
-    return render_template("public/services.html", groups={key: content.services_in(key) for key in CATEGORIES})
+    return render_template(
+        "public/services.html",
+        groups={key: content.services_in(key) for key in CATEGORIES},
+        **_filtered(Scope("public.services", services_only=True)),
+    )
 
 
 @bp.route("/categories/<key>")
@@ -74,31 +91,39 @@ def category(key: str):
     if key not in CATEGORIES:
         abort(404)
     return render_template(
-        "public/category.html", key=key, services=content_store().services_in(key), today=clock.today()
+        "public/category.html",
+        key=key,
+        services=content_store().services_in(key),
+        today=clock.today(),
+        **_filtered(Scope("public.category", key=key, services_only=True)),
     )
 
 
-@bp.route("/services/<slug>")
-def service(slug: str):
-    doc, untranslated = localise(content_store().services.get(slug) or abort(404))
-    overdue = doc.is_past_review(clock.today())
-    return render_template("public/service.html", doc=doc, meta=doc.meta, overdue=overdue, untranslated=untranslated)
+def shown_or_gone(kind: str, slug: str) -> Document:
+    """The page, or a kind "this has closed" page (410) when it was retired, or a 404."""
+    content = content_store()
+    doc = getattr(content, kind).get(slug)
+    if doc is not None:
+        return doc
+    closed = content.retired.get(f"/{kind}/{slug}")
+    if closed is None:
+        abort(404)
+    abort(make_response(render_template("public/gone.html", doc=closed), 410))
 
 
-@bp.route("/guidance")
-def guidance_index():
+def render_document(doc: Document, untranslated: bool = False) -> str:
+    """A service, guidance page or fixed page as families see it (also the staff preview)."""
+    if doc.kind == "services":
+        overdue = doc.is_past_review(clock.today())
+        return render_template(
+            "public/service.html", doc=doc, meta=doc.meta, overdue=overdue, untranslated=untranslated
+        )
+    if doc.kind == "pages":
+        return render_template("public/page.html", doc=doc, untranslated=untranslated)
     content = content_store()
     locale = current_language()
-    sections = {key: [content.in_locale(doc, locale) for doc in content.guidance_in(key)] for key in SECTIONS}
-    return render_template("public/guidance_index.html", sections=sections)
-
-
-@bp.route("/guidance/<slug>")
-def guidance(slug: str):
-    content = content_store()
-    locale = current_language()
-    doc, untranslated = localise(content.guidance.get(slug) or abort(404))
-    previous, following = (content.in_locale(d, locale) if d else None for d in content.neighbours(slug))
+    neighbours = content.neighbours(doc.slug) if doc.slug in content.guidance else (None, None)
+    previous, following = (content.in_locale(d, locale) if d else None for d in neighbours)
     related = [content.in_locale(d, locale) for d in (content.lookup(s) for s in doc.meta.related) if d]
     step = [content.in_locale(d, locale) for d in content.guidance_in(doc.meta.section)]
     return render_template(
@@ -113,11 +138,29 @@ def guidance(slug: str):
     )
 
 
+@bp.route("/services/<slug>")
+def service(slug: str):
+    return render_document(*localise(shown_or_gone("services", slug)))
+
+
+@bp.route("/guidance")
+def guidance_index():
+    content = content_store()
+    locale = current_language()
+    sections = {key: [content.in_locale(doc, locale) for doc in content.guidance_in(key)] for key in SECTIONS}
+    return render_template("public/guidance_index.html", sections=sections)
+
+
+@bp.route("/guidance/<slug>")
+def guidance(slug: str):
+    return render_document(*localise(shown_or_gone("guidance", slug)))
+
+
 @bp.route("/glossary")
 def glossary():
     terms = content_store().glossary
     letters = {letter: list(items) for letter, items in groupby(terms, key=lambda t: t.letter)}
-    return render_template("public/glossary.html", letters=letters)
+    return render_template("public/glossary.html", letters=letters, untranslated=current_language() != "en")
 
 
 @bp.route("/open-data")
@@ -128,8 +171,7 @@ def open_data():
 
 @bp.route("/pages/<slug>")
 def page(slug: str):
-    doc, untranslated = localise(content_store().pages.get(slug) or abort(404))
-    return render_template("public/page.html", doc=doc, untranslated=untranslated)
+    return render_document(*localise(shown_or_gone("pages", slug)))
 
 
 @bp.route("/sitemap.xml")
@@ -157,6 +199,9 @@ def robots():
         "User-agent: *",
         "Disallow: /staff/",
         "Disallow: /s/",
+        "Disallow: /review/",
+        "Disallow: /check-your-listing",
+        "Disallow: /report-a-problem/",
         f"Sitemap: {url_for('public.sitemap', _external=True)}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")

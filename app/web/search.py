@@ -7,6 +7,8 @@ while the rest of the search still runs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -49,6 +51,38 @@ FILTER_PARAMS = ("kind", "category", "need", "area", "age", "free", "self_referr
 HEADING_QUERY_CHARS = 60
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Where a filtered list is shown: the page's endpoint, its URL values, and what the page fixes.
+
+    The search page fixes nothing; "All services" fixes the kind of result, and a type of
+    service page the type too. Fixed filters are neither shown nor read from the URL.
+    """
+
+    endpoint: str = "search.search"
+    key: str | None = None  # the category of a type of service page
+    services_only: bool = False
+
+    @property
+    def fixed(self) -> frozenset[str]:
+        return frozenset(({"kind"} if self.services_only else set()) | ({"category"} if self.key else set()))
+
+    def url(self, args: MultiDict, **changes) -> str:
+        """This list's URL with some parameters changed (None removes one)."""
+        params = MultiDict(args)
+        for name, value in changes.items():
+            params.poplist(name)
+            if value is None:
+                continue
+            for item in value if isinstance(value, list | tuple) else [value]:
+                params.add(name, item)
+        values = {"key": self.key} if self.key else {}
+        return url_for(self.endpoint, **values, **{k: v for k, v in params.to_dict(flat=False).items() if v != [""]})
+
+
+SEARCH_PAGE = Scope()
+
+
 def _choice_fields() -> dict[str, tuple[str, ...]]:
     """Each filter's allowed values, with the council's areas."""
     return {**CHOICE_FIELDS, "area": council().settings.local_areas}
@@ -89,11 +123,12 @@ class SearchForm(PostcodeMixin, FlaskForm):
     free = BooleanField(_l("Free services only"), widget=GovCheckboxInput())
     self_referral = BooleanField(_l("Services you can contact yourself"), widget=GovCheckboxInput())
 
-    def filters(self) -> Filters:
+    def filters(self, scope: Scope = SEARCH_PAGE) -> Filters:
+        """The filters chosen in the form, with those the page fixes."""
         age = (self.age.data or "").strip()
         return Filters.clean(
-            kinds=self.kind.data or (),
-            categories=self.category.data or (),
+            kinds=("services",) if scope.services_only else self.kind.data or (),
+            categories=(scope.key,) if scope.key else self.category.data or (),
             need_areas=self.need.data or (),
             areas=self.area.data or (),
             local_areas=council().settings.local_areas,
@@ -103,11 +138,13 @@ class SearchForm(PostcodeMixin, FlaskForm):
         )
 
 
-def _clean_args(args: MultiDict) -> MultiDict:
+def _clean_args(args: MultiDict, scope: Scope = SEARCH_PAGE) -> MultiDict:
     """The query string with unknown filter values dropped (never an error) and one of each single value."""
     cleaned: MultiDict = MultiDict()
     cleaned["q"] = args.get("q", "")
     for name, allowed in _choice_fields().items():
+        if name in scope.fixed:
+            continue
         for value in dict.fromkeys(args.getlist(name)):
             if value in allowed:
                 cleaned.add(name, value)
@@ -146,19 +183,7 @@ def _set_choices(form: SearchForm, results: SearchResults | None) -> None:
         )
 
 
-def _url(args: MultiDict, **changes) -> str:
-    """This search's URL with some parameters changed (None removes one)."""
-    params = MultiDict(args)
-    for key, value in changes.items():
-        params.poplist(key)
-        if value is None:
-            continue
-        for item in value if isinstance(value, list | tuple) else [value]:
-            params.add(key, item)
-    return url_for("search.search", **params.to_dict(flat=False))
-
-
-def _pagination(results: SearchResults, args: MultiDict) -> dict | None:
+def _pagination(results: SearchResults, args: MultiDict, scope: Scope = SEARCH_PAGE) -> dict | None:
     """Parameters for govukPagination, or None for a single page."""
     if results.pages <= 1:
         return None
@@ -171,7 +196,7 @@ def _pagination(results: SearchResults, args: MultiDict) -> dict | None:
         items.append(
             {
                 "number": number,
-                "href": _url(args, page=number),
+                "href": scope.url(args, page=number),
                 "current": number == results.page,
                 "visuallyHiddenText": _("Page %(num)d", num=number),
             }
@@ -179,44 +204,78 @@ def _pagination(results: SearchResults, args: MultiDict) -> dict | None:
         previous = number
     params: dict = {"items": items, "landmarkLabel": _("Search results pages")}
     if results.page > 1:
-        params["previous"] = {"href": _url(args, page=results.page - 1), "text": _("Previous"), "labelText": ""}
+        params["previous"] = {"href": scope.url(args, page=results.page - 1), "text": _("Previous"), "labelText": ""}
     if results.page < results.pages:
-        params["next"] = {"href": _url(args, page=results.page + 1), "text": _("Next"), "labelText": ""}
+        params["next"] = {"href": scope.url(args, page=results.page + 1), "text": _("Next"), "labelText": ""}
     return params
+
+
+def selected_filters(form: SearchForm, args: MultiDict, scope: Scope = SEARCH_PAGE) -> list[dict[str, str]]:
+    """Each filter the reader chose, with the link that removes it (the page's own are not listed)."""
+    labels = {"kind": KIND_FILTER_LABELS, "category": CATEGORIES, "need": NEED_AREAS, "area": council().areas}
+    selected = []
+    for name in ("kind", "category", "need", "area"):
+        if name in scope.fixed:
+            continue
+        chosen = args.getlist(name)
+        for value in chosen:
+            rest = [other for other in chosen if other != value]
+            selected.append({"text": str(labels[name][value]), "href": scope.url(args, page=None, **{name: rest})})
+    if args.get("age") and not form.age.errors:
+        selected.append({"text": _("Aged %(age)s", age=args["age"]), "href": scope.url(args, page=None, age=None)})
+    for name, field in (("free", form.free), ("self_referral", form.self_referral)):
+        if args.get(name):
+            text = str(field.label.text).rsplit(" (", 1)[0]
+            selected.append({"text": text, "href": scope.url(args, page=None, **{name: None})})
+    return selected
+
+
+def filtered_list(scope: Scope = SEARCH_PAGE) -> dict:
+    """Everything a page with the search box and filters shows, from the request's query string.
+
+    Raises SearchUnavailable when there is no search index.
+    """
+    args = with_postcode(_clean_args(request.args, scope), request.args)
+    form = SearchForm(formdata=args)
+    if scope.services_only:
+        form.q.label.text = _("Search services")
+    _set_choices(form, None)
+    form.validate()  # only the age can be wrong; its message is shown and the search still runs
+    filters = form.filters(scope)
+    index: SearchIndex = search_index()
+    order = nearest_order(form.found)
+    results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), current_language(), order)
+    _set_choices(form, results)
+    if request.args.get("page"):
+        args["page"] = str(results.page)
+    selected = selected_filters(form, args, scope)
+    text = results.text
+    return {
+        "form": form,
+        "scope": scope,
+        "results": results,
+        "heading_query": text if len(text) <= HEADING_QUERY_CHARS else text[:HEADING_QUERY_CHARS].rstrip() + "…",
+        "kind_labels": KIND_LABELS,
+        "pagination": _pagination(results, args, scope),
+        "filtered": bool(selected),
+        "selected_filters": selected,
+        "searching": bool(text or selected or form.found),
+        "clear_filters_url": scope.url(args, **dict.fromkeys(FILTER_PARAMS), page=None),
+        "suggestion_url": scope.url(args, q=results.suggestion, page=None) if results.suggestion else None,
+        "age_hint_url": scope.url(args, age=str(results.age_hint), page=None) if results.age_hint is not None else None,
+        "sendiass_url": council().page("sendiass"),
+        "near": form.found,
+        "distances": distances(results, form.found),
+        "covers_whole_area": covers_whole_area,
+    }
 
 
 @bp.route("/search")
 def search():
     """Search results with filters; browse help for an empty search; a kind page if there is no index."""
-    args = with_postcode(_clean_args(request.args), request.args)
-    form = SearchForm(formdata=args)
-    _set_choices(form, None)
-    form.validate()  # only the age can be wrong; its message is shown and the search still runs
-    filters = form.filters()
-    index: SearchIndex = search_index()
     try:
-        order = nearest_order(form.found)
-        results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), current_language(), order)
+        page = filtered_list()
     except SearchUnavailable as exc:
         current_app.logger.warning("Search page shown without results: %s", exc)
         return render_template("search/unavailable.html", form=None)
-    _set_choices(form, results)
-    if request.args.get("page"):
-        args["page"] = str(results.page)
-    text = results.text
-    return render_template(
-        "search/search.html",
-        form=form,
-        results=results,
-        heading_query=text if len(text) <= HEADING_QUERY_CHARS else text[:HEADING_QUERY_CHARS].rstrip() + "…",
-        kind_labels=KIND_LABELS,
-        pagination=_pagination(results, args),
-        filtered=filters.active,
-        clear_filters_url=_url(args, **dict.fromkeys(FILTER_PARAMS), page=None),
-        suggestion_url=_url(args, q=results.suggestion, page=None) if results.suggestion else None,
-        age_hint_url=_url(args, age=str(results.age_hint), page=None) if results.age_hint is not None else None,
-        sendiass_url=council().page("sendiass"),
-        near=form.found,
-        distances=distances(results, form.found),
-        covers_whole_area=covers_whole_area,
-    )
+    return render_template("search/search.html", **page)

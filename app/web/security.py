@@ -64,10 +64,11 @@ def content_security_policy(nonce: str) -> str:
 
 
 #: Endpoints (besides everything under /staff/) whose responses no cache may keep: sign-in
-#: and set-password pages, invitation links, and the survey pages that show a family's answers.
-NO_STORE_BLUEPRINTS = frozenset({"auth", "surveys"})
+#: and set-password pages, invitation links, the survey pages that show a family's answers,
+#: review links and the pages a provider checks their listing on, and the problem report form.
+NO_STORE_BLUEPRINTS = frozenset({"auth", "surveys", "upkeep"})
 #: Pages whose URL holds a live token: the browser must not send it on as a referrer.
-TOKEN_ENDPOINTS = frozenset({"surveys.invitation_link", "auth.set_password"})
+TOKEN_ENDPOINTS = frozenset({"surveys.invitation_link", "auth.set_password", "upkeep.review_link"})
 
 
 def is_private(path: str, blueprint: str | None) -> bool:

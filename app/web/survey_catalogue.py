@@ -17,7 +17,7 @@ def surveys() -> dict[str, Survey]:
 
 def catalogue(locale: str = "en") -> Catalogue:
     """Every survey as a source name and its questions (wording in English; answer labels in `locale`)."""
-    sources = {key: survey.text(survey.title, "en") for key, survey in surveys().items()}
+    sources = {key: survey.staff_name(locale) for key, survey in surveys().items()}
     sources[PAGE_FEEDBACK] = str(_("“Was this page helpful?” comments"))
     sources[PAPER] = str(_("Paper forms and events"))
     questions = tuple(
@@ -33,4 +33,5 @@ def catalogue(locale: str = "en") -> Catalogue:
         for survey in surveys().values()
         for question in survey.questions()
     )
-    return Catalogue(sources, questions)
+    invited = frozenset(key for key, survey in surveys().items() if not survey.open)
+    return Catalogue(sources, questions, invited)

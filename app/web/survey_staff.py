@@ -6,6 +6,7 @@ so those pages are never cached.
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -16,17 +17,19 @@ from wtforms.fields.choices import SelectChoice
 
 from ..clock import reporting_day
 from ..extensions import db
+from ..i18n import current_language
 from ..models.staff import Role, record_event
 from ..models.surveys import (
     INVITATION_STATUS_LABELS,
     InvitationStatus,
+    InvitationUpload,
     PageFeedback,
     SurveyInvitation,
     SurveyResponse,
     utcnow,
 )
 from ..services import survey_definitions
-from ..surveys import Survey, invitations
+from ..surveys import Survey, invitations, upload_results
 from ..surveys.stats import TARGET_SENT_PERCENT, response_rates
 from ..transaction import commit_with_retry
 from .auth import current_staff, role_required
@@ -90,7 +93,7 @@ def overview():
 def upload():
     """Upload finalised plans; the response holds the mail-merge file and the letters."""
     form = UploadForm()
-    form.survey.choices = [SelectChoice(s.id, s.text(s.title, "en")) for s in _invitation_surveys()]
+    form.survey.choices = [SelectChoice(s.id, s.staff_name(current_language())) for s in _invitation_surveys()]
     if form.validate_on_submit():
         text = invitations.decode_upload(form.file.data.read())
         if text is None:
@@ -100,30 +103,61 @@ def upload():
             rows, problems = invitations.parse_csv(text, reporting_day(now), council().plan_reference_example)
             if not rows and problems:
                 form.file.errors.append(_l("The selected file has no rows that can be used. See the problems below."))
-                return render_template("surveys/staff/upload.html", form=form, problems=problems)
+                return render_template("surveys/staff/upload.html", form=form, problems=problems, **_upload_help())
             survey_id, me = form.survey.data, current_staff()
 
-            def invite() -> invitations.UploadResult:
+            def invite() -> InvitationUpload:
                 result = invitations.create_invitations(
                     survey_id, rows, now, current_app.config["SURVEY_INVITATION_DAYS"]
                 )
                 record_event(**invitations.upload_event(survey_id, len(rows) + len(problems), result), user=me)
-                return result
-
-            result = commit_with_retry(invite)
-            result.problems = problems
-            mail_merge = invitations.mail_merge_csv(result.created, _link)
-            return _no_store(
-                render_template(
-                    "surveys/staff/upload_result.html",
-                    survey=_surveys()[form.survey.data],
-                    result=result,
-                    letters=_letters(result.created),
-                    mail_merge_href="data:text/csv;charset=utf-8," + quote(mail_merge),
-                    mark_sent=MarkSentForm(ids=",".join(str(item.invitation.id) for item in result.created)),
+                result.problems = problems
+                return upload_results.keep(
+                    result, survey_id, me.id, current_app.config["SURVEY_UPLOAD_RESULT_HOURS"], now
                 )
-            )
-    return render_template("surveys/staff/upload.html", form=form, problems=[])
+
+            kept = commit_with_retry(invite)
+            # Post, redirect, get: reloading the result, or going back, never uploads again.
+            return redirect(url_for(".upload_result", upload_id=kept.id), code=303)
+    return render_template("surveys/staff/upload.html", form=form, problems=[], **_upload_help())
+
+
+def _upload_help() -> dict:
+    """What the upload page says about the file: the languages offered and how long results are kept."""
+    return {
+        "offered_languages": ", ".join(invitations.offered_languages()),
+        "keep_hours": upload_results.keep_hours(current_app.config["SURVEY_UPLOAD_RESULT_HOURS"]),
+    }
+
+
+@bp.route("/uploads/<uuid:upload_id>")
+@role_required(Role.OFFICER)
+def upload_result(upload_id: uuid.UUID):
+    """An upload's result, with its mail-merge file and letters: for the officer who made it (or an
+    administrator), until it expires."""
+    kept = db.session.get(InvitationUpload, upload_id)
+    me = current_staff()
+    if kept is None or (kept.user_id != me.id and not me.can(Role.ADMIN)):
+        abort(404)
+    now = utcnow()
+    result = upload_results.read(kept, now)
+    if result is None:
+        db.session.delete(kept)
+        db.session.commit()
+        return _no_store(render_template("surveys/staff/upload_gone.html")), 410
+    survey = _surveys().get(kept.survey_id) or abort(404)
+    mail_merge = invitations.mail_merge_csv(result.created, _link)
+    return _no_store(
+        render_template(
+            "surveys/staff/upload_result.html",
+            survey=survey,
+            result=result,
+            kept_until=kept.expires_at,
+            letters=_letters(result.created),
+            mail_merge_href="data:text/csv;charset=utf-8," + quote(mail_merge),
+            mark_sent=MarkSentForm(ids=",".join(str(item.invitation.id) for item in result.created)),
+        )
+    )
 
 
 def _letters(issued: list[invitations.IssuedInvitation]) -> list[dict]:

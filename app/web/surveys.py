@@ -9,13 +9,17 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    get_template_attribute,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
@@ -92,6 +96,8 @@ def _invitation_problem(invitation: SurveyInvitation | None):
     if invitation.status == InvitationStatus.COMPLETED:
         return render_template("surveys/problem.html", problem="used"), 200
     if invitation.is_expired():
+        if responses.discard_invitation_draft(invitation.id):
+            db.session.commit()
         return render_template("surveys/problem.html", problem="expired"), 410
     if invitation.survey_id not in surveys():
         return render_template("surveys/problem.html", problem="not-found"), 404
@@ -103,10 +109,38 @@ def _open_invitation(invitation: SurveyInvitation | None):
     if problem:
         return problem
     assert invitation is not None
+    survey = surveys()[invitation.survey_id]
     invitations.mark_opened(invitation, _today())
     db.session.commit()
-    _begin(surveys()[invitation.survey_id], invitation.id)
-    return redirect(url_for("surveys.start", survey_id=invitation.survey_id))
+    key = responses.invitation_draft_key(invitation.id, survey)
+    db.session.commit()
+    _set_state(survey.id, {"key": key, "inv": invitation.id})
+    # The survey opens in the invitation's language, whatever the browser asks for (the switcher still works).
+    language = {"lang": invitation.language} if invitation.language in current_app.config["LANGUAGES"] else {}
+    answers, seen = responses.draft_answers(key)
+    if seen:  # answered some of it before, maybe on another device: carry on where they stopped
+        return redirect(_resume_url(survey, answers, seen, **language))
+    return redirect(url_for("surveys.start", survey_id=survey.id, **language))
+
+
+def _resume_url(survey: Survey, answers: dict, seen: set[str], **args: str) -> str:
+    """The first question not yet answered, or "Check your answers" when every one is."""
+    gap = survey.first_unanswered(answers, seen)
+    if gap is None:
+        return url_for("surveys.check", survey_id=survey.id, **args)
+    return url_for("surveys.question", survey_id=survey.id, page_id=gap.id, **args)
+
+
+def _invitation_key(survey: Survey, state: dict | None) -> dict | None:
+    """The session's state, its key made the invitation's draft key: answers saved on another device show here."""
+    if survey.open or not state or not state.get("inv"):
+        return state
+    key = responses.invitation_draft_key(state["inv"], survey)
+    db.session.commit()
+    if key != state.get("key"):
+        state = {**state, "key": key}
+        _set_state(survey.id, state)
+    return state
 
 
 def _current_invitation(survey: Survey, state: dict | None):
@@ -159,13 +193,13 @@ def start(survey_id: str):
         problem = _invitation_problem(db.session.get(SurveyInvitation, state["inv"]))
         if problem:
             return problem
-    first = survey.shown_pages({})[0]
-    return render_template(
-        "surveys/start.html",
-        survey=survey,
-        can_start=True,
-        first=url_for(".question", survey_id=survey.id, page_id=first.id),
-    )
+        state = _invitation_key(survey, state)
+    answers, seen = responses.draft_answers((state or {}).get("key"))
+    if seen:
+        first_url = _resume_url(survey, answers, seen)
+    else:
+        first_url = url_for(".question", survey_id=survey.id, page_id=survey.shown_pages({})[0].id)
+    return render_template("surveys/start.html", survey=survey, can_start=True, first=first_url, resuming=bool(seen))
 
 
 @bp.route("/survey/<survey_id>/questions/<page_id>", methods=["GET", "POST"])
@@ -178,7 +212,7 @@ def question(survey_id: str, page_id: str):
     blocked = _current_invitation(survey, state)
     if blocked is not None:
         return blocked
-    state = state or _begin(survey)
+    state = _invitation_key(survey, state) or _begin(survey)
     answers, seen = responses.draft_answers(state["key"])
     changing = request.args.get("change") == "1"
     if not survey.shown_questions(page, answers):
@@ -207,7 +241,10 @@ def question(survey_id: str, page_id: str):
         back = url_for(".question", survey_id=survey.id, page_id=previous.id)
     else:
         back = url_for(".start", survey_id=survey.id)
-    return render_template("surveys/question.html", survey=survey, page=page, form=form, back=back)
+    number, total = survey.progress(page.id, answers, seen) or (None, 0)
+    return render_template(
+        "surveys/question.html", survey=survey, page=page, form=form, back=back, number=number, total=total
+    )
 
 
 def _next_url(survey: Survey, answers: dict, seen: set[str], changing: bool) -> str:
@@ -226,6 +263,8 @@ def check(survey_id: str):
     state = _state(survey.id)
     if request.method == "GET" or survey.open:
         blocked = _current_invitation(survey, state)
+        if blocked is None and request.method == "GET":
+            state = _invitation_key(survey, state)
     else:
         # On submit the conditional UPDATE checks the invitation; only its presence is checked here.
         blocked = None if state and state.get("inv") else redirect(url_for(".start", survey_id=survey.id))
@@ -315,6 +354,33 @@ def page_feedback_form() -> PageFeedbackForm:
     form = PageFeedbackForm(formdata=None)
     form.path.data = request.path
     return form
+
+
+#: Stand-ins for the two values that differ between requests in the blank page-feedback form.
+_TOKEN_MARK = "pagefeedbackcsrftokenmark"
+_PATH_MARK = "pagefeedbackpathmark"
+
+
+def blank_page_feedback_form() -> Markup:
+    """The blank "Was this page helpful?" form's HTML for the page being shown (a template global).
+
+    The same as rendering `page_feedback_fields(page_feedback_form(), false)`, which took half a
+    content page's time (GOV.UK's radios and character count through WTForms): the HTML is
+    rendered once per language and script root, then only the session's CSRF token and the
+    page's path are put in.
+    """
+    token = generate_csrf()  # the session's token, as the form's own field would render it
+    forms = current_app.extensions.setdefault("blank_page_feedback_forms", {})
+    key = (str(get_locale()), request.script_root)
+    html = forms.get(key)
+    if html is None:
+        form = page_feedback_form()
+        form.path.data = _PATH_MARK
+        if hasattr(form, "csrf_token"):  # (not when CSRF protection is switched off)
+            form.csrf_token.current_token = _TOKEN_MARK
+        fields = get_template_attribute("components/page_feedback_form.html", "page_feedback_fields")
+        html = forms[key] = str(fields(form, False))
+    return Markup(html.replace(_TOKEN_MARK, str(escape(token))).replace(_PATH_MARK, str(escape(request.path))))
 
 
 def page_feedback_thanks() -> bool:

@@ -16,14 +16,17 @@ from flask import Flask, request, url_for
 from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from .. import clock
 from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
+from ..content.phones import phone_link
 from ..content.schema import CATEGORY_DESCRIPTIONS
 from ..feedback.suppression import Figure
 from ..i18n import current_language, html_lang, language_links
 from ..languages import text_direction
-from ..models.staff import ROLE_HINTS, ROLE_LABELS
+from ..models.notifications import CHANNEL_LABELS, MESSAGE_STATUS_LABELS, MESSAGE_STATUS_TAGS
+from ..models.staff import AUDIT_ACTION_LABELS, ROLE_HINTS, ROLE_LABELS
 from ..models.surveys import INVITATION_STATUS_LABELS, INVITATION_STATUS_TAGS
 from ..yswd.themes import ENTRY_THEMES, NEWS_KINDS, STAGE_TAG_CLASSES, STAGES, STATUS_TAG_CLASSES, STATUSES
 from .forms.kit import date_items
@@ -92,6 +95,24 @@ def distance_text(miles: float) -> str:
     return ngettext("about %(miles)s mile away", "about %(miles)s miles away", whole, miles=format_decimal(whole))
 
 
+def indent(text: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    """Jinja's `indent` filter, giving the same text, without building a Markup per line.
+
+    GOV.UK Frontend's macros indent every nested component's HTML; Jinja's filter joins
+    already-safe lines through Markup's escaping one by one, which a search page with its
+    filter checkboxes did some 500 times.
+    """
+    indention = width if isinstance(width, str) else " " * width
+    lines = (str(text) + "\n").splitlines()
+    if blank:
+        out = ("\n" + indention).join(lines)
+    else:
+        out = lines[0] + "".join("\n" + (indention + line if line else line) for line in lines[1:])
+    if first:
+        out = indention + out
+    return Markup(out) if isinstance(text, Markup) else out
+
+
 def percent(value: float | int | None, decimals: int = 0) -> str:
     """A percentage given as 0 to 100, formatted for the reader's locale ("57%", "57 %", "٪57")."""
     if value is None:
@@ -134,18 +155,26 @@ def role_items() -> list[dict]:
     return [{"hint": {"text": ROLE_HINTS[key]}} for key in ROLE_LABELS]
 
 
+def iso_date(value: str | dt.date) -> dt.date:
+    """A date written as YYYY-MM-DD (as stored in a message's personalisation), for `dateformat`."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
     from .council import contact, council
     from .my_list import on_list
     from .security import csp_nonce
-    from .surveys import page_feedback_form, page_feedback_thanks
+    from .surveys import blank_page_feedback_form, page_feedback_form, page_feedback_thanks
 
     app.jinja_env.filters.update(
+        indent=indent,
         extract_label=lambda key, labels: labels[key],
         percent=percent,
         number=number,
         cell_text=cell_text,
+        iso_date=iso_date,
+        phone_link=phone_link,
     )
     app.jinja_env.globals.update(
         # layout
@@ -172,6 +201,7 @@ def register_template_helpers(app: Flask) -> None:
         AUDIENCES=AUDIENCES,
         SECTIONS=SECTIONS,
         ROLE_LABELS=ROLE_LABELS,
+        AUDIT_ACTION_LABELS=AUDIT_ACTION_LABELS,
         role_items=role_items,
         ENTRY_THEMES=ENTRY_THEMES,
         STATUSES=STATUSES,
@@ -181,8 +211,12 @@ def register_template_helpers(app: Flask) -> None:
         NEWS_KINDS=NEWS_KINDS,
         INVITATION_STATUS_LABELS=INVITATION_STATUS_LABELS,
         INVITATION_STATUS_TAGS=INVITATION_STATUS_TAGS,
+        MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS,
+        MESSAGE_STATUS_TAGS=MESSAGE_STATUS_TAGS,
+        CHANNEL_LABELS=CHANNEL_LABELS,
         # "Was this page helpful?"
         page_feedback_form=page_feedback_form,
+        blank_page_feedback_form=blank_page_feedback_form,
         page_feedback_thanks=page_feedback_thanks,
     )
 

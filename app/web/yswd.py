@@ -12,9 +12,12 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..feedback.annual import annual_figures
+from ..feedback.annual import annual_figures, annual_timeliness
+from ..feedback.dashboard import period_label
+from ..feedback.kpis import KPI_NAMES, TIMELINESS
 from ..feedback.suppression import EXPLANATION, SUPPRESSED_TEXT
 from ..i18n import current_language
+from ..models.feedback import targets as kpi_targets
 from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
 from ..services import markdown_renderer
@@ -71,6 +74,7 @@ def index():
         years=years,
         report_years=report_years(years, clock.today()),
         pagination=govuk_pagination(page, "yswd.index", **filters),
+        untranslated=current_language() != "en",
     )
 
 
@@ -83,7 +87,7 @@ def _live_entry(entry_id: int) -> Entry:
 
 @bp.route("/<int:entry_id>")
 def entry(entry_id: int):
-    return render_template("yswd/entry.html", entry=_live_entry(entry_id))
+    return render_template("yswd/entry.html", entry=_live_entry(entry_id), untranslated=current_language() != "en")
 
 
 @bp.route("/feed.atom")
@@ -120,6 +124,10 @@ def report(year: int):
     return render_template(
         "yswd/report.html",
         report=build_report(year, entries, figures),
+        timeliness=annual_timeliness(year, kpi_targets()),
+        timeliness_key=TIMELINESS,
+        timeliness_name=KPI_NAMES[TIMELINESS],
+        period_label=period_label,
         years=years,
         current_year=today.year,
         suppressed_text=SUPPRESSED_TEXT,

@@ -1,7 +1,7 @@
 """Gazetteer: the council's and its neighbours' postcodes, from the ONS Postcode Directory
 
 Revision ID: b7d3e5f1a2c4
-Revises: b7c1d2e3f4a5
+Revises: b7e3c2d91f04
 Create Date: 2026-12-04 09:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d3e5f1a2c4'
-down_revision = 'b7c1d2e3f4a5'
+down_revision = 'b7e3c2d91f04'
 branch_labels = None
 depends_on = None
 

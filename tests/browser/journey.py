@@ -53,6 +53,11 @@ MODES = [
     Mode("keyboard", 1280, 900, keyboard=True, audit=False),
     Mode("keyboard-320", 320, 640, keyboard=True, audit=False),
 ]
+#: A common phone, 390 CSS pixels wide: by touch (audited) and by keyboard alone.
+PHONE_MODES = [
+    Mode("phone-390", 390, 844),
+    Mode("keyboard-390", 390, 844, keyboard=True),
+]
 
 
 @dataclass
@@ -251,7 +256,7 @@ class Journey:
             "options => axe.run(document, options)",
             {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
         )
-        violations = results["violations"]
+        violations = without_known_govuk_issues(results["violations"])
         self.log.pages.append((self.mode.name, page_type, self.page.url))
         self.log.violations += len(violations)
         self._expect(not violations, format_violations(page_type, self.mode.name, self.page.url, violations))
@@ -275,6 +280,32 @@ class Journey:
     def _expect(condition: object, message: str) -> None:
         if not condition:
             raise JourneyError(message)
+
+
+def _conditional_reveal_radio(node: dict) -> bool:
+    """A GOV.UK conditional-reveal radio whose only fault is the aria-expanded GOV.UK Frontend gives it."""
+    html = node.get("html", "")
+    messages = [check.get("message", "") for check in node.get("any", []) + node.get("all", []) + node.get("none", [])]
+    return (
+        'class="govuk-radios__input"' in html
+        and 'aria-controls="conditional-' in html
+        and bool(messages)
+        and all("aria-expanded" in message for message in messages)
+    )
+
+
+def without_known_govuk_issues(violations: list[dict]) -> list[dict]:
+    """Violations less the one GOV.UK Frontend keeps on purpose: `aria-expanded` on a radio that reveals
+    more questions, which screen readers announce and ARIA does not yet allow (govuk-frontend issue 979)."""
+    kept = []
+    for violation in violations:
+        if violation["id"] == "aria-allowed-attr":
+            nodes = [node for node in violation["nodes"] if not _conditional_reveal_radio(node)]
+            if not nodes:
+                continue
+            violation = {**violation, "nodes": nodes}
+        kept.append(violation)
+    return kept
 
 
 def format_violations(page_type: str, mode: str, url: str, violations: list[dict]) -> str:

@@ -15,8 +15,8 @@ import pytest
 from app.content import CATEGORIES
 from app.services import content_store
 
-from ..factories import PASSWORD, create_invitation, create_user
-from .journey import MODES, Journey, Mode
+from ..factories import PASSWORD, create_invitation, create_listing_review, create_user
+from .journey import MODES, PHONE_MODES, Journey, Mode
 
 pytestmark = pytest.mark.browser
 
@@ -74,12 +74,45 @@ def search_with_a_misspelling_and_a_facet(j: Journey) -> None:
     j.submit(j.main.get_by_role("button", name="Search"), "search results")
     j.follow(j.page.locator("#suggestion a"), "search results", h1="Search results for “speech therapy”")
     before = j.page.locator("#results > li").count()
+    open_filters(j)
     j.check(j.page.get_by_label("Free services only"))
     j.submit(j.page.get_by_role("button", name="Apply filters"), "search results")
     costs = j.page.locator("#results .council-result-facts").all_inner_texts()
     assert costs and all("Free" in text for text in costs), costs
     assert j.page.get_by_label("Free services only").is_checked()
     assert j.page.locator("#results > li").count() <= before
+
+
+def open_filters(j: Journey) -> None:
+    """On a phone the filters are folded into a "Filter" control at the top: open it."""
+    summary = j.page.locator("#filters > summary")
+    if summary.is_visible() and not j.page.locator("#filters").evaluate("el => el.open"):
+        j.press_button(summary)
+        assert j.page.locator("#filters").evaluate("el => el.open"), "the Filter control did not open"
+
+
+def filters_on_a_phone(j: Journey) -> None:
+    """All services, filtered from the Filter control at the top; one filter removed, then all of them."""
+    j.start("/services", "services list", h1="All services")
+    filters = j.page.locator("#filters")
+    if j.mode.narrow:
+        box = filters.bounding_box()
+        assert box and box["y"] < j.mode.height * 1.5, "the Filter control is near the top on a phone"
+        assert not filters.evaluate("el => el.open"), "the filters start folded away on a phone"
+    open_filters(j)
+    j.fill(j.page.get_by_label("Age of the child or young person"), "9")
+    j.check(j.page.get_by_label("Free services only"))
+    j.submit(j.page.get_by_role("button", name="Apply filters"), "services filtered", h1="All services")
+    chosen = j.page.locator("#selected-filters li a")
+    assert chosen.count() == 2, chosen.all_inner_texts()
+    assert j.page.locator("#filters > summary").inner_text().strip() == "Filter (2 selected)"
+    facts = j.page.locator("#results .council-result-facts").all_inner_texts()
+    assert facts and all("Free" in text for text in facts), facts
+    j.follow(j.page.locator("#selected-filters li a", has_text="Aged 9"), "services filtered", h1="All services")
+    assert j.page.locator("#selected-filters li a").count() == 1
+    assert "age=" not in j.page.url
+    j.follow(j.page.locator("#clear-filters"), "services list", h1="All services")
+    assert not j.page.locator("#selected-filters").count()
 
 
 def survey_from_an_invitation(j: Journey) -> None:
@@ -170,8 +203,8 @@ def my_list_near_print_and_share(j: Journey) -> None:
     with j.app.app_context():
         load_demo_gazetteer()
     j.start("/services", "services list", h1="All services")
-    j.fill(j.main.get_by_label("Find services near where you live"), "KB4 1AB")
-    j.submit(j.main.get_by_role("button", name="Find nearest services"), "services near a postcode")
+    j.fill(j.main.get_by_label("Your postcode (optional)"), "KB4 1AB")
+    j.submit(j.main.get_by_role("button", name="Search", exact=True), "services near a postcode")
     first = j.main.locator("#results h2 a").first.inner_text()
     j.submit(j.main.locator("#results button").first, "services near a postcode after adding one")
     j.follow(j.main.locator("#results h2 a").nth(1), "service")
@@ -187,16 +220,46 @@ def my_list_near_print_and_share(j: Journey) -> None:
     assert j.main.locator("#my-list-empty").count() == 1
 
 
+def report_a_problem(j: Journey) -> None:
+    """From a service, "Report a problem with this page": a missed choice, its correction, then back to the page."""
+    service = content_store(j.app).services_in("leisure")[0]
+    j.start(service.url, "service", h1=service.title)
+    j.follow(j.main.get_by_role("link", name="Report a problem with this page"), "report a problem")
+    j.submit(j.main.get_by_role("button", name="Send report"), "report a problem with an error")
+    assert "Select what is wrong with the page" in j.page.locator(".govuk-error-summary").inner_text()
+    j.check(j.main.get_by_label("The opening times are wrong"))
+    j.fill(j.main.get_by_label("Tell us more (optional)"), "They now open at 9am on Saturdays.")
+    j.submit(j.main.get_by_role("button", name="Send report"), "report sent", h1="Thank you for telling us")
+    j.follow(j.main.get_by_role("link", name=f"Go back to {service.title}"), "service", h1=service.title)
+
+
+def provider_corrects_a_listing(j: Journey) -> None:
+    """A provider's "please check your listing" link: something has changed, so they correct it and explain."""
+    with j.app.app_context():
+        _id, token = create_listing_review()
+    j.start(f"/review/{token}", "check your listing", h1="Check your listing")
+    j.check(j.main.get_by_label("No, something has changed"))
+    j.submit(j.main.get_by_role("button", name="Continue"), "listing changes", h1="What needs to change?")
+    j.fill(j.main.get_by_label("Opening times"), "Sundays, 10am to 1pm, all year")
+    j.submit(j.main.get_by_role("button", name="Send changes"), "listing changes with an error")
+    assert "Tell us what has changed" in j.page.locator(".govuk-error-summary").inner_text()
+    j.fill(j.main.get_by_label("What has changed?"), "We open an hour longer on Sundays.")
+    j.submit(j.main.get_by_role("button", name="Send changes"), "changes sent", h1="Thank you for sending your changes")
+
+
 JOURNEYS: list[Callable[[Journey], None]] = [
     home_category_service,
     guidance_previous_next,
     lost_then_services,
     abbreviation_to_glossary,
     search_with_a_misspelling_and_a_facet,
+    filters_on_a_phone,
     survey_from_an_invitation,
     staff_publish_you_said_we_did,
     admin_reads_accounts_audit_and_invitations,
     my_list_near_print_and_share,
+    report_a_problem,
+    provider_corrects_a_listing,
 ]
 
 
@@ -206,3 +269,10 @@ def test_journey(journey, walk: Callable[[Journey], None], mode: Mode):
     j = journey(mode)
     walk(j)
     assert j.visited, "the journey reached no page"
+
+
+@pytest.mark.parametrize("mode", PHONE_MODES, ids=[mode.name for mode in PHONE_MODES])
+def test_filters_on_a_390_px_phone(journey, mode: Mode):
+    j = journey(mode)
+    filters_on_a_phone(j)
+    search_with_a_misspelling_and_a_facet(j)

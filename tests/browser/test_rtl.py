@@ -103,3 +103,35 @@ def test_my_list_and_postcode_search_in_urdu_are_right_to_left_and_accessible(jo
     assert j.main.locator("#my-list li").count() == 1
     j.start("/my-list/print", "my list to print in Urdu")
     _right_to_left(j, "my list to print")
+
+
+#: Which way a GOV.UK chevron points, from its element's box and its drawn (rotated) borders.
+_POINTS = """(el, pseudo) => {
+  const s = getComputedStyle(el, pseudo);
+  const m = new DOMMatrix(s.transform === 'none' ? undefined : s.transform);
+  // The chevron is the corner where its two drawn borders meet; rotate that corner's direction.
+  const top = parseFloat(s.borderTopWidth) > 0, right = parseFloat(s.borderRightWidth) > 0;
+  const corner = new DOMPoint(right ? 1 : -1, top ? -1 : 1);
+  const p = m.transformPoint(corner);
+  return p.x > 0.5 ? 'right' : p.x < -0.5 ? 'left' : 'neither';
+}"""
+
+
+def test_arrows_point_the_way_urdu_reads(journey):
+    """Right to left, "Back" points right, breadcrumbs and "Start now" point left."""
+    j = journey(NARROW)
+    j.start("/survey/local-offer-feedback?lang=ur", "survey start in Urdu")
+    icon = j.page.locator(".govuk-button__start-icon")
+    assert icon.evaluate("el => getComputedStyle(el).transform").startswith("matrix(-1"), "the start arrow points left"
+    j.follow(j.main.locator("a.govuk-button--start"), "survey question in Urdu")
+    back = j.page.locator(".govuk-back-link")
+    assert back.evaluate(_POINTS, "::before") == "right", "Back points right, where an Urdu page starts"
+    j.start("/services/camhs", "service in Urdu")
+    crumb = j.page.locator(".govuk-breadcrumbs__list-item").nth(1)
+    assert crumb.evaluate(_POINTS, "::before") == "left", "breadcrumb chevrons point the way the trail reads"
+    j.start("/services/camhs?lang=en", "service in English")
+    crumb = j.page.locator(".govuk-breadcrumbs__list-item").nth(1)
+    assert crumb.evaluate(_POINTS, "::before") == "right"
+    j.follow(j.page.locator(".govuk-breadcrumbs__link").first, "home in English")
+    j.start("/survey/local-offer-feedback/questions/about_you", "survey question in English")
+    assert j.page.locator(".govuk-back-link").evaluate(_POINTS, "::before") == "left"

@@ -74,7 +74,7 @@ def test_placeholders_are_filled_in_the_body_and_front_matter(tmp_path):
     store = load_store(tree(tmp_path))
     doc = store.guidance["help"]
     assert doc.summary == "Call Testshire SENDIASS on 0113 496 0002."
-    assert "You have 15 days. Ring 0113 496 0002." in doc.html
+    assert 'You have 15 days. Ring <a class="govuk-link" href="tel:+441134960002">0113 496 0002</a>.' in doc.html
     assert "0113 496 0003" in doc.text
     assert "{{" not in doc.html
 
@@ -87,7 +87,7 @@ def test_translations_get_their_language_and_fall_back_to_english(tmp_path):
     store = load_store(root)
     polish = store.translations["pl"]["guidance"]["help"]
     assert "Od poniedziałku do piątku, 25 lat" in polish.html
-    assert "Ring 0113 496 0002" in polish.html  # a phone number is the same in every language
+    assert 'Ring <a class="govuk-link" href="tel:+441134960002">0113 496 0002</a>' in polish.html  # the same everywhere
     assert "Monday to Friday, 25" not in polish.html
 
 

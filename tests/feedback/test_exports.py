@@ -9,7 +9,8 @@ import json
 
 from openpyxl import load_workbook
 
-from app.feedback.exports import neutralise, table_csv, tables_json, write_xlsx
+from app.csvfile import neutralise
+from app.feedback.exports import table_csv, tables_json, write_xlsx
 from app.feedback.suppression import count, difference, percentage
 from app.feedback.tables import Column, Table
 

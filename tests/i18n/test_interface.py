@@ -325,7 +325,7 @@ def journey(app: Flask, locale: str, survey_id: str, reference: str) -> list[tup
         first = f"/survey/{survey_id}"
     else:
         with app.app_context():
-            _id, token, _code = create_invitation(reference, survey_id)
+            _id, token, _code = create_invitation(reference, survey_id, language=locale)
         response = client.get(f"/s/{token}")
         assert response.status_code == 302
         first = response.headers["Location"]
@@ -385,3 +385,38 @@ def test_every_shipped_locale_has_content_and_survey_translations(app):
         assert TRANSLATED_GUIDANCE in store.translations.get(locale, {}).get("guidance", {}), locale
         for survey_id in survey_definitions(app):
             assert (Path(app.config["SURVEYS_DIR"]) / locale / f"{survey_id}.yaml").is_file(), (locale, survey_id)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_report_a_problem_and_review_link_pages_have_no_english_left(app, locale):
+    paths = (
+        ("/report-a-problem/guidance/does-my-child-have-sen", 200),
+        ("/review/not-a-real-token", 404),
+    )
+    for path, status in paths:
+        english, local = both(app, locale, path, status)
+        assert_no_english_left(english, local, locale, path)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_provider_check_pages_have_no_english_left(app, locale):
+    import datetime as dt
+
+    from app.content import reviews
+    from app.services import content_store
+
+    with app.app_context():
+        doc = content_store().services["all-wheels-adapted-cycling"]
+        day = doc.meta.review_due - dt.timedelta(days=5)
+        result = reviews.request_reviews(content_store(), day, notice_days=30, reminder_days=14, link_days=60)
+        token = next(r.token for r in result.requests if r.doc.slug == doc.slug)
+        db.session.commit()
+    listing = [doc.title, *reviews.editable_fields(doc).values(), *doc.meta.languages]  # the provider's own words
+    pages = []
+    for language in ("en", locale):
+        client = app.test_client()
+        in_language(client, language)
+        client.get(f"/review/{token}")  # the link works until it is answered
+        pages.append((fetch(client, "/check-your-listing"), fetch(client, "/check-your-listing/changes")))
+    for index, where in enumerate(("check your listing", "changes")):
+        assert_no_english_left(pages[0][index], pages[1][index], locale, where, leave_out=listing)

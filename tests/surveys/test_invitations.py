@@ -8,12 +8,13 @@ import io
 from urllib.parse import unquote
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models.staff import AuditEvent
-from app.models.surveys import InvitationStatus, SurveyInvitation
-from app.surveys import invitations
+from app.models.surveys import InvitationStatus, InvitationUpload, SurveyInvitation
+from app.surveys import invitations, upload_results
 from app.surveys.stats import response_rates
 
 from ..factories import create_invitation, create_user
@@ -53,7 +54,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept(app):
     assert "never a name" in messages[3]
     assert "real date" in messages[4]
     assert "today or in the past" in messages[5]
-    assert "language must be one of" in messages[6]
+    assert "not offered in “klingon”" in messages[6] and "pl (Polski)" in messages[6]
     assert "email address" in messages[7]
     assert messages[8] == "Enter a plan reference."
     assert messages[9] == "Enter the date the plan was finalised."
@@ -153,8 +154,10 @@ def upload(client, text: str, survey: str = "ehcp-finalisation"):
     return client.post("/staff/surveys/upload", data=data, content_type="multipart/form-data")
 
 
-def test_officer_uploads_and_gets_letters_and_mail_merge_once(app, officer_client):
-    response = upload(officer_client, GOOD_AND_BAD.replace("2027-01-01", "2099-01-01"))
+def test_officer_uploads_and_gets_letters_and_mail_merge_after_a_redirect(app, officer_client):
+    posted = upload(officer_client, GOOD_AND_BAD.replace("2027-01-01", "2099-01-01"))
+    assert posted.status_code == 303 and posted.headers["Location"].startswith("/staff/surveys/uploads/")
+    response = officer_client.get(posted.headers["Location"])
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     page = check_page_structure(response)
@@ -174,9 +177,50 @@ def test_officer_uploads_and_gets_letters_and_mail_merge_once(app, officer_clien
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "survey_invitations_uploaded"))
     assert event.detail == {"survey": "ehcp-finalisation", "rows": 11, "count": 3}
 
-    again = check_page_structure(upload(officer_client, GOOD_AND_BAD))
+    reloaded = check_page_structure(officer_client.get(posted.headers["Location"]))
+    assert [a["href"] for a in reloaded.select("a[download]")] == [merge], "a reload shows the same links"
+    assert len(db.session.scalars(select(SurveyInvitation)).all()) == 3, "and never uploads again"
+    stored = db.session.scalar(select(InvitationUpload))
+    assert token not in stored.sealed and rows[0]["code"] not in stored.sealed, "never kept in clear"
+
+    again = check_page_structure(officer_client.get(upload(officer_client, GOOD_AND_BAD).headers["Location"]))
     assert not again.select(".council-letter")
     assert "Already invited" in again.text()
+
+
+def _switch_to(client, user) -> None:
+    """Act as another member of staff (the module's app context would keep the first one signed in)."""
+    act_as(client, user)
+    g.pop("_login_user", None)
+
+
+def test_upload_links_are_for_the_officer_who_made_them_and_only_for_a_day(app, officer_client, client):
+    location = upload(officer_client, "plan_reference,finalised_date\nKB-2026-00900,2026-05-01\n").headers["Location"]
+    _switch_to(client, create_user("officer", email="another-officer@kelderbridge.example"))
+    assert client.get(location).status_code == 404, "another officer cannot see them"
+    _switch_to(client, create_user("admin", email="admin-upload@kelderbridge.example"))
+    assert client.get(location).status_code == 200, "an administrator can"
+
+    kept = db.session.scalar(select(InvitationUpload))
+    assert kept.expires_at - kept.created_at == dt.timedelta(hours=24)
+    kept.expires_at = dt.datetime(2026, 1, 1)  # a day has gone by
+    db.session.commit()
+    gone = client.get(location)
+    assert gone.status_code == 410 and gone.headers["Cache-Control"] == "no-store"
+    assert check_page_structure(gone).h1 == "These links and codes are no longer available"
+    assert db.session.scalar(select(InvitationUpload)) is None, "deleted once expired"
+
+
+def test_expired_upload_results_are_deleted_by_the_daily_run(app):
+    row = invitations.InvitationRow(2, "KB-1", TODAY, "en", None)
+    issued = invitations.create_invitations("ehcp-finalisation", [row])
+    now = dt.datetime(2026, 6, 1, 9, 0)
+    kept = upload_results.keep(issued, "ehcp-finalisation", None, 99, now)
+    assert kept.expires_at == now + dt.timedelta(hours=24), "never longer than a day"
+    assert upload_results.read(kept, now).created[0].token == issued.created[0].token
+    assert upload_results.purge(now + dt.timedelta(hours=23)) == 0
+    assert upload_results.read(kept, now + dt.timedelta(hours=24)) is None
+    assert upload_results.purge(now + dt.timedelta(hours=24)) == 1
 
 
 def test_upload_needs_a_file_and_a_survey(officer_client):
@@ -255,3 +299,18 @@ def test_the_same_plan_in_another_case_is_not_invited_twice():
     again = invitations.create_invitations("ehcp-finalisation", upper)
     assert len(first.created) == 1 and again.created == []
     assert [inv.plan_reference for inv in db.session.scalars(select(SurveyInvitation))] == ["KB-2026-00123"]
+
+
+def test_staff_pages_name_surveys_by_audience(app, officer_client):
+    create_invitation("KB-2026-00950")
+    listed = check_page_structure(officer_client.get("/staff/surveys/invitations"))
+    cells = [td.get_text(strip=True) for td in listed.select("tbody td")]
+    assert "Parents and carers: EHC plan" in cells and "ehcp-finalisation" not in cells
+    options = [o.get_text(strip=True) for o in listed.select("select option")]
+    assert "Young person (easy read)" in options
+    form = check_page_structure(officer_client.get("/staff/surveys/upload"))
+    labels = [label.get_text(strip=True) for label in form.select("label.govuk-radios__label")]
+    assert labels == ["Parents and carers: EHC plan", "Young person (easy read)"]
+    g.pop("language", None)  # the module's app context would keep the first request's language
+    polish = check_page_structure(officer_client.get("/staff/surveys/invitations?lang=pl"))
+    assert "Rodzice i opiekunowie: plan EHC" in [td.get_text(strip=True) for td in polish.select("tbody td")]

@@ -136,3 +136,17 @@ def test_feedback_needs_a_csrf_token(client):
     response = client.post("/page-feedback", data={"path": GUIDANCE, "helpful": "yes"})
     assert response.status_code == 400
     assert stored() == []
+
+
+@pytest.mark.parametrize("lang", ["en", "pl", "ur"])
+def test_the_form_on_every_page_is_the_form_rendered_for_that_page(app, lang):
+    """The blank form is rendered once per language and reused: each page still gets its own
+    path and the session's own token, exactly as rendering the form itself would give."""
+    from flask import get_template_attribute
+
+    from app.web.surveys import blank_page_feedback_form, page_feedback_form
+
+    for path in (f"{GUIDANCE}?lang={lang}", f'/services/a&b"<c>?lang={lang}', f"/categories/health?lang={lang}"):
+        with app.test_request_context(path):
+            fields = get_template_attribute("components/page_feedback_form.html", "page_feedback_fields")
+            assert str(blank_page_feedback_form()) == str(fields(page_feedback_form(), False))

@@ -440,3 +440,31 @@ def test_corrections_need_csrf_and_an_officer(feedback, app, client):
     assert client.post(f"/staff/moderation/{helpful}/labels", data={"sentiment": "neutral"}).status_code == 400
     with app.app_context():
         assert db.session.get(Comment, helpful).corrected is False
+
+
+def test_the_20_week_figure_sits_beside_the_families_figures_with_its_target(app, officer, client, get_page):
+    with app.app_context():
+        for number in range(15):  # 10 in time, 5 a day late, 2 exceptions left out, in February
+            create_invitation(
+                f"KB-2026-03{number:03d}",
+                finalised_on=dt.date(2026, 2, 10),
+                assessment_requested_on=dt.date(2026, 2, 10) - dt.timedelta(weeks=20, days=0 if number < 10 else 1),
+            )
+        for number in range(2):
+            create_invitation(
+                f"KB-2026-04{number:03d}",
+                finalised_on=dt.date(2026, 2, 10),
+                assessment_requested_on=dt.date(2025, 1, 1),
+                timescale_exception=True,
+            )
+    assert post_form(client, "/staff/feedback/targets", {"finalised_in_20_weeks": "90"}).status_code == 302
+    page = dashboard(get_page, by="month")
+    targets = {row[0]: row for row in table_texts(page, "targets")}
+    row = targets["Plans finalised within 20 weeks (council records)"]
+    assert "66.7%" in row and "90.0%" in row and "Below target" in row
+    assert list(targets)[:4] == ["Felt listened to", "Have seen the final plan", "Satisfied overall", row[0]]
+    exported = client.get(f"/staff/feedback/export/kpis.csv?period={QUARTER}&by=month").get_data(as_text=True)
+    header, *lines = list(csv.reader(io.StringIO(exported)))
+    column = header.index("Plans finalised within 20 weeks (council records) (%)")
+    february = next(line for line in lines if line[0].startswith("Feb 2026"))
+    assert float(february[column]) == pytest.approx(66.7, abs=0.05)

@@ -3,7 +3,7 @@
 Hypothesis generates text of every kind (control characters, NUL, right-to-left marks,
 emoji, very long values, huge numbers) for each query parameter of the public pages and
 each field of the public forms (survey code, every survey page, check and send, page
-feedback, sign-in, set password). Bounded examples keep the run under a minute; on CI it
+feedback, sign-in, set password, report a problem, review links). Bounded examples keep the run under a minute; on CI it
 runs against PostgreSQL (TEST_DATABASE_URL), which refuses what SQLite accepts.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -169,6 +170,30 @@ def test_links_and_set_password_never_give_a_server_error(fuzz_app, token):
     _no_server_error(client.get(f"/set-password/{token}"), f"set password {token!r}")
     response = client.post(f"/set-password/{token}", data={"password": token, "confirm": token})
     _no_server_error(response, f"set password {token!r}")
+
+
+@FUZZ
+@given(
+    page=st.one_of(st.sampled_from(["services/all-wheels-adapted-cycling", "guidance/the-20-week-journey"]), VALUES),
+    data=st.data(),
+)
+def test_report_a_problem_never_gives_a_server_error(fuzz_app, page, data):
+    client = fuzz_app.test_client()
+    form = {"kind": data.draw(VALUES), "details": data.draw(VALUES), "website": data.draw(VALUES)}
+    path = "/report-a-problem/" + quote(page, safe="/")
+    _no_server_error(client.get(path), f"report form {page!r}")
+    _no_server_error(client.post(path, data=form), f"report {page!r} {form!r}")
+
+
+@FUZZ
+@given(token=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="/?#"), min_size=1, max_size=80))
+def test_review_links_and_listing_forms_never_give_a_server_error(fuzz_app, token):
+    client = fuzz_app.test_client()
+    _no_server_error(client.get(f"/review/{token}"), f"review link {token!r}")
+    with client.session_transaction() as session:
+        session["listing_review"] = token  # a session that holds something odd
+    for path in ("/check-your-listing", "/check-your-listing/changes", "/check-your-listing/done"):
+        _no_server_error(client.post(path, data={"correct": token, "note": token}), f"{path} {token!r}")
 
 
 def _page_fields(fuzz_app: Flask, survey_id: str) -> list[tuple[str, list[str]]]:

@@ -96,11 +96,12 @@ def test_the_postcode_is_never_stored(app, client):
     assert cookie is None or "KB1" not in cookie.value
 
 
-def test_the_services_page_has_a_postcode_box_that_searches_services(get_page):
-    form = get_page("/services").select("#near-you")[0]
-    assert form["action"] == "/search" and form["method"] == "get"
-    assert form.select('input[name="kind"]')[0]["value"] == "services"
-    assert form.select('input[name="postcode"]')
+def test_the_services_page_lists_services_nearest_a_postcode(get_page):
+    form = get_page("/services").select('form[role="search"]')[0]
+    assert form["action"] == "/services" and form.select('input[name="postcode"]')
+    page = get_page("/services?postcode=KB4+1AB")
+    assert "Services nearest KB4 1AB come first." in page.select("#near-postcode")[0].get_text()
+    assert all(url.startswith("/services/") for url in _results(page)) and _distances(page)
 
 
 def test_each_place_has_a_map_link(get_page):

@@ -134,3 +134,12 @@ def test_static_and_govuk_assets_are_served(client):
     for path in ["/static/css/app.css", "/assets/govuk-frontend.min.js", "/assets/images/favicon.ico"]:
         with client.get(path) as response:
             assert response.status_code == 200, path
+
+
+@pytest.mark.parametrize("lang", ["pl", "ur", "ro", "pa"])
+def test_the_glossary_in_another_language_says_it_is_in_english(get_page, lang):
+    page = get_page(f"/glossary?lang={lang}")
+    notice = page.soup.select_one("#untranslated-notice")
+    assert notice is not None and notice["lang"] == lang
+    assert page.soup.select_one("main dl")["lang"] == "en"
+    assert not get_page("/glossary?lang=en").select("#untranslated-notice")

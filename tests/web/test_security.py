@@ -44,6 +44,8 @@ def page_paths(app: Flask) -> list[str]:
     store = content_store(app)
     paths += [f"/categories/{key}" for key in CATEGORIES]
     paths += [doc.url for doc in store.documents()]
+    paths.append(f"/report-a-problem/services/{next(iter(store.services))}")
+    paths.append("/review/not-a-real-link")
     paths.append("/no-such-page")
     return paths
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import uuid
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from werkzeug.routing import Rule
 
+from app.content import editing
 from app.extensions import db
-from app.models.staff import Role, User, record_event
+from app.models.staff import AUDIT_ACTION_LABELS, Role, User, record_event
 
-from ..factories import create_comment, create_entry, create_post, create_user
+from ..factories import create_comment, create_entry, create_post, create_problem_report, create_user
 from ..helpers import act_as, audit_actions, csrf_token, post_form, sign_in
 from ..pages import check_page_structure
 
@@ -46,6 +49,33 @@ EXPECTED_ROLE = {
     "updates_staff.publish_post": "sendiass",
     "updates_staff.archive_post": "sendiass",
     "updates_staff.draft_post": "sendiass",
+    # Editing the Local Offer: SENDIASS staff draft and propose; officers publish, approve, restore and retire.
+    "content_edit.index": "sendiass",
+    "content_edit.edit": "sendiass",
+    "content_edit.new": "sendiass",
+    "content_edit.revision": "sendiass",
+    "content_edit.preview": "sendiass",
+    "content_edit.submit": "sendiass",
+    "content_edit.history": "sendiass",
+    "content_edit.glossary": "sendiass",
+    "content_edit.glossary_history": "sendiass",
+    "content_edit.edit_term": "sendiass",
+    "content_edit.new_term": "sendiass",
+    "content_edit.restore": "officer",
+    "content_edit.restore_file": "officer",
+    "content_edit.retire": "officer",
+    "content_edit.queue": "officer",
+    "content_edit.approve": "officer",
+    "content_edit.approve_edited": "officer",
+    "content_edit.reject": "officer",
+    "content_staff.data_quality": "officer",
+    "content_staff.data_quality_csv": "officer",
+    "content_staff.problem_reports": "officer",
+    "content_staff.close_problem_report": "officer",
+    "messages_staff.problems": "officer",
+    "messages_staff.retry_message": "officer",
+    "survey_staff.upload": "officer",
+    "survey_staff.upload_result": "officer",
 }
 
 
@@ -64,7 +94,7 @@ def required_role(app, rule: Rule) -> str:
     return declared.value
 
 
-def path_for(rule: Rule, ids: dict[str, int]) -> str:
+def path_for(rule: Rule, ids: dict[str, object]) -> str:
     def value(name: str) -> str:
         return str(ids.get(name, 1))
 
@@ -76,14 +106,29 @@ def methods(rule: Rule) -> list[str]:
 
 
 @pytest.fixture()
-def sample_ids(app) -> dict[str, int]:
+def sample_ids(app) -> dict[str, object]:
     """Rows for the routes that take an id, so each role meets a real page."""
     with app.app_context():
         target = create_user("sendiass", email="target@kelderbridge.example")
         comment = create_comment("The travel page was clear.", source="page_feedback", locale="en")
         entry = create_entry("Sample", "local-offer", "You said", "We did")
         post = create_post("Sample", "Body")
-        return {"user_id": target.id, "comment_id": comment.id, "entry_id": entry.id, "post_id": post.id}
+        report = create_problem_report()
+        proposal = editing.propose_change(
+            "services/all-wheels-adapted-cycling", {"opening_times": "Sundays"}, None, source="provider", note="Sample"
+        )
+        return {
+            "user_id": target.id,
+            "comment_id": comment.id,
+            "entry_id": entry.id,
+            "post_id": post.id,
+            "report_id": report.id,
+            "revision_id": proposal.id,
+            "number": 1,
+            "kind": "services",
+            "slug": "all-wheels-adapted-cycling",
+            "upload_id": uuid.uuid4(),  # no such upload: a 404 for whoever may look
+        }
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_route(app, client, sample_ids, monkeypatch):
@@ -264,3 +309,30 @@ def test_sign_out_button_is_on_every_staff_page(app, client, get_page):
     form = page.soup.find("form", action="/sign-out")
     assert form is not None and form.find("input", attrs={"name": "csrf_token"})
     assert csrf_token(client, "/staff/")
+
+
+def test_audit_log_names_its_events_beside_their_codes(app, client, get_page):
+    with app.app_context():
+        admin = create_user("admin", email="admin-names@kelderbridge.example")
+        record_event("survey_invitations_uploaded", target_type="survey", target_id="ehcp-finalisation")
+        db.session.commit()
+    act_as(client, admin)
+    page = get_page("/staff/audit")
+    cell = page.select("tbody tr td")[2].get_text(" ", strip=True)
+    assert cell == "Survey invitations uploaded survey_invitations_uploaded"
+    options = [o.get_text(strip=True) for o in page.select("select#action option")]
+    assert "Survey invitations uploaded (survey_invitations_uploaded)" in options
+
+
+def test_every_audit_event_the_portal_records_has_a_name():
+    """The audit log's one vocabulary names every code recorded anywhere in the code."""
+    source = "\n".join(path.read_text() for path in Path("app").rglob("*.py"))
+    recorded = set(re.findall(r'record_event\(\s*"([a-z_]+)"', source))
+    recorded |= set(re.findall(r'"action": "([a-z_]+)"', source))
+    recorded |= {
+        f"{kind}_{verb}" for kind in ("entry", "news") for verb in re.findall(r'audit\(\w+, "([a-z_]+)"', source)
+    }
+    recorded |= {
+        f"{kind}_{verb}" for kind in ("entry", "news") for verb in ("created", "edited", "published", "scheduled")
+    }
+    assert recorded - {"news_update_added"} <= set(AUDIT_ACTION_LABELS), recorded - set(AUDIT_ACTION_LABELS)

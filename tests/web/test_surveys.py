@@ -248,7 +248,7 @@ def test_invitation_link_journey_and_no_second_answer(app, client, get_page):
     with app.app_context():
         invitation_id, token, _code = create_invitation("KB-2026-00001")
     opened = client.get(f"/s/{token}")
-    assert opened.status_code == 302 and opened.headers["Location"] == "/survey/ehcp-finalisation"
+    assert opened.status_code == 302 and opened.headers["Location"] == "/survey/ehcp-finalisation?lang=en"
     with app.app_context():
         assert invitation_row(invitation_id).status == InvitationStatus.OPENED
     start = get_page("/survey/ehcp-finalisation")
@@ -276,7 +276,7 @@ def test_invitation_code_can_be_typed_in(app, client, get_page):
         _id, _token, code = create_invitation("KB-2026-00002")
     typed = f" {code[:5].lower()} - {code[5:]} "
     response = post_form(client, "/survey", {"code": typed})
-    assert response.status_code == 302 and response.headers["Location"] == "/survey/ehcp-finalisation"
+    assert response.status_code == 302 and response.headers["Location"] == "/survey/ehcp-finalisation?lang=en"
 
 
 @pytest.mark.parametrize(

@@ -397,3 +397,44 @@ def test_figure_rows_suppress_small_and_derivable_counts():
         ]
     )
     assert [r.count for r in single] == [30, None, None]
+
+
+def test_the_date_and_time_are_revealed_only_when_scheduling(client, staff, get_page):
+    entry_id = write_entry(client)
+    page = get_page(f"/staff/you-said-we-did/{entry_id}")
+    later = page.soup.select_one("input[name=when][value=later]")
+    revealed = page.soup.find(id=later["data-aria-controls"])
+    assert "govuk-radios__conditional" in revealed["class"], "GOV.UK's conditional reveal"
+    assert revealed.select("input[name=publish_on]") and revealed.select_one("input[name=publish_time]")
+    now_option = page.soup.select_one("input[name=when][value=now]")
+    assert not now_option.has_attr("data-aria-controls"), "publishing now asks for nothing more"
+
+
+@pytest.mark.parametrize("lang", ["pl", "ur", "ro", "pa"])
+def test_entries_read_in_another_language_say_they_are_in_english(app, get_page, lang):
+    with app.app_context():
+        entry = create_entry(
+            "Quiet rooms",
+            "health",
+            "Said",
+            "Did",
+            status="done",
+            we_asked="Survey",
+            state="published",
+            publish_at=utcnow() - dt.timedelta(days=1),
+        )
+        entry_id = entry.id
+    listing = get_page(f"/you-said-we-did?lang={lang}")
+    notice = listing.soup.select_one("#untranslated-notice")
+    assert notice is not None and notice["lang"] == lang
+    assert listing.soup.select_one(".council-results h3")["lang"] == "en"
+    page = get_page(f"/you-said-we-did/{entry_id}")
+    assert page.soup.select_one("#untranslated-notice")["lang"] == lang
+    assert page.soup.find("h1")["lang"] == "en"
+    assert {div["lang"] for div in page.select(".council-prose")} == {"en"}
+
+
+def test_entries_in_english_have_no_notice(app, get_page):
+    with app.app_context():
+        create_entry("Quiet rooms", state="published", publish_at=utcnow() - dt.timedelta(days=1))
+    assert not get_page("/you-said-we-did?lang=en").select("#untranslated-notice")

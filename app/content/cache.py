@@ -1,0 +1,170 @@
+"""The parsed content directory, cached on disk so that a process starts without re-rendering it.
+
+Reading `content/` means parsing every file's YAML, validating it and rendering its markdown:
+about 5 ms a page, so 50 s at 10,000 pages for every process that starts. The result (the
+`ContentStore` that `read_content()` builds) is pickled into the cache folder under a key made
+of the content's fingerprint (every file's path and bytes), the folder's location and the
+code that reads it, so an edited file, a moved folder or a new release of the portal never
+reads an old entry. The next start with the same content unpickles it.
+
+The cache is only ever a shortcut: an entry that is missing, unreadable, truncated, corrupt
+(its SHA-256 is checked before unpickling) or for other content is ignored and replaced, and a
+cache folder that cannot be written is logged and skipped. Entries are written to a temporary
+file and renamed into place, so processes starting together never read a half-written one.
+The folder holds only what the portal wrote itself; keep it writable by the portal's user
+alone (like the rest of `instance/`).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+from pydantic import BaseModel
+
+from .store import ContentStore
+
+log = logging.getLogger(__name__)
+
+#: The first line of every cache file; a file without it is not an entry.
+MAGIC = b"portal-content-cache 1\n"
+SUFFIX = ".pickle"
+#: The code whose output is cached: a change to any of it makes a new key.
+_CODE = (Path(__file__).parent, Path(__file__).parent.parent / "yaml_loader.py")
+
+
+def _proxy(mapping: dict) -> MappingProxyType:
+    return MappingProxyType(mapping)
+
+
+#: One set object for each distinct set of fields given: 10,000 services share a handful.
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def _model(cls: type[BaseModel], values: dict, fields_set: frozenset[str]) -> BaseModel:
+    """A validated model rebuilt from its values, as pydantic's own unpickling does, in one call.
+
+    The front matter models are frozen, and pydantic copies the set of fields given before
+    changing it (`model_copy`), so models with the same fields can share one set: a set per
+    model was a third of the store's memory.
+    """
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    shared = _FIELDS_SETS.setdefault(fields_set, set(fields_set)) if cls.model_config.get("frozen") else None
+    object.__setattr__(model, "__pydantic_fields_set__", shared if shared is not None else set(fields_set))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
+
+class _Pickler(pickle.Pickler):
+    """Read-only mappings as the dicts they wrap; front matter models by their values.
+
+    Pydantic's own pickling costs two Python calls and a state dict per model, which made
+    unpickling the front matter four-fifths of reading the cache.
+    """
+
+    def reducer_override(self, obj: object) -> object:
+        if type(obj) is MappingProxyType:
+            return _proxy, (dict(obj),)
+        if (
+            isinstance(obj, BaseModel)
+            and obj.__pydantic_extra__ is None
+            and obj.__pydantic_private__ is None
+            and not type(obj).__pydantic_root_model__
+        ):
+            return _model, (type(obj), obj.__dict__, frozenset(obj.__pydantic_fields_set__))
+        return NotImplemented
+
+
+@cache
+def code_digest() -> str:
+    """A digest of the content package's source, the YAML loader and the libraries that render."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(sys.version.encode())
+    for library in ("markdown-it-py", "mdit-py-plugins", "nh3", "pydantic", "PyYAML"):
+        try:
+            digest.update(f"{library}={version(library)}".encode())
+        except Exception:  # (a library that is not installed has no version)
+            digest.update(library.encode())
+    for root in _CODE:
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(content_dir: Path, fingerprint: str) -> str:
+    """The name of the entry for `content_dir` whose files have `fingerprint`."""
+    digest = hashlib.sha256()
+    for part in (fingerprint, str(content_dir.resolve()), code_digest()):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def read_cached(cache_dir: Path, content_dir: Path, fingerprint: str) -> ContentStore | None:
+    """The cached store for this content, or None (missing, corrupt or for other content)."""
+    path = cache_dir / (cache_key(content_dir, fingerprint) + SUFFIX)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header_end = len(MAGIC) + 65
+    checksum, payload = data[len(MAGIC) : header_end - 1], memoryview(data)[header_end:]
+    if not data.startswith(MAGIC) or hashlib.sha256(payload).hexdigest().encode() != checksum:
+        log.warning("Content cache entry %s is damaged: reading content/ again", path.name)
+        return None
+    # Unpickling makes hundreds of thousands of objects, none of them garbage: the cyclic
+    # collector, run again and again as they appear, would double the time it takes.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        store = pickle.loads(payload)  # (written by the portal itself, checksum verified)
+    except Exception:  # (any unpickling failure means: read the content again)
+        log.warning("Content cache entry %s cannot be read: reading content/ again", path.name)
+        return None
+    finally:
+        payload.release()
+        if collecting:
+            gc.enable()
+    if not isinstance(store, ContentStore) or store.fingerprint != fingerprint:
+        return None
+    return store
+
+
+def write_cache(cache_dir: Path, content_dir: Path, store: ContentStore) -> None:
+    """Store `store` as this content's entry and remove older entries (failures are only logged)."""
+    name = cache_key(content_dir, store.fingerprint) + SUFFIX
+    buffer = io.BytesIO()
+    try:
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(store)
+    except Exception as exc:  # (content that cannot be pickled is simply not cached)
+        log.warning("Content cache not written: %s", type(exc).__name__)
+        return
+    payload = buffer.getvalue()
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".writing-", suffix=SUFFIX)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+            os.replace(temporary, cache_dir / name)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        for old in cache_dir.glob("*" + SUFFIX):
+            if old.name != name and not old.name.startswith(".writing-"):
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("Content cache not written to %s: %s", cache_dir, type(exc).__name__)
