@@ -23,6 +23,7 @@ def register_cli(app: Flask) -> None:
     """Attach the project's command groups to `app.cli`."""
     from .demo import demo_group
     from .feedback.cli import feedback_group
+    from .places.commands import places_group
 
     app.cli.add_command(content_group)
     app.cli.add_command(users_group)
@@ -35,6 +36,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(notifications_group)
     app.cli.add_command(feedback_group)
     app.cli.add_command(demo_group)
+    app.cli.add_command(places_group)
 
 
 @click.group("content", cls=AppGroup, help="Check, import and export the Local Offer content files.")

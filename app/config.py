@@ -76,6 +76,8 @@ class Config:
     OPENREFERRAL_RATE_LIMIT = os.environ.get("OPENREFERRAL_RATE_LIMIT", "120 per minute;2000 per hour")
     #: Per-client limit on answering survey pages (each saves answers in progress).
     SURVEY_PAGE_RATE_LIMIT = os.environ.get("SURVEY_PAGE_RATE_LIMIT", "60 per minute;600 per hour")
+    #: Per-client limit on adding to, taking from and clearing "My list".
+    MY_LIST_RATE_LIMIT = os.environ.get("MY_LIST_RATE_LIMIT", "60 per minute;600 per hour")
     #: How long a survey invitation's link and code work.
     SURVEY_INVITATION_DAYS = int(os.environ.get("SURVEY_INVITATION_DAYS", "90"))
     #: Days after an invitation is completed or expires that its email address is deleted (`flask surveys daily`).

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -20,6 +22,7 @@ from . import clock
 from .extensions import db
 from .models.feedback import KpiTarget
 from .models.moderation import Comment
+from .models.places import Postcode
 from .models.surveys import (
     InvitationStatus,
     PageFeedback,
@@ -29,6 +32,8 @@ from .models.surveys import (
     month_of,
 )
 from .models.yswd import Entry
+from .places.commands import load
+from .places.gazetteer import GAZETTEER_FILE
 from .services import survey_definitions
 from .surveys.definitions import FreeTextQuestion, MultipleChoiceQuestion, SatisfactionQuestion, Survey, YesNoQuestion
 from .surveys.responses import REFERENCE_ALPHABET, REFERENCE_LENGTH
@@ -356,7 +361,13 @@ def demo_group() -> None:
 
 @demo_group.command("seed")
 def seed_command() -> None:
-    """Create a believable year of invitations, responses and comments (once; running again does nothing)."""
+    """Create a believable year of invitations, responses and comments (once; running again does nothing).
+
+    Also loads the content folder's demo gazetteer, when there is one, so postcode search works offline.
+    """
+    gazetteer = Path(current_app.config["CONTENT_DIR"]) / GAZETTEER_FILE
+    if gazetteer.is_file() and db.session.scalar(select(func.count()).select_from(Postcode)) == 0:
+        click.echo(load(gazetteer))
     if seed(clock.today()):
         click.echo(f"Created {INVITATIONS} demo invitations with their responses and comments.")
     else:

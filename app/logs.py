@@ -58,9 +58,23 @@ class WithoutExceptionText(logging.Filter):
         return True
 
 
+class WithoutSecrets(logging.Filter):
+    """Takes tokens and typed postcodes out of a request log line (the development server's)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from .access_log import redact
+
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
+
+
 def init_logging(app: Flask) -> None:
     """Safe error logging for the app's logger and Flask's own unhandled-exception path."""
     app.logger.addFilter(WithoutExceptionText())
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, WithoutSecrets) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(WithoutSecrets())
 
     def log_exception(exc_info) -> None:
         log_error(app.logger, "Unhandled error", exc_info[1])

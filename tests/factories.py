@@ -132,6 +132,21 @@ def create_kpi_target(kpi: str = "listened", percent: int = 80) -> KpiTarget:
     return _saved(KpiTarget(kpi=kpi, percent=percent))
 
 
+def load_demo_gazetteer() -> int:
+    """The demo content's gazetteer (content/gazetteer.csv), loaded for Kelderbridge and its neighbour."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from app.places.gazetteer import GAZETTEER_FILE, import_gazetteer
+    from app.services import content_store
+
+    path = Path(current_app.config["CONTENT_DIR"]) / GAZETTEER_FILE
+    result = import_gazetteer(path, content_store().council.gazetteer_authorities)
+    db.session.commit()
+    return result.kept
+
+
 def create_problem_report(
     page: str = "services/all-wheels-adapted-cycling", kind: str = "cost", details: str | None = "The price went up."
 ) -> ProblemReport:

@@ -8,7 +8,7 @@ from pathlib import Path
 from app.config import BASE_DIR
 
 APP = BASE_DIR / "app"
-DOMAIN = ("content", "search", "surveys", "feedback", "yswd", "staff", "models", "notifications")
+DOMAIN = ("content", "search", "surveys", "feedback", "yswd", "staff", "models", "notifications", "places")
 #: Modules that may end a transaction: the web layer, the commands, the retry helper and
 #: the one documented exception (sending a survey response: three transactions of its own, on
 #: its own connection, so that a response never shares a transaction with its invitation) and
@@ -19,6 +19,7 @@ COMMITTERS = {
     "app/transaction.py",
     "app/surveys/commands.py",
     "app/feedback/cli.py",
+    "app/places/commands.py",
     "app/notifications/commands.py",
 }
 EXCEPTION = {("app/surveys/responses.py", name) for name in ("_claim_invitation", "_submit", "store_batch")} | {

@@ -40,7 +40,11 @@ FIELDS = (
     "colours",
     "logo",
     "pages",
+    "local_authority",
+    "neighbours",
 )
+#: An ONS local authority code, e.g. E06000001.
+AUTHORITY_RE = re.compile(r"^[EWSN]\d{8}$")
 
 
 def _text(value: Localised, locale: str) -> str:
@@ -62,6 +66,9 @@ class Council:
     colours: Mapping[str, str] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_COLOURS)))
     logo: Path | None = None
     pages: Mapping[str, str] = field(default_factory=dict)
+    #: The council's ONS local authority code, and its neighbours' (for the postcode gazetteer).
+    local_authority: str | None = None
+    neighbours: tuple[str, ...] = ()
 
     def text(self, name: str, locale: str = "en") -> str:
         """`service_name` or `place` in `locale` (English when it has none in that language)."""
@@ -75,6 +82,11 @@ class Council:
     def local_areas(self) -> tuple[str, ...]:
         """The parts of the area a family can say they live in (not the whole area)."""
         return tuple(key for key in self.areas if key != WHOLE_AREA)
+
+    @property
+    def gazetteer_authorities(self) -> tuple[str, ...]:
+        """The local authorities whose postcodes the gazetteer keeps: the council's own, then its neighbours."""
+        return (self.local_authority, *self.neighbours) if self.local_authority else ()
 
     @property
     def logo_type(self) -> str | None:
@@ -155,6 +167,18 @@ def load_council(content_dir: Path) -> tuple[Council, list[Problem]]:
                 values[name] = logo
         elif name == "pages":
             values[name] = _pages(value, rel, line, problems)
+        elif name == "local_authority":
+            if not isinstance(value, str) or not AUTHORITY_RE.match(value.strip()):
+                problems.append(Problem(rel, line(name), "local_authority must be an ONS code like E06000001"))
+            else:
+                values[name] = value.strip()
+        elif name == "neighbours":
+            codes = value if isinstance(value, list) else None
+            if codes is None or not all(isinstance(code, str) and AUTHORITY_RE.match(code) for code in codes):
+                message = "neighbours must be a list of ONS local authority codes, like [E06000002, E08000003]"
+                problems.append(Problem(rel, line(name), message))
+            else:
+                values[name] = tuple(codes)
     missing = [key for key in REQUIRED_PAGES if key not in values.get("pages", {})]
     if missing:
         problems.append(Problem(rel, line("pages"), f"pages must give the page for: {', '.join(missing)}"))

@@ -151,58 +151,92 @@ def _organization(store: ContentStore, name: str) -> dict[str, Any]:
     return {"id": stable_id("organization", name.lower()), "name": name, "description": name}
 
 
-def _location(doc: Document) -> dict[str, Any] | None:
-    meta = doc.meta
-    if not meta.address:
-        return None
-    lid = stable_id("location", doc.slug)
-    parts = [p.strip() for p in meta.address.split(",") if p.strip()]
-    postcode = ""
+def _address(lid: str, address_id: str, address: str, postcode: str = "") -> dict[str, Any]:
+    parts = [p.strip() for p in address.split(",") if p.strip()]
     last = parts[-1] if parts else ""
     words = last.split()
-    if len(words) >= 2 and any(ch.isdigit() for ch in words[-1]) and any(ch.isdigit() for ch in words[-2]):
+    city = last
+    if not postcode and len(words) >= 2 and any(c.isdigit() for c in words[-1]) and any(c.isdigit() for c in words[-2]):
         postcode = " ".join(words[-2:])
         city = " ".join(words[:-2]) or last
-    else:
-        city = last
+    return {
+        "id": address_id,
+        "location_id": lid,
+        "address_1": ", ".join(parts[:-1]) or address,
+        "city": city,
+        "state_province": "",
+        "postal_code": postcode,
+        "country": "GB",
+        "address_type": "physical",
+    }
+
+
+def _place_address(lid: str, address_id: str, address: str, postcode: str) -> dict[str, Any]:
+    """A location's address: its last part (after a comma) is the town."""
+    first, _comma, town = address.rpartition(",")
+    return {
+        **_address(lid, address_id, address, postcode),
+        "address_1": first.strip() or address,
+        "city": town.strip() if first else "",
+    }
+
+
+def _locations(doc: Document) -> list[dict[str, Any]]:
+    """The service's places: its `locations` (with coordinates), or else its one `address`."""
+    meta = doc.meta
+    found: list[dict[str, Any]] = []
+    if meta.locations:
+        for number, place in enumerate(meta.locations):
+            extra = (str(number),) if number else ()
+            lid = stable_id("location", doc.slug, *extra)
+            address = _place_address(lid, stable_id("address", doc.slug, *extra), place.address, place.postcode)
+            location = {
+                "id": lid,
+                "location_type": "physical",
+                "name": place.name,
+                "description": f"{place.name}, {place.address}, {place.postcode}",
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+                "addresses": [address],
+            }
+            access = place.accessibility or meta.accessibility
+            if access:
+                location["accessibility"] = [
+                    {"id": stable_id("accessibility", doc.slug, *extra), "location_id": lid, "description": access}
+                ]
+            found.append(location)
+        return found
+    if not meta.address:
+        return found
+    lid = stable_id("location", doc.slug)
     location = {
         "id": lid,
         "location_type": "physical",
         "name": meta.organisation,
         "description": meta.address,
-        "addresses": [
-            {
-                "id": stable_id("address", doc.slug),
-                "location_id": lid,
-                "address_1": ", ".join(parts[:-1]) or meta.address,
-                "city": city,
-                "state_province": "",
-                "postal_code": postcode,
-                "country": "GB",
-                "address_type": "physical",
-            }
-        ],
+        "addresses": [_address(lid, stable_id("address", doc.slug), meta.address)],
     }
     if meta.accessibility:
         location["accessibility"] = [
             {"id": stable_id("accessibility", doc.slug), "location_id": lid, "description": meta.accessibility}
         ]
-    return location
+    return [location]
 
 
-def service_at_location(doc: Document, with_service: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    location = _location(doc)
-    if location is None:
-        return None
-    record = {
-        "id": stable_id("service_at_location", doc.slug),
-        "service_id": service_id(doc),
-        "location_id": location["id"],
-        "location": location,
-    }
-    if with_service is not None:
-        record["service"] = with_service
-    return record
+def service_at_locations(doc: Document, with_service: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One record for each place the service is given (the first keeps the id it always had)."""
+    records = []
+    for number, location in enumerate(_locations(doc)):
+        record = {
+            "id": stable_id("service_at_location", doc.slug, *((str(number),) if number else ())),
+            "service_id": service_id(doc),
+            "location_id": location["id"],
+            "location": location,
+        }
+        if with_service is not None:
+            record["service"] = with_service
+        records.append(record)
+    return records
 
 
 def service(store: ContentStore, doc: Document, *, full: bool = True) -> dict[str, Any]:
@@ -277,9 +311,9 @@ def service(store: ContentStore, doc: Document, *, full: bool = True) -> dict[st
         }
         for tax, key in _terms_of(doc)
     ]
-    sal = service_at_location(doc)
-    if sal is not None:
-        record["service_at_locations"] = [sal]
+    sals = service_at_locations(doc)
+    if sals:
+        record["service_at_locations"] = sals
     return _clean(record)
 
 
@@ -534,9 +568,11 @@ def service_page(store: ContentStore, query: Query) -> dict[str, Any]:
 
 
 def service_at_location_page(store: ContentStore, query: Query) -> dict[str, Any]:
-    docs = [doc for doc in find_services(store, query) if doc.meta.address]
-    page = page_of(docs, query)
-    page["contents"] = [service_at_location(doc, service(store, doc, full=False)) for doc in page["contents"]]
+    places = [(doc, number) for doc in find_services(store, query) for number in range(len(_locations(doc)))]
+    page = page_of(places, query)
+    page["contents"] = [
+        service_at_locations(doc, service(store, doc, full=False))[number] for doc, number in page["contents"]
+    ]
     return page
 
 
@@ -546,8 +582,9 @@ def service_by_id(store: ContentStore, wanted: str) -> Document | None:
 
 def service_at_location_by_id(store: ContentStore, wanted: str) -> dict[str, Any] | None:
     for doc in store.services.values():
-        if doc.meta.address and stable_id("service_at_location", doc.slug) == wanted:
-            return service_at_location(doc, service(store, doc))
+        for record in service_at_locations(doc):
+            if record["id"] == wanted:
+                return {**record, "service": service(store, doc)}
     return None
 
 

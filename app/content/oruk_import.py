@@ -13,11 +13,12 @@ from typing import Any
 
 import yaml
 
+from ..places.postcodes import normalise_postcode
 from ..yaml_loader import load_yaml
 from . import oruk
 from .council import Council
 from .loader import SERVICE_TITLES_FILE, split_front_matter
-from .schema import WHOLE_AREA
+from .schema import COVERS_WHOLE_AREA, WHOLE_AREA
 
 _SERVICE_LINK = re.compile(r"/services/([a-z0-9]+(?:-[a-z0-9]+)*)")
 
@@ -154,6 +155,8 @@ def to_page(record: dict[str, Any], today: dt.date, areas: Mapping[str, str] = M
         unmapped.append(f"service_areas: {left} not matched to the council's areas; set to {WHOLE_AREA}")
         served = []
     front["area_served"] = served if served and WHOLE_AREA not in served else [WHOLE_AREA]
+    if WHOLE_AREA in served:
+        front["covers"] = COVERS_WHOLE_AREA
     locations = [s.get("location") or {} for s in record.get("service_at_locations") or []]
     if locations:
         location = locations[0]
@@ -171,7 +174,10 @@ def to_page(record: dict[str, Any], today: dt.date, areas: Mapping[str, str] = M
         access_notes = [a.get("description") for a in location.get("accessibility") or [] if a.get("description")]
         if access_notes:
             front["accessibility"] = "; ".join(access_notes)
-        if len(locations) > 1:
+        places = [place for place in map(_place, locations) if place]
+        if places:
+            front["locations"] = places
+        elif len(locations) > 1:
             unmapped.append(f"service_at_locations: {len(locations) - 1} more location(s) left out")
     schedules = list(dict.fromkeys(s["description"] for s in record.get("schedules") or [] if s.get("description")))
     if schedules:
@@ -235,3 +241,24 @@ def import_services(
         path.write_text(page.text, encoding="utf-8")
         results.append((slug, "written", page.unmapped))
     return results
+
+
+def _place(location: dict) -> dict | None:
+    """A location with a postcode and coordinates as a `locations` entry, or None when it lacks them."""
+    address = (location.get("addresses") or [{}])[0]
+    postcode = normalise_postcode(address.get("postal_code"))
+    latitude, longitude = location.get("latitude"), location.get("longitude")
+    if postcode is None or not isinstance(latitude, int | float) or not isinstance(longitude, int | float):
+        return None
+    line = ", ".join(filter(None, (address.get("address_1"), address.get("city"))))
+    place = {
+        "name": location.get("name") or line or postcode,
+        "address": line or postcode,
+        "postcode": postcode,
+        "latitude": latitude,
+        "longitude": longitude,
+    }
+    notes = [a.get("description") for a in location.get("accessibility") or [] if a.get("description")]
+    if notes:
+        place["accessibility"] = "; ".join(notes)
+    return place

@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from ..places.postcodes import normalise_postcode
 from .schedule2 import SCHEDULE2
 
 #: Service categories, following the areas of Schedule 2 to the SEND Regulations 2014.
@@ -118,6 +119,31 @@ class Contact(_Strict):
         return self
 
 
+#: What `covers:` says of a service that serves the whole area wherever families live.
+COVERS_WHOLE_AREA = "whole area"
+#: Great Britain and Northern Ireland, roughly: a coordinate outside is a typing slip.
+UK_LATITUDES, UK_LONGITUDES = (49.8, 60.9), (-8.7, 1.8)
+
+
+class Location(_Strict):
+    """One place a service is given: where it is, and how easy it is to get in."""
+
+    name: str = Field(min_length=1, max_length=120)
+    address: str = Field(min_length=1, max_length=200)
+    postcode: str
+    latitude: float = Field(ge=UK_LATITUDES[0], le=UK_LATITUDES[1])
+    longitude: float = Field(ge=UK_LONGITUDES[0], le=UK_LONGITUDES[1])
+    accessibility: str | None = None
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str) -> str:
+        postcode = normalise_postcode(value)
+        if postcode is None:
+            raise ValueError(f"postcode {value!r} is not a full UK postcode, like SW1A 1AA")
+        return postcode
+
+
 class Maintainer(_Strict):
     """Who looks after a listing: asked to check it, never shown publicly (unless also the public contact)."""
 
@@ -151,11 +177,26 @@ class ServiceMeta(_CoversSchedule2):
     address: str | None = None
     opening_times: str | None = None
     accessibility: str | None = None
+    #: Where the service is given (one or more places), for "near where you live".
+    locations: tuple[Location, ...] = ()
+    #: "whole area" when the service is open to families wherever they live in the area.
+    covers: str | None = None
     languages: tuple[str, ...] = ()
     last_reviewed: dt.date
     review_due: dt.date
     #: Who is asked to check the listing; private to staff (see `Maintainer`).
     maintainer: Maintainer | None = None
+
+    @field_validator("covers")
+    @classmethod
+    def _covers(cls, value: str | None) -> str | None:
+        if value is not None and value != COVERS_WHOLE_AREA:
+            raise ValueError(f"covers must be {COVERS_WHOLE_AREA!r} (or leave it out and give locations)")
+        return value
+
+    @property
+    def covers_whole_area(self) -> bool:
+        return self.covers == COVERS_WHOLE_AREA
 
     @field_validator("category")
     @classmethod

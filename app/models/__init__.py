@@ -2,4 +2,16 @@
 
 from __future__ import annotations
 
-from . import content, feedback, live, moderation, notifications, search, staff, surveys, upkeep, yswd  # noqa: F401
+from . import (  # noqa: F401
+    content,
+    feedback,
+    live,
+    moderation,
+    notifications,
+    places,
+    search,
+    staff,
+    surveys,
+    upkeep,
+    yswd,
+)

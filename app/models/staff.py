@@ -322,6 +322,7 @@ AUDIT_ACTION_LABELS: dict[str, object] = {
     "password_set": _l("Password set"),
     "password_link_issued": _l("Set-password link made"),
     "user_created": _l("Staff account created"),
+    "gazetteer_imported": _l("Postcode list loaded"),
     "user_role_changed": _l("Role changed"),
     "user_deactivated": _l("Staff account deactivated"),
     "user_reactivated": _l("Staff account reactivated"),

@@ -16,7 +16,7 @@ from typing import Any
 from whoosh.index import open_dir
 from whoosh.searching import Searcher
 
-from . import planning
+from . import nearby, planning
 from .analysis import Synonyms, clean_text, default_synonyms, terms, words
 from .build import BuildInfo, current_build
 from .planning import Definition, Plan, StaffWords
@@ -152,13 +152,15 @@ class SearchIndex:
         page: int = 1,
         lang: str = DEFAULT_LANG,
         staff: StaffWords | None = None,
+        order: nearby.Order | None = None,
     ) -> SearchResults:
         """Results for `text` (plain words) narrowed by `filters`, page `page` of 10.
 
         `lang` is the reader's language: pages translated into it are searched in it (with
         its analyser) in place of their English twins; other pages are searched in English.
-        `staff` are the spellings and synonyms staff added. Raises SearchUnavailable when
-        there is no index. Never raises for odd text.
+        `staff` are the spellings and synonyms staff added; `order` (a service's slug -> distance)
+        sorts the results nearest first (see `nearby`). Raises SearchUnavailable when there is no
+        index. Never raises for odd text.
         """
         filters = filters or Filters()
         snapshot = self._open()
@@ -173,7 +175,7 @@ class SearchIndex:
                 plan,
                 planning.plan(cleaned, snapshot, searcher.reader(), self.synonyms, lang, staff, corrections=False),
             )
-        if not plan.terms and not filters.active:
+        if not plan.terms and not filters.active and order is None:
             return SearchResults(cleaned, filters, [], 0, 1, 1, {}, plan.suggestion, plan.definition(snapshot))
         groups = snapshot.passing(filters)
         groups["lang"] = set(snapshot.visible(lang))
@@ -191,7 +193,10 @@ class SearchIndex:
             total = len(weighted)
             pages = max(1, -(-total // PER_PAGE))
             page = min(max(1, page), pages, MAX_PAGE)
-            chosen = heapq.nlargest(page * PER_PAGE, weighted)[(page - 1) * PER_PAGE :]
+            chosen = [] if order else heapq.nlargest(page * PER_PAGE, weighted)[(page - 1) * PER_PAGE :]
+        if order is not None:
+            candidates = weighted if plan.terms else [(0.0, doc) for doc in ranked]
+            chosen = nearby.nearest_first(snapshot, candidates, order, page * PER_PAGE)[(page - 1) * PER_PAGE :]
         hits = [self._hit(searcher, docnum, score, plan.highlight_terms) for score, docnum in chosen]
         groups.pop("lang")
         matched = set(matched) & snapshot.visible(lang)

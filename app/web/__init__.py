@@ -24,6 +24,7 @@ def register_web(app: Flask) -> None:
         content_staff,
         feedback,
         messages,
+        my_list,
         openreferral,
         public,
         search,
@@ -65,6 +66,7 @@ def register_web(app: Flask) -> None:
         content_editing.bp,
         messages.bp,
         openreferral.bp,
+        my_list.bp,
         upkeep.bp,
     ):
         app.register_blueprint(blueprint)

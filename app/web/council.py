@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort
+from flask import Blueprint, Flask, Response, abort, url_for
 from flask_babel import get_locale
 
 from ..content import ContentError, ContentStore, Council, Problem
@@ -148,7 +148,10 @@ def missing_settings(content: ContentStore, content_dir_name: str) -> list[Probl
 def stylesheet() -> Response:
     """The council's colours as CSS custom properties, which the main stylesheet uses."""
     colours = store().council.colours
-    css = ":root{" + "".join(f"--council-{name.replace('_', '-')}:{value};" for name, value in colours.items()) + "}"
+    site = url_for("public.home", _external=True).rstrip("/").replace("\\", "").replace('"', "")
+    properties = [f"--council-{name.replace('_', '-')}:{value};" for name, value in colours.items()]
+    # the site's address, which printed pages write before each link's path
+    css = ":root{" + "".join(properties) + f'--council-site:"{site}";' + "}"
     response = Response(css, mimetype="text/css")
     response.cache_control.public = True
     response.cache_control.max_age = 3600

@@ -27,6 +27,8 @@ from ..search.families import record_search
 from ..search.query import AGE_MAX, AGE_MIN, MAX_PAGE
 from ..services import search_index, search_words
 from .council import council
+from .forms.places import PostcodeMixin
+from .near import covers_whole_area, distances, nearest_order, with_postcode
 from .pagination import page_number
 
 bp = Blueprint("search", __name__)
@@ -99,7 +101,7 @@ def _valid_age(form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_("Enter an age from %(low)d to %(high)d", low=AGE_MIN, high=AGE_MAX))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(PostcodeMixin, FlaskForm):
     """The search box and its filters. A GET form: nothing is changed, so no CSRF token."""
 
     class Meta:
@@ -236,7 +238,7 @@ def filtered_list(scope: Scope = SEARCH_PAGE) -> dict:
 
     Raises SearchUnavailable when there is no search index.
     """
-    args = _clean_args(request.args, scope)
+    args = with_postcode(_clean_args(request.args, scope), request.args)
     form = SearchForm(formdata=args)
     if scope.services_only:
         form.q.label.text = _("Search services")
@@ -245,7 +247,8 @@ def filtered_list(scope: Scope = SEARCH_PAGE) -> dict:
     filters = form.filters(scope)
     index: SearchIndex = search_index()
     lang = current_language()
-    results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), lang, search_words())
+    order = nearest_order(form.found)
+    results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), lang, search_words(), order)
     _set_choices(form, results)
     if results.text and results.page == 1 and not request.args.get("page"):
         try:
@@ -267,11 +270,14 @@ def filtered_list(scope: Scope = SEARCH_PAGE) -> dict:
         "pagination": _pagination(results, args, scope),
         "filtered": bool(selected),
         "selected_filters": selected,
-        "searching": bool(text or selected),
+        "searching": bool(text or selected or form.found),
         "clear_filters_url": scope.url(args, **dict.fromkeys(FILTER_PARAMS), page=None),
         "suggestion_url": scope.url(args, q=results.suggestion, page=None) if results.suggestion else None,
         "age_hint_url": scope.url(args, age=str(results.age_hint), page=None) if results.age_hint is not None else None,
         "sendiass_url": council().page("sendiass"),
+        "near": form.found,
+        "distances": distances(results, form.found),
+        "covers_whole_area": covers_whole_area,
     }
 
 

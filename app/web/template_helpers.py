@@ -14,11 +14,12 @@ from typing import Any
 
 import segno
 from flask import Flask, request, url_for
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from .. import clock
 from ..content import ACCESS_ROUTES, AUDIENCES, CATEGORIES, NEED_AREAS, SECTIONS
 from ..content.phones import phone_link
 from ..content.schema import CATEGORY_DESCRIPTIONS
@@ -52,15 +53,47 @@ NAVIGATION = (
         "yswd.index", _l("You said, we did"), frozenset({"yswd.index", "yswd.entry", "yswd.feed", "yswd.report"})
     ),
     NavigationItem("public.glossary", _l("Glossary"), frozenset({"public.glossary"})),
+    NavigationItem(
+        "my_list.index", _l("My list"), frozenset({"my_list.index", "my_list.print_view", "my_list.shared"})
+    ),
 )
+#: The navigation item that shows how many services are on the reader's list.
+MY_LIST = "my_list.index"
 
 
 def navigation_items() -> list[dict]:
-    """Items for govukServiceNavigation, the current section marked active."""
+    """Items for govukServiceNavigation, the current section marked active; "My list" says how many it holds."""
+    from .my_list import count
+
+    def text(item: NavigationItem) -> str:
+        if item.endpoint == MY_LIST:
+            return _("My list (%(num)s)", num=format_decimal(count()))
+        return str(item.label)
+
     return [
-        {"href": url_for(item.endpoint), "text": str(item.label), "active": request.endpoint in item.endpoints}
+        {"href": url_for(item.endpoint), "text": text(item), "active": request.endpoint in item.endpoints}
         for item in NAVIGATION
     ]
+
+
+def page_address() -> str:
+    """This page's full web address, without its query (printed in the footer)."""
+    return url_for("public.home", _external=True).rstrip("/") + request.path
+
+
+def map_url(latitude: float, longitude: float) -> str:
+    """An OpenStreetMap page with a marker on the place (no map server of our own is needed)."""
+    return (
+        f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}#map=17/{latitude:.5f}/{longitude:.5f}"
+    )
+
+
+def distance_text(miles: float) -> str:
+    """How far away a service is, in words for the reader's language: "about 2 miles away"."""
+    if miles < 1:
+        return _("less than 1 mile away")
+    whole = round(miles)
+    return ngettext("about %(miles)s mile away", "about %(miles)s miles away", whole, miles=format_decimal(whole))
 
 
 def indent(text: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
@@ -137,6 +170,7 @@ def qr_code(link: str) -> Markup:
 def register_template_helpers(app: Flask) -> None:
     """Add every filter, global and per-request value the templates use."""
     from .council import contact, council
+    from .my_list import on_list
     from .security import csp_nonce
     from .surveys import blank_page_feedback_form, page_feedback_form, page_feedback_thanks
 
@@ -156,6 +190,11 @@ def register_template_helpers(app: Flask) -> None:
         languages=app.config["LANGUAGES"],
         csp_nonce=csp_nonce,
         contact=contact,
+        on_my_list=on_list,
+        map_url=map_url,
+        page_address=page_address,
+        print_day=clock.today,
+        distance_text=distance_text,
         # formatting
         percent=percent,
         number=number,

@@ -221,6 +221,30 @@ def family_stops_the_reminders(j: Journey) -> None:
     )
 
 
+def my_list_near_print_and_share(j: Journey) -> None:
+    """Services near a postcode, two added to My list, the list printed, shared and cleared."""
+    from ..factories import load_demo_gazetteer
+
+    with j.app.app_context():
+        load_demo_gazetteer()
+    j.start("/services", "services list", h1="All services")
+    j.fill(j.main.get_by_label("Your postcode (optional)"), "KB4 1AB")
+    j.submit(j.main.get_by_role("button", name="Search", exact=True), "services near a postcode")
+    first = j.main.locator("#results h2 a").first.inner_text()
+    j.submit(j.main.locator("#results button").first, "services near a postcode after adding one")
+    j.follow(j.main.locator("#results h2 a").nth(1), "service")
+    j.submit(j.main.get_by_role("button", name="Add to my list"), "service after adding it")
+    j.open_menu()
+    j.follow(j.page.locator(".govuk-service-navigation").get_by_role("link", name="My list (2)"), "my list")
+    assert j.main.locator("#my-list h2 a").first.inner_text() == first
+    j.follow(j.main.get_by_role("link", name="Your list ready to print"), "my list to print", h1="My list of services")
+    j.follow(j.page.locator(".govuk-breadcrumbs").get_by_role("link", name="My list"), "my list", h1="My list")
+    j.follow(j.main.locator("#share-link"), "a shared list", h1="A list of services shared with you")
+    j.submit(j.main.get_by_role("button", name="Use this as my list"), "my list", h1="My list")
+    j.submit(j.main.get_by_role("button", name="Clear all"), "my list, empty", h1="My list")
+    assert j.main.locator("#my-list-empty").count() == 1
+
+
 def report_a_problem(j: Journey) -> None:
     """From a service, "Report a problem with this page": a missed choice, its correction, then back to the page."""
     service = content_store(j.app).services_in("leisure")[0]
@@ -258,6 +282,7 @@ JOURNEYS: list[Callable[[Journey], None]] = [
     survey_from_an_invitation,
     staff_publish_you_said_we_did,
     admin_reads_accounts_audit_and_invitations,
+    my_list_near_print_and_share,
     report_a_problem,
     provider_corrects_a_listing,
     family_stops_the_reminders,

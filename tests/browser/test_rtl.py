@@ -87,6 +87,24 @@ def test_english_pages_stay_left_to_right(journey):
     assert j.page.evaluate("() => getComputedStyle(document.body).direction") == "ltr"
 
 
+@pytest.mark.parametrize("mode", [DESKTOP, NARROW], ids=lambda mode: mode.name)
+def test_my_list_and_postcode_search_in_urdu_are_right_to_left_and_accessible(journey, mode):
+    from ..factories import load_demo_gazetteer
+
+    j = journey(mode)
+    with j.app.app_context():
+        load_demo_gazetteer()
+    j.start("/search?kind=services&postcode=KB4+1AB&lang=ur", "services near a postcode in Urdu")
+    _right_to_left(j, "services near a postcode")
+    assert j.page.locator(".council-distance").count() > 0
+    j.submit(j.main.locator("#results button").first, "services near a postcode after adding one in Urdu")
+    j.start("/my-list", "my list in Urdu")
+    _right_to_left(j, "my list")
+    assert j.main.locator("#my-list li").count() == 1
+    j.start("/my-list/print", "my list to print in Urdu")
+    _right_to_left(j, "my list to print")
+
+
 #: Which way a GOV.UK chevron points, from its element's box and its drawn (rotated) borders.
 _POINTS = """(el, pseudo) => {
   const s = getComputedStyle(el, pseudo);

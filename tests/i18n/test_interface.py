@@ -52,6 +52,7 @@ CONTENT_SELECTORS = (
     "#definition h2",
     "#definition p.govuk-body:not(:last-child)",
     ".govuk-pagination__link-label",
+    ".council-content-name",
 )
 ATTRIBUTES = ("aria-label", "title", "alt", "placeholder")
 

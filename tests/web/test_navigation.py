@@ -19,7 +19,7 @@ OUTSIDE_NAVIGATION = {
     "updates.feed",
 }
 #: Blueprints whose pages the navigation covers (surveys, sign-in and staff pages have their own).
-PUBLIC_BLUEPRINTS = {"public", "search", "yswd", "updates"}
+PUBLIC_BLUEPRINTS = {"public", "search", "yswd", "updates", "my_list"}
 
 
 def test_every_public_page_is_in_exactly_one_section_or_listed_outside(app):
@@ -50,6 +50,8 @@ def _active(page) -> list[str]:
         ("/search?q=autism", ["Search"]),
         ("/you-said-we-did", ["You said, we did"]),
         ("/glossary", ["Glossary"]),
+        ("/my-list", ["My list (0)"]),
+        ("/my-list/print", ["My list (0)"]),
         ("/", []),
     ],
 )

@@ -100,3 +100,24 @@ def test_the_access_log_never_records_a_token(log_format):
     assert "/s/[token]" in line
     plain = _access_line(logger, cfg, "/services/portage?lang=pl", "-")
     assert "/services/portage?lang=pl" in plain  # other paths are logged as they are
+
+
+@pytest.mark.parametrize("log_format", [None, '%(h)s "%(r)s" %(U)s %(q)s "%(f)s" %({raw_uri}e)s'])
+def test_the_access_log_never_records_a_typed_postcode(log_format):
+    cfg = GunicornConfig()
+    if log_format:
+        cfg.set("access_log_format", log_format)
+    logger = TokenRedactingLogger(cfg)
+    path = "/search?q=speech&postcode=KB1+2AB&kind=services"
+    line = _access_line(logger, cfg, path, "https://localoffer.example/search?postcode=kb12ab")
+    assert "KB1" not in line.upper() and "12AB" not in line.upper()
+    assert "postcode=[postcode]&kind=services" in line
+
+
+def test_the_development_server_log_never_records_a_typed_postcode(app, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        request_line = "GET /search?postcode=KB1%202AB HTTP/1.1"
+        logging.getLogger("werkzeug").info('%s - - "%s" %s', "127.0.0.1", request_line, 200)
+    assert "KB1" not in caplog.text and "postcode=[postcode]" in caplog.text
