@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import threading
 import time
@@ -23,6 +24,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.config import TestConfig
+from app.content import editing
 from app.extensions import db
 from app.models.surveys import InvitationStatus, SurveyInvitation
 
@@ -78,8 +80,10 @@ def _redis():
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator[Service]:
+def service(tmp_path_factory, search_index_dir) -> Iterator[Service]:
     work = tmp_path_factory.mktemp("two-hosts")
+    index = work / "search_index"  # both hosts keep one copy current (a publish updates it in place)
+    shutil.copytree(search_index_dir, index)
     _redis().flushdb()
     env = {
         "PORTAL_ENV": "production",
@@ -91,6 +95,8 @@ def service(tmp_path_factory) -> Iterator[Service]:
         "SESSION_COOKIE_SECURE": "false",
         "SURVEY_RATE_LIMIT": f"{CODE_LIMIT} per minute",
         "CONTENT_CACHE_DIR": str(work / "content-cache"),
+        "SEARCH_INDEX_DIR": str(index),
+        "LIVE_POLL_SECONDS": "1",
     }
     with gunicorn(env) as first, gunicorn(env) as second:
         doors = {"both": [first.port, second.port], "first": [first.port], "second": [second.port]}
@@ -126,7 +132,7 @@ def test_a_survey_started_on_one_host_is_finished_on_the_other(app: Flask, servi
 
     family = service.browser("first")
     status, location, _ = family.request("GET", f"/s/{invited.token}")
-    assert status == 302 and location.endswith(f"/survey/{SURVEY}")
+    assert status == 302 and location.split("?")[0].endswith(f"/survey/{SURVEY}")
     _csrf(family, f"/survey/{SURVEY}/questions/{ANSWERS[0][0]}")
     half = len(ANSWERS) // 2
     for page_id, form in ANSWERS[:half]:
@@ -227,3 +233,22 @@ def test_a_client_sending_its_form_a_byte_at_a_time_holds_up_nobody(service):
     slow_client.join(60)
     assert still_sending, "everyone else was answered while the slow form was still arriving"
     assert answered and answered[0].split()[1] in (b"302", b"400"), "the slow form was answered in the end"
+
+
+def test_a_publish_reaches_both_hosts_and_their_search(app: Flask, service):
+    hours = "Saturdays, 10am to 1pm"
+    with app.app_context():
+        from app.services import content_store
+
+        summary = content_store().services["camhs"].meta.summary + " Ask about the Quillonby trial."
+        editing.publish_change("services/camhs", {"opening_times": hours, "summary": summary}, None, note="Two hosts")
+        db.session.commit()
+    deadline = time.monotonic() + 10
+    for door in ("first", "second"):
+        browser = service.browser(door)
+        while hours not in browser.request("GET", "/services/camhs")[2]:
+            assert time.monotonic() < deadline, f"the {door} host still shows the old opening times"
+            time.sleep(0.2)
+        while 'href="/services/camhs"' not in browser.request("GET", "/search?q=quillonby")[2]:
+            assert time.monotonic() < deadline, f"the {door} host's search has not found the change"
+            time.sleep(0.2)
