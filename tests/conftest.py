@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 
+from .helpers import running_app
 from .isolation import delete_all_rows, rolled_back
 from .local_servers import NOTIFY_API_KEY, FakeNotifyServer, LocalSmtpServer
 from .pages import Page, PageCheckingClient, check_page_structure
@@ -150,3 +152,20 @@ def notify_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeN
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(params=["sqlite-file", "postgresql"])
+def shared_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app whose database every thread reaches through its own connection: a SQLite file,
+    and the PostgreSQL database of TEST_DATABASE_URL when it is set."""
+    if request.param == "postgresql":
+        if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+            pytest.skip("set TEST_DATABASE_URL to a PostgreSQL database to run this")
+        yield request.getfixturevalue("app")
+        return
+
+    class FileConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'shared.db'}"
+
+    with running_app(FileConfig) as app:
+        yield app

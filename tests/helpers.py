@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app import create_app
+from app.config import TestConfig
 from app.extensions import db
 from app.models.staff import AuditEvent, User
 from app.models.surveys import SurveyInvitation
@@ -122,3 +127,15 @@ def invitation_row(invitation_id: int) -> SurveyInvitation | None:
     """The invitation as stored now."""
     db.session.expire_all()
     return db.session.get(SurveyInvitation, invitation_id)
+
+
+@contextmanager
+def running_app(config: type[TestConfig]) -> Iterator[Flask]:
+    """Another app built from `config`, its tables created; its connections closed afterwards."""
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -6,18 +6,13 @@ and, when TEST_DATABASE_URL is set, against that database too (PostgreSQL in CI)
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
 
-from app import create_app
-from app.config import TestConfig
 from app.extensions import db
 from app.models.surveys import InvitationStatus, SurveyDraft, SurveyInvitation, SurveyResponse
 from app.services import survey_definitions
@@ -30,29 +25,6 @@ ROUNDS = 4
 
 #: Threads write through their own connections: commit for real, and delete every row afterwards.
 pytestmark = pytest.mark.commits
-
-
-@pytest.fixture(params=["sqlite-file", "postgresql"])
-def shared_app(request, tmp_path) -> Iterator[Flask]:
-    """An app whose database every thread reaches through its own connection."""
-    if request.param == "postgresql":
-        url = os.environ.get("TEST_DATABASE_URL", "")
-        if not url.startswith("postgresql"):
-            pytest.skip("set TEST_DATABASE_URL to a PostgreSQL database to run this")
-        app = request.getfixturevalue("app")
-        yield app
-        return
-
-    class FileConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'concurrent.db'}"
-
-    app = create_app(FileConfig)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def run_together(targets: list) -> list:

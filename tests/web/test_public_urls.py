@@ -19,7 +19,7 @@ from app.models.yswd import Entry
 
 from ..factories import PASSWORD
 from ..factories import create_user as make_user
-from ..helpers import csrf_token
+from ..helpers import csrf_token, running_app
 
 BASE = "https://localoffer.kelderbridge.example"
 FORGED = {"Host": "evil.example"}
@@ -41,13 +41,8 @@ class Production(Config):
 
 @pytest.fixture()
 def production() -> Iterator[Flask]:
-    app = create_app(Production)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with running_app(Production) as app:
+        yield app
 
 
 def _absolute_urls(text: str) -> list[str]:

@@ -9,17 +9,12 @@ when TEST_DATABASE_URL is set, against that database too (PostgreSQL in CI).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 
-from app import create_app
-from app.config import TestConfig
 from app.extensions import db
 from app.models import staff as staff_model
 from app.models.staff import MAX_FAILED_ATTEMPTS, SignInDevice, User, utcnow
@@ -33,29 +28,6 @@ from ..pages import check_page_structure
 ATTEMPTS = 30
 
 pytestmark = pytest.mark.commits
-
-
-@pytest.fixture(params=["sqlite-file", "postgresql"])
-def shared_app(request, tmp_path) -> Iterator[Flask]:
-    """An app whose database every thread reaches through its own connection."""
-    if request.param == "postgresql":
-        url = os.environ.get("TEST_DATABASE_URL", "")
-        if not url.startswith("postgresql"):
-            pytest.skip("set TEST_DATABASE_URL to a PostgreSQL database to run this")
-        app = request.getfixturevalue("app")
-        yield app
-        return
-
-    class FileConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'lockout.db'}"
-
-    app = create_app(FileConfig)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture()
