@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models.upkeep import ListingReview, ReviewOutcome
 from app.services import content_store
 
-from ..surveys.test_concurrency import run_together, shared_app  # noqa: F401
+from ..surveys.test_concurrency import run_together
 
 PAGE = "services/all-wheels-adapted-cycling"
 SLUG = "all-wheels-adapted-cycling"
@@ -205,7 +205,7 @@ def test_missing_recommended_fields_are_named(app):
 
 
 @pytest.mark.commits
-def test_two_runs_at_once_ask_each_provider_once(shared_app):  # noqa: F811
+def test_two_runs_at_once_ask_each_provider_once(shared_app):
     with shared_app.app_context():
         today = _day_before_due(20)
         expected = _due(today)

@@ -20,7 +20,7 @@ from app.surveys import invitations, messaging
 from ..factories import create_user
 from ..helpers import act_as, audit_actions, csrf_from, invitation_row
 from ..pages import check_page_structure
-from .test_concurrency import run_together, shared_app  # noqa: F401 (a fixture)
+from .test_concurrency import run_together
 
 NOW = dt.datetime(2026, 6, 1, 9, 0)
 DAY = dt.timedelta(days=1)
@@ -290,7 +290,7 @@ def test_the_remind_command_runs_daily_and_records_what_it_did(app, runner, smtp
 
 
 @pytest.mark.commits
-def test_two_reminder_runs_at_the_same_moment_queue_each_reminder_once(shared_app):  # noqa: F811 (the fixture)
+def test_two_reminder_runs_at_the_same_moment_queue_each_reminder_once(shared_app):
     references = [f"KB-2026-0120{i}" for i in range(6)]
     with shared_app.test_request_context():
         rows = [
