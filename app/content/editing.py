@@ -553,16 +553,7 @@ def retire(page: str, *, note: str, author_id: int | None, base_revision_id: Bas
     text = current_text(page)
     if kind == GLOSSARY or text is None:
         raise UnknownPage(page)
-    return save(
-        page,
-        text,
-        status="published",
-        note=note,
-        author_id=author_id,
-        base_revision_id=base_revision_id,
-        retired=True,
-        decided_by_id=author_id,
-    )
+    return _publish_as_is(page, text, note=note, author_id=author_id, base_revision_id=base_revision_id, retired=True)
 
 
 def restore(
@@ -584,6 +575,21 @@ def restore(
         if old.page != page:
             raise UnknownPage(str(revision_id))
         text, retired = old.text, old.retired
+    return _publish_as_is(
+        page,
+        text,
+        note=note,
+        author_id=author_id,
+        base_revision_id=base_revision_id,
+        retired=retired,
+        restored_from_id=revision_id,
+    )
+
+
+def _publish_as_is(
+    page: str, text: str, *, note: str, author_id: int | None, base_revision_id: Base, **marks: Any
+) -> Revision:
+    """Publish `text` for `page` at once, decided by its author (retire and restore)."""
     return save(
         page,
         text,
@@ -591,9 +597,8 @@ def restore(
         note=note,
         author_id=author_id,
         base_revision_id=base_revision_id,
-        retired=retired,
-        restored_from_id=revision_id,
         decided_by_id=author_id,
+        **marks,
     )
 
 

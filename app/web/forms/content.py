@@ -118,7 +118,8 @@ def _many(label: Any, choices: Mapping[str, Any] | None, hint: Any = None):
 
 _COMMAS = _l("Separate them with commas.")
 
-SERVICE_FIELDS = (
+#: The title and summary every page has.
+TITLE_AND_SUMMARY = (
     FieldSpec("title", "title", _text(_l("Title"), required=_l("Enter a title"), max_length=120)),
     FieldSpec(
         "summary",
@@ -127,6 +128,10 @@ SERVICE_FIELDS = (
             _l("Summary"), _l("One or two sentences for lists and search results."), _l("Enter a summary"), 300, True
         ),
     ),
+)
+
+SERVICE_FIELDS = (
+    *TITLE_AND_SUMMARY,
     FieldSpec("category", "category", _choice(_l("Category"), CATEGORIES), "choice"),
     FieldSpec(
         "organisation",
@@ -202,14 +207,7 @@ SERVICE_FIELDS = (
 )
 
 GUIDANCE_FIELDS = (
-    FieldSpec("title", "title", _text(_l("Title"), required=_l("Enter a title"), max_length=120)),
-    FieldSpec(
-        "summary",
-        "summary",
-        _text(
-            _l("Summary"), _l("One or two sentences for lists and search results."), _l("Enter a summary"), 300, True
-        ),
-    ),
+    *TITLE_AND_SUMMARY,
     FieldSpec("audience", "audience", _many(_l("Who it is for"), AUDIENCES), "many"),
     FieldSpec("section", "section", _choice(_l("Section"), SECTIONS), "choice"),
     FieldSpec("order", "order", _number(_l("Order in its section"), _l("1 comes first.")), "int"),
@@ -240,14 +238,7 @@ GUIDANCE_FIELDS = (
 )
 
 PAGE_FIELDS = (
-    FieldSpec("title", "title", _text(_l("Title"), required=_l("Enter a title"), max_length=120)),
-    FieldSpec(
-        "summary",
-        "summary",
-        _text(
-            _l("Summary"), _l("One or two sentences for lists and search results."), _l("Enter a summary"), 300, True
-        ),
-    ),
+    *TITLE_AND_SUMMARY,
     FieldSpec("schedule2", "schedule2", _many(_l("Schedule 2 items this page covers (optional)"), SCHEDULE2), "many"),
 )
 
