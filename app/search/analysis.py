@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
 import threading
@@ -11,7 +10,6 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
 from ..yaml_loader import load_yaml
+from .stempel import polish_stemmer
 
 #: Longer "words" are not words a family types: they are ignored, never stemmed or corrected.
 MAX_TOKEN_LENGTH = 40
@@ -164,23 +163,8 @@ def _stemmer(lang: str):
         with _STEMMER_LOCK:
             found = _STEMMERS.get(lang)
             if found is None:
-                found = _STEMMERS[lang] = _polish_stemmer() if lang == "pl" else stemmer_for_language(lang)
+                found = _STEMMERS[lang] = polish_stemmer() if lang == "pl" else stemmer_for_language(lang)
     return found
-
-
-def _polish_stemmer():
-    """Stempel with the PoliMorf table shipped in pystempel (read without a progress bar)."""
-    from pystempel import Stemmer
-    from pystempel.streams import DataInputStream
-
-    table = resources.files("pystempel.data.polimorf") / "stemmer_polimorf.tbl.gz"
-    with resources.as_file(table) as path, gzip.open(path, "rb") as stream:
-        stemmer = Stemmer.from_stream(DataInputStream(stream))
-
-    def stem_polish(word: str) -> str:
-        return stemmer(word) or word
-
-    return stem_polish
 
 
 def load_stemmers() -> None:
