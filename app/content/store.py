@@ -145,6 +145,10 @@ class ContentStore:
         """The services in `category`, each in `locale` when it is translated."""
         return [self.in_locale(doc, locale) for doc in self._services_by_category.get(category, ())]
 
+    def count_in(self, category: str) -> int:
+        """How many services are in `category`."""
+        return len(self._services_by_category.get(category, ()))
+
     def guidance_in(self, section: str) -> list[Document]:
         return [doc for doc in self.guidance.values() if doc.meta.section == section]
 

@@ -65,7 +65,7 @@ def home():
     start_points = [
         (content.guidance[slug], heading, text) for slug, heading, text in START_POINTS if slug in content.guidance
     ]
-    counts = {key: len(content.services_in(key)) for key in CATEGORIES}
+    counts = {key: content.count_in(key) for key in CATEGORIES}
     return render_template("public/home.html", start_points=start_points, counts=counts, updates=latest_posts(3))
 
 
