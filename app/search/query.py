@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import html
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ PLAN_ONLY_WEIGHT = 0.5
 #: A spelling is suggested only when the words it corrects find nothing as typed and its
 #: best result scores more than this many times the typed words' best.
 SUGGEST_BETTER = 1.05
+#: Recent searches' results kept by each process, for as long as the index and staff words last.
+RECENT_SEARCHES = 256
 
 
 class SearchUnavailable(Exception):
@@ -86,6 +89,37 @@ class SearchResults:
         return min(self.page * PER_PAGE, self.total)
 
 
+class _Recent:
+    """The results of recent searches, for one snapshot of the index and one set of staff words.
+
+    Families search for the same few things again and again; a search whose words, filters,
+    page and language were answered a moment ago is answered the same way. A new snapshot
+    (a rebuild, or a page updated in place) or new staff words empty it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._for: tuple[Snapshot | None, StaffWords | None] = (None, None)
+        self._results: OrderedDict[tuple, SearchResults] = OrderedDict()
+
+    def get(self, snapshot: Snapshot, staff: StaffWords | None, key: tuple) -> SearchResults | None:
+        with self._lock:
+            if self._for[0] is not snapshot or self._for[1] is not staff:
+                return None
+            found = self._results.get(key)
+            if found is not None:
+                self._results.move_to_end(key)
+            return found
+
+    def put(self, snapshot: Snapshot, staff: StaffWords | None, key: tuple, results: SearchResults) -> None:
+        with self._lock:
+            if self._for[0] is not snapshot or self._for[1] is not staff:
+                self._for, self._results = (snapshot, staff), OrderedDict()
+            self._results[key] = results
+            while len(self._results) > RECENT_SEARCHES:
+                self._results.popitem(last=False)
+
+
 class SearchIndex:
     """The site's search: finds the live build in `index_dir` and answers queries from it.
 
@@ -98,6 +132,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._generation = -1
+        self._recent = _Recent()
 
     # Opening ----------------------------------------------------------------------------
 
@@ -164,6 +199,24 @@ class SearchIndex:
         """
         filters = filters or Filters()
         snapshot = self._open()
+        key = (text, filters, page, lang) if order is None else None
+        found = self._recent.get(snapshot, staff, key) if key else None
+        if found is None:
+            found = self._search(snapshot, text, filters, page, lang, staff, order)
+            if key:
+                self._recent.put(snapshot, staff, key, found)
+        return found
+
+    def _search(
+        self,
+        snapshot: Snapshot,
+        text: str,
+        filters: Filters,
+        page: int,
+        lang: str,
+        staff: StaffWords | None,
+        order: nearby.Order | None,
+    ) -> SearchResults:
         searcher = snapshot.searcher()
         cleaned = clean_text(text)
         lang = lang if lang in snapshot.info.languages else DEFAULT_LANG

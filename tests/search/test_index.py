@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from app.search import (
     write_index,
 )
 from app.search.analysis import SYNONYMS_FILE, terms
-from app.search.build import CURRENT_FILE, BuildInfo
+from app.search.build import CURRENT_FILE, BuildInfo, document_record, update_documents
+from app.search.planning import StaffWords
 from app.services import content_store, search_index
 
 CONTENT_DIR = Path(TestConfig.CONTENT_DIR)
@@ -209,3 +211,20 @@ def test_folders_of_killed_builds_are_cleared_by_the_next_build(store, tmp_path:
     build_index(store, index_dir)
     assert not abandoned.exists()
     assert recent.exists(), "a build that may still be running is left alone"
+
+
+def test_a_search_repeated_after_a_page_changes_in_place_or_staff_add_words_finds_the_change(store, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    build_index(store, index_dir)
+    index = SearchIndex(index_dir)
+    doc = next(iter(store.services.values()))
+    assert index.search("zebracrossingclub").total == 0
+    assert index.search("zebracrossingclub").total == 0  # answered again, from the recent searches
+    changed = replace(doc, text=doc.text + " zebracrossingclub")
+    assert update_documents(index_dir, [document_record(changed)], version=1)
+    found = index.search("zebracrossingclub")
+    assert [hit.url for hit in found.hits] == [doc.url]
+
+    staff = StaffWords(spellings={"en": {"zebbra": "zebracrossingclub"}})
+    assert index.search("zebbra").total == 0
+    assert [hit.url for hit in index.search("zebbra", staff=staff).hits] == [doc.url]
