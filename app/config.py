@@ -108,6 +108,8 @@ class Config:
     LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "2"))
     #: Each process updates its search index in place when content is published.
     SEARCH_LIVE_UPDATES = _bool("SEARCH_LIVE_UPDATES", True)
+    #: How often each process writes the searches it counted (seconds; 0 writes each one at once).
+    SEARCH_COUNT_SECONDS = float(os.environ.get("SEARCH_COUNT_SECONDS", "10"))
     #: Messages (app/notifications): email goes by "smtp" or "notify" (GOV.UK Notify); text
     #: messages only by Notify. Unset: Notify when NOTIFY_API_KEY is set, else SMTP when SMTP_HOST is.
     NOTIFICATIONS_EMAIL_TRANSPORT = os.environ.get("NOTIFICATIONS_EMAIL_TRANSPORT") or None
@@ -172,6 +174,8 @@ class TestConfig(Config):
     LIVE_POLL_SECONDS = 0.0
     #: The tests share one search index folder: only tests with an index of their own update it.
     SEARCH_LIVE_UPDATES = False
+    #: Each search is counted in the database as it is made (tests of batching set their own).
+    SEARCH_COUNT_SECONDS = 0.0
     #: Nothing is sent unless a test points a transport at its own local server.
     NOTIFICATIONS_EMAIL_TRANSPORT = None
     SMTP_HOST = None

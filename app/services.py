@@ -15,8 +15,8 @@ search index in place (see "Live everywhere" in README.md).
 
 from __future__ import annotations
 
+import atexit
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +32,8 @@ from .extensions import db
 from .live import DEFAULT_POLL_SECONDS
 from .logs import describe
 from .search import SearchIndex, index_status
-from .search.analysis import load_stemmers
 from .search.build import applied_version, current_build, document_record, glossary_record, update_documents
-from .search.families import LiveWords
+from .search.families import LiveWords, SearchTally, write_counts
 from .search.planning import StaffWords
 from .surveys import Survey, load_surveys
 
@@ -56,6 +55,8 @@ class Services:
     live: LiveContent | None = None
     #: When this process last checked that its search index holds the published pages.
     search_checked: float = field(default=float("-inf"))
+    #: The searches made on this process and not yet written to the database.
+    tally: SearchTally = field(default_factory=SearchTally)
 
 
 def init_services(app: Flask) -> Services:
@@ -70,8 +71,6 @@ def init_services(app: Flask) -> Services:
     surveys = load_surveys(Path(app.config["SURVEYS_DIR"]))
     index = SearchIndex(Path(app.config["SEARCH_INDEX_DIR"]))
     status = index_status(index, content.fingerprint)
-    if not app.testing:  # the Polish stemmer's table takes seconds to read: not during a search
-        threading.Thread(target=load_stemmers, name="load-stemmers", daemon=True).start()
     app.logger.log(logging.INFO if status.state == "ok" else logging.WARNING, status.message)
     services = Services(
         content=content,
@@ -83,7 +82,42 @@ def init_services(app: Flask) -> Services:
     )
     app.extensions[EXTENSION] = services
     app.before_request(_refresh_before_request)
+    if not app.testing:
+        atexit.register(_store_search_counts_at_exit, app)
     return services
+
+
+def search_tally(app: Flask | None = None) -> SearchTally:
+    """The searches counted on this process and not yet stored."""
+    return services(app).tally
+
+
+def store_search_counts(app: Flask | None = None, *, due_only: bool = True) -> None:
+    """Write this process's search counts (when `SEARCH_COUNT_SECONDS` have passed, unless not
+    `due_only`) and commit; a database that cannot take them keeps them for the next time."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    tally = services(app).tally
+    if due_only and not tally.due(float(app.config.get("SEARCH_COUNT_SECONDS", 10.0))):
+        return
+    counts = tally.take()
+    if not counts:
+        return
+    try:
+        write_counts(counts)
+        db.session.commit()
+    except SQLAlchemyError:  # counting must never stop a family seeing results
+        db.session.rollback()
+        tally.give_back(counts)
+        app.logger.warning("Searches could not be counted")
+
+
+def _store_search_counts_at_exit(app: Flask) -> None:
+    """The counts still waiting when the process stops (a worker restarting, the portal stopping)."""
+    try:
+        with app.app_context():
+            store_search_counts(app, due_only=False)
+    except Exception:  # (the process is stopping: nothing more can be done)
+        pass
 
 
 def _refresh_before_request() -> None:

@@ -157,7 +157,7 @@ _STEMMERS: dict[str, Any] = {}
 
 
 def _stemmer(lang: str):
-    """The stemming function for `lang`, loaded once per process (Polish takes a few seconds)."""
+    """The stemming function for `lang`, loaded once per process."""
     found = _STEMMERS.get(lang)
     if found is None:
         with _STEMMER_LOCK:
@@ -165,12 +165,6 @@ def _stemmer(lang: str):
             if found is None:
                 found = _STEMMERS[lang] = polish_stemmer() if lang == "pl" else stemmer_for_language(lang)
     return found
-
-
-def load_stemmers() -> None:
-    """Load every stemmer now (start-up), so that no search waits for one."""
-    for lang in STEMMED_LANGUAGES:
-        _stemmer(lang)
 
 
 @cache

@@ -1,7 +1,8 @@
 """What families search for: counted by UK day and language, redacted before it is stored.
 
-`record_search()` adds one search (its text redacted as comments are, lower-cased, with
-nothing about who searched or when within the day). `search_report()` gives officers the
+`SearchTally` counts searches in each process and `write_counts()` stores them every few
+seconds (`record_search()` stores one at once). A search's text is redacted as comments are
+and lower-cased, with nothing about who searched or when within the day. `search_report()` gives officers the
 searches per week and language, the most common searches and those that found nothing,
 with small numbers suppressed: a search made fewer than 5 times is never listed, and a
 weekly count of 1 to 4 reads "not shown".
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -46,18 +49,59 @@ def normalise(text: str, limit: int = QUERY_CHARS) -> str:
 def record_search(text: str, lang: str, found: bool) -> None:
     """Count one search on today's UK day (flushes; the caller commits). Empty searches are not counted."""
     query = normalise(text)
-    if not query:
-        return
-    key = (SearchCount.day == clock.today(), SearchCount.lang == lang[:8], SearchCount.query == query)
-    match = (*key, SearchCount.found == found)
-    bump = update(SearchCount).where(*match).values(searches=SearchCount.searches + 1)
-    if db.session.execute(bump.execution_options(synchronize_session=False)).rowcount:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(SearchCount(day=clock.today(), lang=lang[:8], query=query, found=found, searches=1))
-    except IntegrityError:  # the same search was counted at the same moment elsewhere
-        db.session.execute(bump.execution_options(synchronize_session=False))
+    if query:
+        write_counts({(clock.today(), lang[:8], query, found): 1})
+
+
+def write_counts(counts: Mapping[tuple[dt.date, str, str, bool], int]) -> None:
+    """Add each (day, language, search, found) -> searches to the stored counts (flushes; the caller commits)."""
+    for (day, lang, query, found), searches in counts.items():
+        match = (SearchCount.day == day, SearchCount.lang == lang, SearchCount.query == query)
+        bump = update(SearchCount).where(*match, SearchCount.found == found)
+        bump = bump.values(searches=SearchCount.searches + searches).execution_options(synchronize_session=False)
+        if db.session.execute(bump).rowcount:
+            continue
+        try:
+            with db.session.begin_nested():
+                db.session.add(SearchCount(day=day, lang=lang, query=query, found=found, searches=searches))
+        except IntegrityError:  # the same search was counted at the same moment elsewhere
+            db.session.execute(bump)
+
+
+class SearchTally:
+    """Searches counted in this process, written to the database together every few seconds.
+
+    Writing a count for every search made each one wait for a database commit; a process
+    now adds searches up in memory and one request writes them all once `seconds` have
+    passed (`due()` / `take()`), and the rest as the process stops. A process that is
+    killed loses at most those few seconds of counts; the counts stay anonymous either way.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[tuple[dt.date, str, str, bool]] = Counter()
+        self._taken = time.monotonic()
+
+    def add(self, text: str, lang: str, found: bool) -> None:
+        query = normalise(text)
+        if query:
+            with self._lock:
+                self._counts[(clock.today(), lang[:8], query, found)] += 1
+
+    def due(self, seconds: float) -> bool:
+        """Whether counts are waiting and `seconds` have passed since they were last taken."""
+        return bool(self._counts) and time.monotonic() - self._taken >= seconds
+
+    def take(self) -> Counter[tuple[dt.date, str, str, bool]]:
+        """The counts waiting to be written, leaving none."""
+        with self._lock:
+            counts, self._counts, self._taken = self._counts, Counter(), time.monotonic()
+        return counts
+
+    def give_back(self, counts: Mapping[tuple[dt.date, str, str, bool], int]) -> None:
+        """Counts that could not be written, to be written with the next ones."""
+        with self._lock:
+            self._counts.update(counts)
 
 
 @dataclass(frozen=True)

@@ -13,20 +13,18 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextInput
-from sqlalchemy.exc import SQLAlchemyError
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
 from ..content import CATEGORIES, NEED_AREAS, WHOLE_AREA
-from ..extensions import db
 from ..i18n import current_language
 from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
-from ..search.families import record_search
 from ..search.query import AGE_MAX, AGE_MIN, MAX_PAGE
-from ..services import search_index, search_words
+from ..services import search_index, search_tally, search_words, store_search_counts
 from .council import council
+from .forms.kit import RememberedCheckbox, RememberedCheckboxes, RememberedTextInput
 from .forms.places import PostcodeMixin
 from .near import covers_whole_area, distances, nearest_order, with_postcode
 from .pagination import page_number
@@ -108,23 +106,23 @@ class SearchForm(PostcodeMixin, FlaskForm):
         csrf = False
 
     q = StringField(_l("Search the Local Offer"), widget=GovTextInput())
-    kind = SelectMultipleField(_l("Type of result"), choices=[], widget=GovCheckboxesInput())
+    kind = SelectMultipleField(_l("Type of result"), choices=[], widget=RememberedCheckboxes())
     age = StringField(
         _l("Age of the child or young person"),
         description=_l("From %(low)d to %(high)d", low=AGE_MIN, high=AGE_MAX),
         validators=[_valid_age],
-        widget=GovTextInput(),
+        widget=RememberedTextInput(),
     )
-    category = SelectMultipleField(_l("Type of service"), choices=[], widget=GovCheckboxesInput())
-    need = SelectMultipleField(_l("Area of need"), choices=[], widget=GovCheckboxesInput())
+    category = SelectMultipleField(_l("Type of service"), choices=[], widget=RememberedCheckboxes())
+    need = SelectMultipleField(_l("Area of need"), choices=[], widget=RememberedCheckboxes())
     area = SelectMultipleField(
         _l("Where you live"),
         description=_l("Services for the whole area are included"),
         choices=[],
-        widget=GovCheckboxesInput(),
+        widget=RememberedCheckboxes(),
     )
-    free = BooleanField(_l("Free services only"), widget=GovCheckboxInput())
-    self_referral = BooleanField(_l("Services you can contact yourself"), widget=GovCheckboxInput())
+    free = BooleanField(_l("Free services only"), widget=RememberedCheckbox())
+    self_referral = BooleanField(_l("Services you can contact yourself"), widget=RememberedCheckbox())
 
     def filters(self, scope: Scope = SEARCH_PAGE) -> Filters:
         """The filters chosen in the form, with those the page fixes."""
@@ -251,12 +249,8 @@ def filtered_list(scope: Scope = SEARCH_PAGE) -> dict:
     results = index.search(form.q.data or "", filters, page_number(last=MAX_PAGE), lang, search_words(), order)
     _set_choices(form, results)
     if results.text and results.page == 1 and not request.args.get("page"):
-        try:
-            record_search(results.text, lang, found=bool(results.total))  # redacted, counted by day only
-            db.session.commit()
-        except SQLAlchemyError:  # counting must never stop a family seeing results
-            db.session.rollback()
-            current_app.logger.warning("A search could not be counted")
+        search_tally().add(results.text, lang, found=bool(results.total))  # redacted, counted by day only
+        store_search_counts()
     if request.args.get("page"):
         args["page"] = str(results.page)
     selected = selected_filters(form, args, scope)

@@ -147,6 +147,18 @@ def test_category_filter_and_counts(app, get_page):
     assert not page.select(".govuk-error-summary") and not page.title.startswith("Error")
 
 
+def test_filters_shown_again_keep_their_own_ticks_counts_and_language(get_page):
+    first = get_page("/search?q=therapy")
+    get_page("/search?q=therapy&category=health")
+    again = get_page("/search?q=therapy")
+    assert not again.select('#filters input[name="category"][value="health"]')[0].has_attr("checked")
+    assert _facet_counts(again, "category") == _facet_counts(first, "category")
+    assert _facet_counts(get_page("/search?q=speech"), "category") != _facet_counts(first, "category")
+    english = first.select('#filters input[name="free"]')[0].find_next("label").get_text(" ", strip=True)
+    polish = get_page("/search?q=therapy&lang=pl").select('#filters input[name="free"]')[0]
+    assert polish.find_next("label").get_text(" ", strip=True) != english
+
+
 def test_filters_combine(app, get_page):
     page = get_page("/search?q=help&category=health&category=social-care&free=y&age=19&area=north")
     services = _services(app, page)

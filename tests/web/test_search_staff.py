@@ -40,6 +40,21 @@ def test_a_search_is_counted_by_day_and_language_with_personal_details_removed(a
         }  # no address, session or time of day
 
 
+def test_searches_are_written_together_once_the_interval_has_passed(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_SECONDS", 3600)
+    for _ in range(3):
+        assert client.get("/search?q=tally+check").status_code == 200
+
+    def stored() -> list[int]:
+        with app.app_context():
+            return db.session.scalars(select(SearchCount.searches).where(SearchCount.query == "tally check")).all()
+
+    assert stored() == [], "nothing is written before the interval"
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_SECONDS", 0)
+    client.get("/search?q=tally+check")
+    assert stored() == [4], "the next search after the interval writes every count waiting"
+
+
 def test_a_second_page_or_a_filter_only_browse_is_not_counted_again(app, client):
     client.get("/search?q=speech")
     client.get("/search?q=speech&page=2")

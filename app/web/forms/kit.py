@@ -5,13 +5,23 @@ fields, the honeypot and a link check."""
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from flask import abort
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from markupsafe import Markup
 from wtforms import DateField, Field, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -23,6 +33,59 @@ MARKDOWN_HINT = _l(
 HONEYPOT = "website"
 
 _WEB_LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+#: How many renderings of GOV.UK components each process remembers (see `RememberedRender`).
+REMEMBERED_RENDERINGS = 512
+
+
+def _frozen(value: Any) -> Any:
+    """`value` (a component's parameters) as a hashable key; text as its type and its words."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return (type(value).__name__, str(value))
+
+
+class RememberedRender:
+    """A GOV.UK widget that renders the same parameters to the same HTML only once.
+
+    The GOV.UK macros are the slowest part of a page with many filters, and a component's HTML
+    depends only on its parameters (its labels already in the reader's language, its counts,
+    what is ticked, its error), so recent renderings are kept, the least recently used dropped.
+    """
+
+    _rendered: OrderedDict[tuple, Markup] = OrderedDict()
+    _lock = threading.Lock()
+
+    def render(self, params: dict) -> Markup:
+        key = (self.template, _frozen(params))  # type: ignore[attr-defined]
+        with self._lock:
+            found = self._rendered.get(key)
+            if found is not None:
+                self._rendered.move_to_end(key)
+                return found
+        found = super().render(params)  # type: ignore[misc]
+        with self._lock:
+            self._rendered[key] = found
+            while len(self._rendered) > REMEMBERED_RENDERINGS:
+                self._rendered.popitem(last=False)
+        return found
+
+
+class RememberedCheckboxes(RememberedRender, GovCheckboxesInput):
+    """GOV.UK checkboxes for a list of filters, each rendering remembered."""
+
+
+class RememberedCheckbox(RememberedRender, GovCheckboxInput):
+    """One GOV.UK checkbox (a yes/no filter), each rendering remembered."""
+
+
+class RememberedTextInput(RememberedRender, GovTextInput):
+    """A GOV.UK text input (a filter's box), each rendering remembered."""
 
 
 def strip(value: Any) -> Any:
