@@ -168,7 +168,7 @@ def document_from_text(
     if not body.strip():
         return None, [Problem(rel, body_line, "the page has no text below the front matter")]
     rendered = renderer.render(body, line_offset=body_line - 1)
-    doc = Document(kind, slug, meta, rendered.html, rendered.headings, rendered.text, path)
+    doc = Document(kind, slug, meta, rendered.html, rendered.headings, rendered.text, str(path))
     return doc, []
 
 
@@ -369,7 +369,7 @@ def _read_service_titles(
             problems.extend(Problem(rel, line, f"{slug}: {p.message}") for p in _validation_problems(rel, exc, {}))
             continue
         meta = original.meta.model_copy(update={"title": text.title, "summary": text.summary})
-        found[str(slug)] = replace(original, meta=meta, path=path, body_translated=False)
+        found[str(slug)] = replace(original, meta=meta, source=str(path), body_translated=False)
     return found, problems
 
 
