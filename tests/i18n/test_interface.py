@@ -420,3 +420,18 @@ def test_the_provider_check_pages_have_no_english_left(app, locale):
         pages.append((fetch(client, "/check-your-listing"), fetch(client, "/check-your-listing/changes")))
     for index, where in enumerate(("check your listing", "changes")):
         assert_no_english_left(pages[0][index], pages[1][index], locale, where, leave_out=listing)
+
+
+def test_another_language_inside_a_request_gets_its_own_words_and_then_the_readers_again(app: Flask):
+    from flask import render_template_string
+
+    with app.test_request_context("/?lang=pl"):
+        app.preprocess_request()
+        polish = gettext("Search")
+        assert polish != "Search"
+        with force_locale("ro"):
+            romanian = gettext("Search")
+            assert romanian not in ("Search", polish)
+            assert render_template_string("{{ _('Search') }}") == romanian
+        assert gettext("Search") == polish
+        assert render_template_string("{{ _('Search') }}") == polish
