@@ -66,8 +66,9 @@ def prepare(host: str, port: int, tokens: list[str], result: ClientResult) -> li
     for token in tokens:
         browser = Browser(host, port)
         status, location, _ = browser.request("GET", f"/s/{token}")
-        if status != 302 or not location.endswith(f"/survey/{SURVEY}"):
-            result.errors.append(f"open link: {status}")
+        # The survey's start page, in the invitation's language (`?lang=en`).
+        if status != 302 or not urlsplit(location).path.endswith(f"/survey/{SURVEY}"):
+            result.errors.append(f"open link: {status} {location}")
             continue
         status, _, page = browser.request("GET", f"/survey/{SURVEY}/questions/{PAGES[0][0]}")
         match = CSRF_RE.search(page)
@@ -148,6 +149,7 @@ def issue_invitations(database_url: str, count: int) -> list[str]:
         result = invitations.create_invitations(SURVEY, rows)
         from app.extensions import db
 
+        db.session.commit()  # create_invitations only flushes: the caller commits
         db.engine.dispose()
     return [item.token for item in result.created]
 
@@ -191,7 +193,8 @@ def count_rows(database_url: str) -> tuple[int, int, int, int, int]:
     return responses, waiting, completed, drafts, comments
 
 
-def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+def wait_for(port: int, process: subprocess.Popen, seconds: float = 180) -> None:
+    """Until the portal answers: starting takes over 30 s on a busy 2-core machine."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -84,6 +84,28 @@ def act_as(client: FlaskClient, user: User) -> None:
         session["last_seen"] = session["signed_in_at"] = int(time.time())
 
 
+def open_link(client: FlaskClient, path: str, status: int = 200, **kwargs):
+    """Open a link whose last segment is a token (live or not), as a browser would.
+
+    The link must answer with a redirect (never stored, no referrer sent) to an address that,
+    like the session, holds no trace of the token; returns the page it leads to, which must
+    answer with `status`.
+    """
+    token = path.split("?")[0].rsplit("/", 1)[1]
+    response = client.get(path, **kwargs)
+    assert response.status_code == 302, f"{path}: {response.status_code}, not a redirect"
+    location = response.headers["Location"]
+    assert token not in location, f"{path} redirects to {location}"
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "no-referrer"
+    with client.session_transaction() as session:
+        assert token not in repr(dict(session))
+    cookie = client.get_cookie("session")
+    assert cookie is None or token not in cookie.value
+    page = client.get(location, **kwargs)
+    assert page.status_code == status, f"{path} -> {location}: {page.status_code}"
+    return page
+
+
 def audit_actions(action: str | None = None) -> list[AuditEvent]:
     """Audit events, oldest first, optionally of one action."""
     query = select(AuditEvent).order_by(AuditEvent.id)

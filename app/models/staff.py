@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import hmac
 import secrets
 from typing import Any
 
@@ -145,17 +146,37 @@ class User(UserMixin, db.Model):
         self.set_password_expires_at = (now or utcnow()) + SET_PASSWORD_TOKEN_LIFETIME
         return token
 
+    def _set_password_link_works(self, now: dt.datetime | None = None) -> bool:
+        """True while this active user's set-password link is unused and unexpired."""
+        if not self.active or self.set_password_token_hash is None or self.set_password_expires_at is None:
+            return False
+        return self.set_password_expires_at >= (now or utcnow())
+
     @classmethod
     def from_set_password_token(cls, token: str, now: dt.datetime | None = None) -> User | None:
         """The active user a set-password token belongs to, if it is valid and unexpired."""
         if not token or len(token) > 100:
             return None
         user = db.session.scalar(select(cls).where(cls.set_password_token_hash.in_(digests(token))))
-        if user is None or not user.active or user.set_password_expires_at is None:
+        return user if user is not None and user._set_password_link_works(now) else None
+
+    def set_password_link_check(self) -> str:
+        """What a session holds, with the user's id, once the set-password link is exchanged for it.
+
+        Neither the token nor its stored digest (a browser can read its session cookie): a keyed
+        digest of the stored one, so a newer link, or the password being set, makes it stop matching.
+        """
+        return digest(f"set-password-session:{self.set_password_token_hash}")
+
+    @classmethod
+    def from_set_password_check(cls, user_id: object, check: object, now: dt.datetime | None = None) -> User | None:
+        """The user whose set-password link a session was given, while that link still works."""
+        if not isinstance(user_id, int) or isinstance(user_id, bool) or not isinstance(check, str):
             return None
-        if user.set_password_expires_at < (now or utcnow()):
+        user = db.session.get(cls, user_id)
+        if user is None or not user._set_password_link_works(now):
             return None
-        return user
+        return user if hmac.compare_digest(user.set_password_link_check(), check) else None
 
     # Lockout -------------------------------------------------------------------
     def is_locked(self, now: dt.datetime | None = None) -> bool:

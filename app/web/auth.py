@@ -64,6 +64,8 @@ DEFAULT_IDLE_MINUTES = 30
 DEFAULT_MAX_HOURS = 12
 #: Per-client limits on sign-in attempts (by address), whatever the accounts tried.
 SIGN_IN_RATE_LIMIT = "10 per minute;60 per hour"
+#: The session key holding the account whose set-password link this browser opened.
+SET_PASSWORD_SESSION = "set_password"
 #: The cookie that marks a browser an account has signed in on.
 DEVICE_COOKIE = "staff_device"
 
@@ -256,10 +258,24 @@ def signed_out():
     return render_template("auth/signed_out.html")
 
 
-@bp.route("/set-password/<token>", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_RATE_LIMIT, methods=["POST"])
+@bp.route("/set-password/<token>")
 def set_password(token: str):
+    """The one-time link to set a password: swapped for the session at once, then on to
+    `/set-password`, whose address holds no token (a dead link's page says it has expired)."""
     user = User.from_set_password_token(token)
+    if user is None:
+        session.pop(SET_PASSWORD_SESSION, None)
+    else:
+        session[SET_PASSWORD_SESSION] = {"user": user.id, "check": user.set_password_link_check()}
+    return redirect(url_for("auth.choose_password"))
+
+
+@bp.route("/set-password", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_RATE_LIMIT, methods=["POST"])
+def choose_password():
+    """Choose a password, for the account whose set-password link this browser opened."""
+    held = session.get(SET_PASSWORD_SESSION)
+    user = User.from_set_password_check(held.get("user"), held.get("check")) if isinstance(held, dict) else None
     if user is None:
         return render_template("auth/link_expired.html"), 404
     form = SetPasswordForm(email=user.email)

@@ -68,7 +68,8 @@ def content_security_policy(nonce: str) -> str:
 #: review links and the pages a provider checks their listing on, the problem report form, and
 #: the "please don't remind me" page.
 NO_STORE_BLUEPRINTS = frozenset({"auth", "surveys", "upkeep", "survey_reminders"})
-#: Pages whose URL holds a live token: the browser must not send it on as a referrer.
+#: Links whose URL holds a live token. Each only swaps it for the session and redirects to an
+#: address without it; the browser must not send it on as a referrer meanwhile.
 TOKEN_ENDPOINTS = frozenset(
     {"surveys.invitation_link", "auth.set_password", "upkeep.review_link", "survey_reminders.stop"}
 )

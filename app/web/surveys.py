@@ -89,26 +89,41 @@ def _begin(survey: Survey, invitation_id: int | None = None) -> dict:
     return state
 
 
-def _invitation_problem(invitation: SurveyInvitation | None):
-    """A kind page when an invitation cannot be used, or None when it can."""
+#: The status each kind page answers with: a used link is no error, an expired one is gone for good.
+PROBLEM_STATUS = {"used": 200, "expired": 410, "not-found": 404}
+
+
+def _problem_of(invitation: SurveyInvitation | None) -> str | None:
+    """Why an invitation cannot be used (a key of PROBLEM_STATUS), or None when it can.
+
+    An expired invitation's answers in progress are deleted at once.
+    """
     if invitation is None:
-        return render_template("surveys/problem.html", problem="not-found"), 404
+        return "not-found"
     if invitation.status == InvitationStatus.COMPLETED:
-        return render_template("surveys/problem.html", problem="used"), 200
+        return "used"
     if invitation.is_expired():
         if responses.discard_invitation_draft(invitation.id):
             db.session.commit()
-        return render_template("surveys/problem.html", problem="expired"), 410
+        return "expired"
     if invitation.survey_id not in surveys():
-        return render_template("surveys/problem.html", problem="not-found"), 404
+        return "not-found"
     return None
 
 
-def _open_invitation(invitation: SurveyInvitation | None):
-    problem = _invitation_problem(invitation)
-    if problem:
-        return problem
-    assert invitation is not None
+def _problem_page(problem: str):
+    """The kind page for a link or code that cannot be used, with its status."""
+    return render_template("surveys/problem.html", problem=problem), PROBLEM_STATUS[problem]
+
+
+def _invitation_problem(invitation: SurveyInvitation | None):
+    """A kind page when an invitation cannot be used, or None when it can."""
+    problem = _problem_of(invitation)
+    return None if problem is None else _problem_page(problem)
+
+
+def _open_invitation(invitation: SurveyInvitation):
+    """Exchange a usable invitation for the session, and go to the survey in its language."""
     survey = surveys()[invitation.survey_id]
     invitations.mark_opened(invitation, _today())
     db.session.commit()
@@ -157,8 +172,26 @@ def _current_invitation(survey: Survey, state: dict | None):
 
 @bp.route("/s/<token>")
 def invitation_link(token: str):
-    """The link in an invitation email or letter."""
-    return _open_invitation(invitations.find_by_token(token))
+    """The link in an invitation email or letter: always a redirect to an address without the token.
+
+    A live link is exchanged for the session and opens the survey; a used, expired or unknown
+    one goes to the kind page for its problem, which says nothing about the token.
+    """
+    invitation = invitations.find_by_token(token)
+    problem = _problem_of(invitation)
+    if problem is not None:
+        asked = request.args.get("lang")
+        language = {"lang": asked} if asked in current_app.config["LANGUAGES"] else {}
+        return redirect(url_for(".link_problem", problem=problem, **language))
+    assert invitation is not None
+    return _open_invitation(invitation)
+
+
+@bp.route("/survey-link")
+def link_problem():
+    """Why a survey link could not be opened (used, expired or not found), and what to do next."""
+    problem = request.args.get("problem")
+    return _problem_page(problem if problem in PROBLEM_STATUS else "not-found")
 
 
 @bp.route("/survey", methods=["GET", "POST"])
@@ -174,7 +207,7 @@ def enter_code():
             if invitation is None:
                 form.code.errors.append(_l("We could not find that code. Check it and try again"))
             else:
-                return _open_invitation(invitation)
+                return _invitation_problem(invitation) or _open_invitation(invitation)
     open_surveys = [s for s in surveys().values() if s.open]
     return render_template("surveys/enter_code.html", form=form, open_surveys=open_surveys)
 
@@ -283,10 +316,10 @@ def check(survey_id: str):
             return redirect(url_for(".done", survey_id=survey.id))
         if outcome is responses.Outcome.INVITATION_USED:
             _set_state(survey.id, None)
-            return render_template("surveys/problem.html", problem="used"), 200
+            return _problem_page("used")
         if outcome is responses.Outcome.INVITATION_EXPIRED:
             _set_state(survey.id, None)
-            return render_template("surveys/problem.html", problem="expired"), 410
+            return _problem_page("expired")
         if outcome is responses.Outcome.INCOMPLETE:
             return redirect(url_for(".question", survey_id=survey.id, page_id=result.page_id))
         return redirect(url_for(".start", survey_id=survey.id))

@@ -2,7 +2,8 @@
 providers check their own listing from a "please check your listing" link (no account).
 
 A review link (`/review/<token>`) is exchanged for the provider's session on
-the first request and redirects at once to a page without the token, like survey links.
+the first request and redirects at once to a page without the token (whether or not the
+link can still be used), like survey links.
 """
 
 from __future__ import annotations
@@ -86,13 +87,17 @@ def _current_review() -> tuple[ListingReview | None, Document | None, object]:
 @bp.route("/review/<token>")
 @limiter.limit(_rate_limit)
 def review_link(token: str):
-    """The link in a "please check your listing" email: swapped for the session at once."""
+    """The link in a "please check your listing" email: swapped for the session at once.
+
+    Every link, live or not, redirects to `/check-your-listing`, which shows the listing or
+    the kind page for a used or expired link; an unknown link leaves no request in the session,
+    so that page says it could not be found.
+    """
     review = reviews.find_by_token(token)
-    problem = reviews.link_problem(review, content_store())
-    if problem is not None:
-        return _problem_page(problem)
-    assert review is not None
-    session[REVIEW_SESSION] = review.id
+    if review is None:
+        session.pop(REVIEW_SESSION, None)
+    else:
+        session[REVIEW_SESSION] = review.id
     return redirect(url_for(".check_listing"))
 
 

@@ -29,7 +29,7 @@ from app.models.surveys import SurveyResponse
 from app.services import content_store, survey_definitions
 
 from ..factories import create_invitation
-from ..helpers import csrf_from
+from ..helpers import csrf_from, open_link
 from ..pages import check_page_structure
 
 LOCALES = [code for code in LANGUAGES if code != "en"]
@@ -140,8 +140,13 @@ def in_language(client: FlaskClient, locale: str) -> None:
     assert f"lang={locale}" in response.headers.get("Set-Cookie", "")
 
 
+#: Links whose last segment is a token: each redirects to a page without it.
+TOKEN_LINK = re.compile(r"^/(?:s|set-password|review|no-reminders)/[^/]+$")
+
+
 def fetch(client: FlaskClient, path: str, status: int = 200) -> str:
-    response = client.get(path)
+    """The page at `path` (for a token link, the page it redirects to), after checking its status."""
+    response = open_link(client, path, status) if TOKEN_LINK.match(path) else client.get(path)
     assert response.status_code == status, f"{path}: {response.status_code}"
     check_page_structure(response)
     return response.get_data(as_text=True)

@@ -15,7 +15,7 @@ from app.models.staff import User, utcnow
 from app.staff.passwords import is_common, password_problems
 
 from ..factories import PASSWORD, create_user
-from ..helpers import audit_actions, csrf_token, sign_in
+from ..helpers import audit_actions, csrf_token, open_link, sign_in
 from ..pages import check_page_structure
 
 
@@ -181,15 +181,15 @@ def test_cli_creates_an_account_with_a_one_time_link(app, client, runner, get_pa
     assert result.exit_code == 0, result.output
     link = re.search(r"http://\S+/set-password/\S+", result.output).group(0)
     path = "/set-password/" + link.rsplit("/set-password/", 1)[1]
-    page = get_page(path)
+    page = check_page_structure(open_link(client, path))
     assert page.h1 == "Choose your password"
     assert "new.person@kelderbridge.example" in page.text()
     with app.app_context():
         user = User.by_email("new.person@kelderbridge.example")
         assert user.role == "admin" and user.password_hash is None
         assert user.set_password_token_hash and path.rsplit("/", 1)[1] not in user.set_password_token_hash
-    token = csrf_token(client, path)
-    response = client.post(path, data={"password": PASSWORD, "confirm": PASSWORD, "csrf_token": token})
+    token = csrf_token(client, "/set-password")
+    response = client.post("/set-password", data={"password": PASSWORD, "confirm": PASSWORD, "csrf_token": token})
     assert response.headers["Location"] == "/sign-in"
     assert "Your password has been saved" in get_page("/sign-in").text()
     assert sign_in(client, "new.person@kelderbridge.example").headers["Location"] == "/staff/"
@@ -198,7 +198,8 @@ def test_cli_creates_an_account_with_a_one_time_link(app, client, runner, get_pa
         assert hashed.startswith("scrypt:") and PASSWORD not in hashed
         assert len(audit_actions("password_set")) == 1 and len(audit_actions("user_created")) == 1
     # The link works once.
-    assert get_page(path, status=404).h1 == "This link has expired or has already been used"
+    used = check_page_structure(open_link(client, path, status=404))
+    assert used.h1 == "This link has expired or has already been used"
     duplicate = runner.invoke(args=["users", "create", "--email", "new.person@kelderbridge.example", "--role", "admin"])
     assert duplicate.exit_code != 0 and "already an account" in duplicate.output
 
@@ -208,13 +209,15 @@ def test_cli_rejects_a_bad_email_or_role(runner):
     assert runner.invoke(args=["users", "create", "--email", "a@kelderbridge.example", "--role", "boss"]).exit_code != 0
 
 
-def test_expired_set_password_link_is_refused(app, get_page):
+def test_expired_set_password_link_is_refused(app):
     with app.app_context():
         user = db.session.get(User, create_user(email="late@kelderbridge.example", password=None).id)
         token = user.issue_set_password_token(now=utcnow() - dt.timedelta(hours=73))
         db.session.commit()
-    get_page(f"/set-password/{token}", status=404)
-    get_page("/set-password/not-a-real-token", status=404)
+    for path in (f"/set-password/{token}", "/set-password/not-a-real-token"):
+        page = check_page_structure(open_link(app.test_client(), path, status=404))
+        assert page.h1 == "This link has expired or has already been used"
+        assert "Ask the site administrator for a new link" in page.text()
 
 
 @pytest.mark.parametrize(
@@ -234,10 +237,9 @@ def test_set_password_rules(app, client, password, confirm, message):
         user_id = create_user(email="rowan.tree@kelderbridge.example", password=None).id
         token = db.session.get(User, user_id).issue_set_password_token()
         db.session.commit()
-    path = f"/set-password/{token}"
-    response = client.post(
-        path, data={"password": password, "confirm": confirm, "csrf_token": csrf_token(client, path)}
-    )
+    open_link(client, f"/set-password/{token}")
+    token = csrf_token(client, "/set-password")
+    response = client.post("/set-password", data={"password": password, "confirm": confirm, "csrf_token": token})
     page = check_page_structure(response)
     assert response.status_code == 200
     assert message in page.select(".govuk-error-summary")[0].get_text()

@@ -166,10 +166,17 @@ def test_sign_in_never_gives_a_server_error(fuzz_app, email, password, next_url)
 @given(token=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="/?#"), min_size=1, max_size=80))
 def test_links_and_set_password_never_give_a_server_error(fuzz_app, token):
     client = fuzz_app.test_client()
-    _no_server_error(client.get(f"/s/{token}"), f"link {token!r}")
-    _no_server_error(client.get(f"/set-password/{token}"), f"set password {token!r}")
-    response = client.post(f"/set-password/{token}", data={"password": token, "confirm": token})
+    for link in (f"/s/{token}", f"/set-password/{token}", f"/no-reminders/{token}"):
+        response = client.get(link)
+        _no_server_error(response, f"link {link!r}")
+        if response.status_code == 302:
+            _no_server_error(client.get(response.headers["Location"]), f"where {link!r} leads")
+    with client.session_transaction() as session:  # a session that holds something odd
+        session["set_password"] = {"user": token, "check": token}
+        session["no_reminders"] = {"inv": token, "check": token}
+    response = client.post("/set-password", data={"password": token, "confirm": token})
     _no_server_error(response, f"set password {token!r}")
+    _no_server_error(client.post("/no-reminders", data={}), f"no reminders {token!r}")
 
 
 @FUZZ

@@ -14,7 +14,7 @@ from app.surveys import responses
 from app.tokens import digest
 
 from ..factories import create_invitation
-from ..helpers import EHCP_ANSWERS, answer_all, csrf_from, invitation_row
+from ..helpers import EHCP_ANSWERS, answer_all, csrf_from, invitation_row, open_link
 from ..pages import check_page_structure
 
 SURVEY = "ehcp-finalisation"
@@ -55,7 +55,7 @@ def test_the_same_link_on_another_device_carries_on_from_the_first_unanswered_qu
         assert response.as_dict()["accurate"] == "yes", "answers given on the phone were sent"
         drafts = db.session.scalars(select(SurveyDraft)).all()
         assert all(d.invitation_id is None and d.resume_key is None and not d.answers for d in drafts)
-    assert check_page_structure(phone.get(f"/s/{token}")).h1 == "You have already answered this survey"
+    assert check_page_structure(open_link(phone, f"/s/{token}")).h1 == "You have already answered this survey"
 
 
 def test_the_question_number_counts_only_the_questions_shown(app, client):
@@ -128,7 +128,7 @@ def test_opening_an_expired_link_deletes_its_answers_at_once(app, client):
     with app.app_context():
         db.session.get(SurveyInvitation, invitation_id).expires_at = dt.datetime(2026, 1, 1)
         db.session.commit()
-    assert client.get(f"/s/{token}").status_code == 410
+    assert check_page_structure(open_link(client, f"/s/{token}", status=410)).h1 == "This survey link has expired"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SurveyDraft)) == 0
 

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models.staff import AUDIT_ACTION_LABELS, Role, User, record_event
 
 from ..factories import create_comment, create_entry, create_post, create_problem_report, create_user
-from ..helpers import act_as, audit_actions, csrf_token, post_form, sign_in
+from ..helpers import act_as, audit_actions, csrf_token, open_link, post_form, sign_in
 from ..pages import check_page_structure
 
 ROLES = [role.value for role in Role]
@@ -207,7 +207,8 @@ def test_admin_adds_an_account_and_gets_a_one_time_link(app, client, get_page):
         (event,) = audit_actions("user_created")
         assert event.user_id == admin.id and event.target_id == str(created.id) and event.detail == {"role": "officer"}
     # The new member of staff uses the link.
-    get_page(link.split("localhost", 1)[1])
+    chosen = check_page_structure(open_link(app.test_client(), link.split("localhost", 1)[1]))
+    assert chosen.h1 == "Choose your password" and "nia@kelderbridge.example" in chosen.text()
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from app.models.staff import User
 
 from ..factories import PASSWORD
 from ..factories import create_user as make_user
-from ..helpers import audit_actions, csrf_token, post_form, sign_in
+from ..helpers import audit_actions, csrf_token, open_link, post_form, sign_in
 from ..pages import check_page_structure
 
 pytestmark = pytest.mark.commits
@@ -60,10 +60,11 @@ def test_a_copied_cookie_stops_working_after_a_new_password(app):
     with app.app_context():
         token = db.session.get(User, user.id).issue_set_password_token()
         db.session.commit()
-    path = f"/set-password/{token}"
+    open_link(browser, f"/set-password/{token}")
     new_password = "another-river-lantern-58"
     response = browser.post(
-        path, data={"password": new_password, "confirm": new_password, "csrf_token": csrf_token(browser, path)}
+        "/set-password",
+        data={"password": new_password, "confirm": new_password, "csrf_token": csrf_token(browser, "/set-password")},
     )
     assert response.headers["Location"] == "/sign-in"
     assert thief.get("/staff/").status_code == 302

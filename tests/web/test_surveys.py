@@ -15,7 +15,7 @@ from app.services import survey_definitions
 from app.surveys import responses
 
 from ..factories import create_invitation
-from ..helpers import EHCP_ANSWERS, answer, answer_all, error_messages, invitation_row, post_form
+from ..helpers import EHCP_ANSWERS, answer, answer_all, error_messages, invitation_row, open_link, post_form
 from ..pages import check_page_structure
 
 pytestmark = pytest.mark.commits
@@ -264,11 +264,11 @@ def test_invitation_link_journey_and_no_second_answer(app, client, get_page):
         assert response.as_dict()["satisfied"] == "4"
         assert not hasattr(response, "invitation_id"), "answers are not linked to the plan"
 
-    again = get_page(f"/s/{token}")
+    again = check_page_structure(open_link(client, f"/s/{token}"))
     assert again.h1 == "You have already answered this survey"
     assert "Contact the Local Offer team" in again.text()
     other_browser = client.__class__(app)
-    assert check_page_structure(other_browser.get(f"/s/{token}")).h1 == "You have already answered this survey"
+    assert check_page_structure(open_link(other_browser, f"/s/{token}")).h1 == "You have already answered this survey"
 
 
 def test_invitation_code_can_be_typed_in(app, client, get_page):
@@ -296,12 +296,14 @@ def test_wrong_codes_get_a_clear_message(client, code, message):
 def test_expired_and_unknown_links_get_kind_pages(app, client, get_page):
     with app.app_context():
         _id, token, _code = create_invitation("KB-2026-00003", now=dt.datetime(2025, 1, 1), days=90)
-    expired = get_page(f"/s/{token}", status=410)
+    expired = check_page_structure(open_link(client, f"/s/{token}", status=410))
     assert expired.h1 == "This survey link has expired"
     assert "0113 496 0100" in expired.text()
-    unknown = get_page("/s/not-a-real-token", status=404)
+    assert "get in touch and we will send you a new link" in expired.text().lower()
+    unknown = check_page_structure(open_link(client, "/s/not-a-real-token", status=404))
     assert unknown.h1 == "We could not find this survey link"
-    assert get_page("/s/" + "x" * 500, status=404).h1 == "We could not find this survey link"
+    assert "Enter the code from your letter" in unknown.text(), "with a way to type in the code instead"
+    assert check_page_structure(open_link(client, "/s/" + "x" * 500, status=404)).h1 == unknown.h1
 
 
 def test_link_that_expires_while_answering_is_refused_kindly(app, client, get_page):

@@ -14,7 +14,7 @@ from app.models.upkeep import ListingReview, ProblemReport
 from app.services import content_store
 
 from ..factories import create_user
-from ..helpers import act_as, audit_actions, csrf_from, error_messages, post_form
+from ..helpers import act_as, audit_actions, csrf_from, error_messages, open_link, post_form
 from ..pages import check_page_structure
 
 SLUG = "all-wheels-adapted-cycling"
@@ -116,8 +116,9 @@ def test_a_provider_confirms_their_listing_is_still_correct(app, client, get_pag
         assert editing.published_revision(PAGE).source == "provider"
         (event,) = audit_actions("listing_confirmed")
         assert event.detail == {"page": PAGE}
-    used = client.get(f"/review/{token}")
-    assert used.status_code == 200 and check_page_structure(used).h1 == "This listing has already been checked"
+    used = check_page_structure(open_link(client, f"/review/{token}"))
+    assert used.h1 == "This listing has already been checked"
+    assert "we already have an answer for this one" in used.text() and "Contact the Local Offer team" in used.text()
 
 
 def test_a_provider_who_says_no_corrects_fields_and_explains(app, client, get_page):
@@ -148,16 +149,17 @@ def test_a_provider_who_says_no_corrects_fields_and_explains(app, client, get_pa
 
 
 def test_bad_and_expired_links_get_a_kind_page(app, client):
-    unknown = client.get("/review/not-a-real-token")
-    assert unknown.status_code == 404 and check_page_structure(unknown).h1 == "We could not find this link"
+    unknown = check_page_structure(open_link(client, "/review/not-a-real-token", status=404))
+    assert unknown.h1 == "We could not find this link" and "Contact the Local Offer team" in unknown.text()
     token = _request_link(app)
     with app.app_context():
         db.session.query(ListingReview).update({"expires_at": utcnow() - dt.timedelta(minutes=1)})
         db.session.commit()
-    expired = client.get(f"/review/{token}")
-    assert expired.status_code == 410 and check_page_structure(expired).h1 == "This link has expired"
-    without_link = client.get("/check-your-listing")
-    assert without_link.status_code == 404
+    expired = check_page_structure(open_link(client, f"/review/{token}", status=410))
+    assert expired.h1 == "This link has expired" and "this one has run out" in expired.text()
+    assert check_page_structure(open_link(client, "/review/not-a-real-token", status=404)).h1 == unknown.h1
+    without_link = app.test_client().get("/check-your-listing")
+    assert without_link.status_code == 404 and check_page_structure(without_link).h1 == unknown.h1
 
 
 def test_the_maintainer_is_never_shown_to_the_public(app, client):
@@ -339,6 +341,6 @@ def test_reports_and_review_links_are_rate_limited(tmp_path, limiter_switched_ba
     assert [r.status_code for r in sent] == [302, 302, 429]
     assert client.get(REPORT).status_code == 200, "reading the form is not limited"
     guesses = [client.get(f"/review/guess-{n}").status_code for n in range(3)]
-    assert guesses == [404, 404, 429], "guessing links is limited"
+    assert guesses == [302, 302, 429], "guessing links is limited"
     with limited.app_context():
         db.engine.dispose()
