@@ -20,8 +20,12 @@ from whoosh.index import open_dir
 from whoosh.searching import Searcher
 
 from ..content import CATEGORIES, NEED_AREAS, WHOLE_AREA
+from . import mapped
 from .build import SPELLING_FILE, BuildInfo
 from .schema import DEFAULT_LANG, KINDS, field_name
+
+# Every searcher reads the segment files from their memory map (see `mapped`).
+mapped.install()
 
 #: Most postings (document, score pairs) kept in memory across all cached terms (about 12 bytes each).
 IMPACT_CACHE_POSTINGS = 4_000_000
