@@ -550,7 +550,9 @@ class _Lookup:
     text: str
     starts: tuple[int, ...]  # where each service's words start in `text`, then one past its end
     ages: tuple[tuple[int, int], ...]
-    terms: tuple[frozenset[str], ...]  # ids of its taxonomy terms and taxonomies
+    #: Taxonomy and taxonomy term ids -> a bit each; each service's bits are one number.
+    term_bits: Mapping[str, int]
+    terms: tuple[int, ...]
     hours: tuple[tuple[WeeklyHours, ...], ...]
     points: tuple[tuple[Point, ...], ...]  # its locations' coordinates (none for an address alone)
     whole_area: tuple[bool, ...]
@@ -594,6 +596,8 @@ def _build_lookup(store: ContentStore) -> _Lookup:
     for text in words:
         starts.append(starts[-1] + len(text) + 1)
     words.append("")  # so that the last service's words end in a newline too
+    ids = [taxonomy_id(t) for t in TAXONOMIES] + [term["id"] for term in all_terms()]
+    term_bits = {one: 1 << number for number, one in enumerate(ids)}
     read_hours: dict[str, tuple[WeeklyHours, ...]] = {}  # many services share their opening times
     for doc in docs:
         if doc.meta.opening_times and doc.meta.opening_times not in read_hours:
@@ -605,9 +609,9 @@ def _build_lookup(store: ContentStore) -> _Lookup:
         text="\n".join(words),
         starts=tuple(starts),
         ages=tuple((doc.meta.age_min, doc.meta.age_max) for doc in docs),
+        term_bits=term_bits,
         terms=tuple(
-            frozenset(term_id(t, k) for t, k in _terms_of(doc)) | {taxonomy_id(t) for t, _k in _terms_of(doc)}
-            for doc in docs
+            sum({term_bits[i] for t, k in _terms_of(doc) for i in (term_id(t, k), taxonomy_id(t))}) for doc in docs
         ),
         hours=tuple(read_hours.get(doc.meta.opening_times or "", ()) for doc in docs),
         points=tuple(tuple(Point(p.latitude, p.longitude) for p in doc.meta.locations) for doc in docs),
@@ -636,7 +640,8 @@ def _selected(lookup: _Lookup, query: Query) -> Sequence[int]:
     terms, ages = lookup.terms, lookup.ages
     for wanted in (query.taxonomy_term_id, query.taxonomy_id):
         if wanted:
-            chosen = [n for n in chosen if wanted in terms[n]]
+            bit = lookup.term_bits.get(wanted, 0)
+            chosen = [n for n in chosen if terms[n] & bit]
     # A service suits an age range when the ranges overlap.
     if query.minimum_age is not None:
         chosen = [n for n in chosen if ages[n][1] >= query.minimum_age]
