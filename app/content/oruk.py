@@ -588,14 +588,28 @@ class _Lookup:
         return any(_within(point, origin, metres) for point in chosen)
 
 
+def _words(docs: Sequence[Document]) -> tuple[str, tuple[int, ...]]:
+    """Every service's title, summary, organisation and text in lower case, each ending in a
+    newline, and where each starts. Joined a few hundred at a time, so that the services'
+    words are never all held twice over."""
+    chunks: list[str] = []
+    chunk: list[str] = []
+    starts = [0]
+    for doc in docs:
+        words = f"{doc.meta.title} {doc.meta.summary} {doc.meta.organisation} {doc.text}".lower()
+        chunk += (words, "\n")
+        starts.append(starts[-1] + len(words) + 1)
+        if len(chunk) >= 512:
+            chunks.append("".join(chunk))
+            chunk.clear()
+    chunks.append("".join(chunk))
+    return "".join(chunks), tuple(starts)
+
+
 def _build_lookup(store: ContentStore) -> _Lookup:
     docs = tuple(store.services.values())
     modified = tuple(last_modified(doc) for doc in docs)
-    words = [f"{doc.meta.title} {doc.meta.summary} {doc.meta.organisation} {doc.text}".lower() for doc in docs]
-    starts = [0]
-    for text in words:
-        starts.append(starts[-1] + len(text) + 1)
-    words.append("")  # so that the last service's words end in a newline too
+    text, starts = _words(docs)
     ids = [taxonomy_id(t) for t in TAXONOMIES] + [term["id"] for term in all_terms()]
     term_bits = {one: 1 << number for number, one in enumerate(ids)}
     read_hours: dict[str, tuple[WeeklyHours, ...]] = {}  # many services share their opening times
@@ -606,7 +620,7 @@ def _build_lookup(store: ContentStore) -> _Lookup:
         docs=docs,
         by_id={service_id(doc): number for number, doc in enumerate(docs)},
         modified=modified,
-        text="\n".join(words),
+        text=text,
         starts=tuple(starts),
         ages=tuple((doc.meta.age_min, doc.meta.age_max) for doc in docs),
         term_bits=term_bits,

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from ..content import oruk
+from ..content.cache import code_digest
 from ..content.oruk_openapi import openapi_document
 from ..content.store import ContentStore
 from ..extensions import csrf, limiter
@@ -48,9 +49,9 @@ def _answer(body: bytes, etag: str, modified: dt.datetime | None) -> Response:
 
 
 def _list(store: ContentStore, query: oruk.Query, body: bytes) -> Response:
-    """A list page: its ETag says which content (and where the postcode is) it was made from,
-    so the body is never hashed."""
-    key = f"{store.fingerprint}|{store.version}|{request.full_path}|{query.place}"
+    """A list page: its ETag says which content, code and query (and where the postcode is) it
+    was made from, so the body is never hashed."""
+    key = f"{store.fingerprint}|{store.version}|{code_digest()}|{request.full_path}|{query.place}"
     return _answer(body, hashlib.sha256(key.encode()).hexdigest()[:32], oruk.newest(store))
 
 
