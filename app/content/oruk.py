@@ -553,7 +553,9 @@ class _Lookup:
     #: Taxonomy and taxonomy term ids -> a bit each; each service's bits are one number.
     term_bits: Mapping[str, int]
     terms: tuple[int, ...]
+    #: Each different wording of opening times, read; and which of them each service has.
     hours: tuple[tuple[WeeklyHours, ...], ...]
+    opening: tuple[int, ...]
     points: tuple[tuple[Point, ...], ...]  # its locations' coordinates (none for an address alone)
     whole_area: tuple[bool, ...]
     places: tuple[int, ...]  # how many locations it has: its service-at-location records
@@ -612,10 +614,9 @@ def _build_lookup(store: ContentStore) -> _Lookup:
     text, starts = _words(docs)
     ids = [taxonomy_id(t) for t in TAXONOMIES] + [term["id"] for term in all_terms()]
     term_bits = {one: 1 << number for number, one in enumerate(ids)}
-    read_hours: dict[str, tuple[WeeklyHours, ...]] = {}  # many services share their opening times
+    wordings = {"": 0}  # many services share their opening times; 0 is none
     for doc in docs:
-        if doc.meta.opening_times and doc.meta.opening_times not in read_hours:
-            read_hours[doc.meta.opening_times] = tuple(weekly_hours(doc.meta.opening_times))
+        wordings.setdefault(doc.meta.opening_times or "", len(wordings))
     return _Lookup(
         docs=docs,
         by_id={service_id(doc): number for number, doc in enumerate(docs)},
@@ -627,7 +628,8 @@ def _build_lookup(store: ContentStore) -> _Lookup:
         terms=tuple(
             sum({term_bits[i] for t, k in _terms_of(doc) for i in (term_id(t, k), taxonomy_id(t))}) for doc in docs
         ),
-        hours=tuple(read_hours.get(doc.meta.opening_times or "", ()) for doc in docs),
+        hours=tuple(tuple(weekly_hours(wording)) for wording in wordings),
+        opening=tuple(wordings[doc.meta.opening_times or ""] for doc in docs),
         points=tuple(tuple(Point(p.latitude, p.longitude) for p in doc.meta.locations) for doc in docs),
         whole_area=tuple(doc.meta.covers_whole_area for doc in docs),
         places=tuple(len(doc.meta.locations) or (1 if doc.meta.address else 0) for doc in docs),
@@ -662,7 +664,9 @@ def _selected(lookup: _Lookup, query: Query) -> Sequence[int]:
     if query.maximum_age is not None:
         chosen = [n for n in chosen if ages[n][0] <= query.maximum_age]
     if query.by_opening:
-        chosen = [n for n in chosen if _open_as_asked(lookup.hours[n], query)]
+        suits = [_open_as_asked(rules, query) for rules in lookup.hours]
+        opening = lookup.opening
+        chosen = [n for n in chosen if suits[opening[n]]]
     if query.modified_after is not None:
         chosen = [n for n in chosen if lookup.modified[n] > query.modified_after]
     if query.proximity is not None and query.place is not None:
