@@ -7,17 +7,21 @@ service's front matter), so they survive a change of title.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask_babel import force_locale
 
 from ..clock import UK, today
-from .opening_times import DAYS, ICAL, weekly_hours
+from ..places.postcodes import Point, distance_miles, normalise_postcode
+from .opening_times import DAYS, ICAL, WeeklyHours, weekly_hours
 from .schedule2 import SCHEDULE2
 from .schema import ACCESS_ROUTES, CATEGORIES, CATEGORY_DESCRIPTIONS, NEED_AREAS
 from .store import ContentStore, Document
@@ -115,6 +119,12 @@ def _clean(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def taxonomy_term(taxonomy: str, key: str) -> dict[str, Any]:
+    return dict(_taxonomy_term(taxonomy, key))
+
+
+@cache
+def _taxonomy_term(taxonomy: str, key: str) -> Mapping[str, Any]:
+    """A term's record, its English words looked up once (the taxonomies are fixed in code)."""
     name, _description, terms = TAXONOMIES[taxonomy]
     label = _english(terms[key])
     description = _english(CATEGORY_DESCRIPTIONS[key]) if taxonomy == "category" else label
@@ -239,8 +249,13 @@ def service_at_locations(doc: Document, with_service: dict[str, Any] | None = No
     return records
 
 
-def service(store: ContentStore, doc: Document, *, full: bool = True) -> dict[str, Any]:
-    """One service; `full=False` gives the one-to-one fields the list pages carry."""
+def service(
+    store: ContentStore, doc: Document, *, full: bool = True, modified: dt.datetime | None = None
+) -> dict[str, Any]:
+    """One service; `full=False` gives the one-to-one fields the list pages carry.
+
+    `modified` is when its file last changed, when the caller knows it already.
+    """
     meta = doc.meta
     sid = service_id(doc)
     org = _organization(store, meta.organisation)
@@ -258,7 +273,7 @@ def service(store: ContentStore, doc: Document, *, full: bool = True) -> dict[st
         "minimum_age": meta.age_min,
         "maximum_age": meta.age_max,
         "assured_date": meta.last_reviewed.isoformat(),
-        "last_modified": last_modified(doc).isoformat().replace("+00:00", "Z"),
+        "last_modified": (modified or last_modified(doc)).isoformat().replace("+00:00", "Z"),
         "organization": org,
     }
     if not full:
@@ -317,6 +332,20 @@ def service(store: ContentStore, doc: Document, *, full: bool = True) -> dict[st
     return _clean(record)
 
 
+#: Metres in a mile: ORUK's `proximity` is in metres; the gazetteer's distances are in miles.
+METRES_PER_MILE = 1609.344
+#: Metres in a degree of latitude, near enough to rule out a place before working out its distance.
+_METRES_PER_DEGREE = 111_000
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a query's postcode is, from the gazetteer: its centroid, and whether it is in the council's own area."""
+
+    point: Point
+    in_area: bool
+
+
 @dataclass(frozen=True)
 class Query:
     """The list filters ORUK names, validated."""
@@ -332,6 +361,10 @@ class Query:
     day: str | None = None  # an iCal day code, "MO" to "SU"
     start_time: dt.time | None = None
     end_time: dt.time | None = None
+    postcode: str | None = None  # written the ONS way, "KB1 2AB"
+    proximity: float | None = None  # metres from the postcode's centroid
+    #: Where `postcode` is: set from the gazetteer by the caller, None when the gazetteer does not have it.
+    place: Place | None = None
 
     @property
     def filtered(self) -> bool:
@@ -344,6 +377,7 @@ class Query:
             or self.maximum_age is not None
             or self.modified_after is not None
             or self.by_opening
+            or self.postcode
         )
 
     @property
@@ -368,7 +402,8 @@ PARAMETERS = (
     "postcode",
     "proximity",
 )
-_POSTCODE = re.compile(r"[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}")
+#: A full UK postcode, with or without the one space (as the served OpenAPI document's pattern).
+_POSTCODE = re.compile(r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}")
 
 
 def _day(args: Mapping[str, str]) -> str | None:
@@ -405,7 +440,7 @@ def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int) 
     return value
 
 
-def _number(args: Mapping[str, str], name: str) -> float | None:
+def _number(args: Mapping[str, str], name: str, unit: str = "years") -> float | None:
     raw = args.get(name)
     if raw in (None, ""):
         return None
@@ -414,7 +449,7 @@ def _number(args: Mapping[str, str], name: str) -> float | None:
     except ValueError:
         raise BadParameter(f"{name} must be a number") from None
     if not math.isfinite(value) or value < 0:
-        raise BadParameter(f"{name} must be a number of years, 0 or more")
+        raise BadParameter(f"{name} must be a number of {unit}, 0 or more")
     return value
 
 
@@ -428,8 +463,20 @@ def _uuid(args: Mapping[str, str], name: str) -> str | None:
         raise BadParameter(f"{name} must be a UUID") from None
 
 
+def _postcode(args: Mapping[str, str]) -> str | None:
+    raw = (args.get("postcode") or "").strip()
+    if not raw:
+        return None
+    if not _POSTCODE.fullmatch(raw):
+        raise BadParameter("postcode must be a full UK postcode, like LS6 2AB")
+    return normalise_postcode(raw)
+
+
 def parse_query(args: Mapping[str, str]) -> Query:
-    """Validate the query string; raises BadParameter with a message for developers."""
+    """Validate the query string; raises BadParameter with a message for developers.
+
+    The postcode is only read here: the caller finds it in the gazetteer (`Query.place`).
+    """
     getlist = getattr(args, "getlist", None)
     if getlist is not None:
         repeated = [name for name in PARAMETERS if len(getlist(name)) > 1]
@@ -444,7 +491,8 @@ def parse_query(args: Mapping[str, str]) -> Query:
             raise BadParameter("modified_after must be an ISO 8601 date-time") from None
         if modified_after.tzinfo is None:
             modified_after = modified_after.replace(tzinfo=dt.UTC)
-    _check_place(args)
+    postcode = _postcode(args)
+    proximity = _number(args, "proximity", "metres")
     search = (args.get("search") or args.get("text") or "").strip()
     if len(search) > 200:
         raise BadParameter("search must be at most 200 characters")
@@ -460,20 +508,15 @@ def parse_query(args: Mapping[str, str]) -> Query:
         day=_day(args),
         start_time=_clock_time(args, "start_time"),
         end_time=_clock_time(args, "end_time"),
+        postcode=postcode,
+        # Without a postcode there is nowhere to measure from, so a proximity alone narrows nothing.
+        proximity=proximity if postcode else None,
     )
 
 
-def _check_place(args: Mapping[str, str]) -> None:
-    """A postcode and proximity are checked, though services are not yet found by place."""
-    postcode = (args.get("postcode") or "").strip()
-    if postcode and not _POSTCODE.fullmatch(postcode):
-        raise BadParameter("postcode must be a UK postcode, like LS6 2AB")
-    _number(args, "proximity")
-
-
-def _open_as_asked(doc: Document, query: Query) -> bool:
+def _open_as_asked(rules: Sequence[WeeklyHours], query: Query) -> bool:
     """Whether one of the service's opening rules falls on the day and within the times asked."""
-    for rule in weekly_hours(getattr(doc.meta, "opening_times", None)):
+    for rule in rules:
         if query.day is not None and not any(day.endswith(query.day) for day in rule.days):
             continue
         if query.start_time is not None and rule.opens < query.start_time:
@@ -484,31 +527,113 @@ def _open_as_asked(doc: Document, query: Query) -> bool:
     return False
 
 
+def _within(point: Point, origin: Point, metres: float) -> bool:
+    """Whether `point` is at most `metres` from `origin` over the earth's surface."""
+    if abs(point.latitude - origin.latitude) * _METRES_PER_DEGREE > metres * 1.01:
+        return False
+    return distance_miles(origin, point) * METRES_PER_MILE <= metres
+
+
 @dataclass(frozen=True)
 class _Lookup:
-    """What the API's lists read of every service, worked out once per content store."""
+    """What the API's lists read of every service, worked out once per content store.
 
-    by_id: Mapping[str, Document]
-    modified: Mapping[str, dt.datetime]  # slug -> when its file last changed
-    words: Mapping[str, str]  # slug -> its title, summary, organisation and text, lower case
-    terms: Mapping[str, frozenset[str]]  # slug -> ids of its taxonomy terms and taxonomies
+    Services are numbered in the store's order; each field has one entry per service. The
+    list records (`listed`, `located`) are encoded as JSON the first time a page shows them,
+    and kept for the store's life: a publish makes a new store, and so a new lookup.
+    """
+
+    docs: tuple[Document, ...]
+    by_id: Mapping[str, int]
+    modified: tuple[dt.datetime, ...]  # when each page's file last changed
+    #: Each service's title, summary, organisation and text, lower case, one after another.
+    text: str
+    starts: tuple[int, ...]  # where each service's words start in `text`, then one past its end
+    ages: tuple[tuple[int, int], ...]
+    #: Taxonomy and taxonomy term ids -> a bit each; each service's bits are one number.
+    term_bits: Mapping[str, int]
+    terms: tuple[int, ...]
+    #: Each different wording of opening times, read; and which of them each service has.
+    hours: tuple[tuple[WeeklyHours, ...], ...]
+    opening: tuple[int, ...]
+    points: tuple[tuple[Point, ...], ...]  # its locations' coordinates (none for an address alone)
+    whole_area: tuple[bool, ...]
+    places: tuple[int, ...]  # how many locations it has: its service-at-location records
     newest: dt.datetime | None
+    listed: dict[int, bytes] = field(default_factory=dict, compare=False)
+    located: dict[tuple[int, int], bytes] = field(default_factory=dict, compare=False)
+
+    def containing(self, word: str) -> list[int]:
+        """The services whose words contain `word` (not spanning two services), in order."""
+        text, starts, found = self.text, self.starts, []
+        at = text.find(word)
+        while at != -1:
+            number = bisect_right(starts, at) - 1
+            end = starts[number + 1] - 1  # the newline after the service's words
+            if at + len(word) <= end:
+                found.append(number)
+                at = text.find(word, end)
+            else:
+                at = text.find(word, at + 1)
+        return found
+
+    def near(self, number: int, place: int | None, origin: Point, metres: float) -> bool:
+        """Whether a service (or one place of it) is within `metres` of `origin`.
+
+        A service without coordinates of its own is near when it covers the whole area: it
+        reaches families wherever they live in it.
+        """
+        points = self.points[number]
+        if not points:
+            return self.whole_area[number]
+        chosen = points if place is None else points[place : place + 1]
+        return any(_within(point, origin, metres) for point in chosen)
+
+
+def _words(docs: Sequence[Document]) -> tuple[str, tuple[int, ...]]:
+    """Every service's title, summary, organisation and text in lower case, each ending in a
+    newline, and where each starts. Joined a few hundred at a time, so that the services'
+    words are never all held twice over."""
+    chunks: list[str] = []
+    chunk: list[str] = []
+    starts = [0]
+    for doc in docs:
+        words = f"{doc.meta.title} {doc.meta.summary} {doc.meta.organisation} {doc.text}".lower()
+        chunk += (words, "\n")
+        starts.append(starts[-1] + len(words) + 1)
+        if len(chunk) >= 512:
+            chunks.append("".join(chunk))
+            chunk.clear()
+    chunks.append("".join(chunk))
+    return "".join(chunks), tuple(starts)
 
 
 def _build_lookup(store: ContentStore) -> _Lookup:
-    docs = list(store.services.values())
-    modified = {doc.slug: last_modified(doc) for doc in docs}
+    docs = tuple(store.services.values())
+    modified = tuple(last_modified(doc) for doc in docs)
+    text, starts = _words(docs)
+    ids = [taxonomy_id(t) for t in TAXONOMIES] + [term["id"] for term in all_terms()]
+    term_bits = {one: 1 << number for number, one in enumerate(ids)}
+    wordings = {"": 0}  # many services share their opening times; 0 is none
+    for doc in docs:
+        wordings.setdefault(doc.meta.opening_times or "", len(wordings))
     return _Lookup(
-        by_id={service_id(doc): doc for doc in docs},
+        docs=docs,
+        by_id={service_id(doc): number for number, doc in enumerate(docs)},
         modified=modified,
-        words={
-            doc.slug: f"{doc.meta.title} {doc.meta.summary} {doc.meta.organisation} {doc.text}".lower() for doc in docs
-        },
-        terms={
-            doc.slug: frozenset(term_id(t, k) for t, k in _terms_of(doc)) | {taxonomy_id(t) for t, _k in _terms_of(doc)}
-            for doc in docs
-        },
-        newest=max(modified.values(), default=None),
+        text=text,
+        starts=tuple(starts),
+        ages=tuple((doc.meta.age_min, doc.meta.age_max) for doc in docs),
+        term_bits=term_bits,
+        terms=tuple(
+            sum({term_bits[i] for t, k in _terms_of(doc) for i in (term_id(t, k), taxonomy_id(t))}) for doc in docs
+        ),
+        hours=tuple(tuple(weekly_hours(wording)) for wording in wordings),
+        opening=tuple(wordings[doc.meta.opening_times or ""] for doc in docs),
+        points=tuple(tuple(Point(p.latitude, p.longitude) for p in doc.meta.locations) for doc in docs),
+        whole_area=tuple(doc.meta.covers_whole_area for doc in docs),
+        places=tuple(len(doc.meta.locations) or (1 if doc.meta.address else 0) for doc in docs),
+        newest=max(modified, default=None),
     )
 
 
@@ -516,76 +641,135 @@ def _lookup(store: ContentStore) -> _Lookup:
     return store.derived("openreferral", _build_lookup)
 
 
-def _matches(doc: Document, query: Query, lookup: _Lookup) -> bool:
-    meta = doc.meta
-    if query.search:
-        words = lookup.words[doc.slug]
-        if not all(word in words for word in query.search.lower().split()):
-            return False
-    if query.taxonomy_term_id and query.taxonomy_term_id not in lookup.terms[doc.slug]:
-        return False
-    if query.taxonomy_id and query.taxonomy_id not in lookup.terms[doc.slug]:
-        return False
+def _selected(lookup: _Lookup, query: Query) -> Sequence[int]:
+    """The numbers of the services that match every filter, in the store's order."""
+    if not query.filtered:
+        return range(len(lookup.docs))
+    if query.postcode and (query.place is None or not query.place.in_area):
+        # The gazetteer has every postcode of the area: a postcode it lacks, or has outside the
+        # area, is within no service's area.
+        return []
+    chosen: Sequence[int] = range(len(lookup.docs))
+    for word in query.search.lower().split():
+        found = lookup.containing(word)
+        chosen = found if isinstance(chosen, range) else sorted(set(chosen).intersection(found))
+    terms, ages = lookup.terms, lookup.ages
+    for wanted in (query.taxonomy_term_id, query.taxonomy_id):
+        if wanted:
+            bit = lookup.term_bits.get(wanted, 0)
+            chosen = [n for n in chosen if terms[n] & bit]
     # A service suits an age range when the ranges overlap.
-    if query.minimum_age is not None and meta.age_max < query.minimum_age:
-        return False
-    if query.maximum_age is not None and meta.age_min > query.maximum_age:
-        return False
-    if query.by_opening and not _open_as_asked(doc, query):
-        return False
-    return not (query.modified_after is not None and lookup.modified[doc.slug] <= query.modified_after)
+    if query.minimum_age is not None:
+        chosen = [n for n in chosen if ages[n][1] >= query.minimum_age]
+    if query.maximum_age is not None:
+        chosen = [n for n in chosen if ages[n][0] <= query.maximum_age]
+    if query.by_opening:
+        suits = [_open_as_asked(rules, query) for rules in lookup.hours]
+        opening = lookup.opening
+        chosen = [n for n in chosen if suits[opening[n]]]
+    if query.modified_after is not None:
+        chosen = [n for n in chosen if lookup.modified[n] > query.modified_after]
+    if query.proximity is not None and query.place is not None:
+        origin, metres = query.place.point, query.proximity
+        chosen = [n for n in chosen if lookup.near(n, None, origin, metres)]
+    return chosen
 
 
-def page_of(items: list[Any], query: Query) -> dict[str, Any]:
-    """An ORUK Page around `items`."""
-    total = len(items)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _page_head(total: int, size: int, query: Query) -> dict[str, Any]:
     pages = max(1, math.ceil(total / query.per_page))
-    start = (query.page - 1) * query.per_page
-    contents = items[start : start + query.per_page]
     return {
         "total_items": total,
         "total_pages": pages,
         "page_number": query.page,
-        "size": len(contents),
+        "size": size,
         "first_page": query.page == 1,
         "last_page": query.page >= pages,
-        "empty": not contents,
-        "contents": contents,
+        "empty": not size,
     }
 
 
-def find_services(store: ContentStore, query: Query) -> list[Document]:
-    if not query.filtered:
-        return list(store.services.values())
+def page_of(items: list[Any], query: Query) -> dict[str, Any]:
+    """An ORUK Page around `items`."""
+    start = (query.page - 1) * query.per_page
+    contents = items[start : start + query.per_page]
+    return {**_page_head(len(items), len(contents), query), "contents": contents}
+
+
+def _page_json(total: int, query: Query, records: list[bytes]) -> bytes:
+    """An ORUK Page as JSON, around records already encoded."""
+    head = _ENCODE(_page_head(total, len(records), query))
+    return head[:-1].encode() + b',"contents":[' + b",".join(records) + b"]}"
+
+
+def _listed(store: ContentStore, lookup: _Lookup, number: int) -> bytes:
+    """A service's list record as JSON (encoded once per store)."""
+    record = lookup.listed.get(number)
+    if record is None:
+        doc = lookup.docs[number]
+        record = _ENCODE(service(store, doc, full=False, modified=lookup.modified[number])).encode()
+        lookup.listed[number] = record
+    return record
+
+
+def _located(store: ContentStore, lookup: _Lookup, number: int, place: int) -> bytes:
+    """One service-at-location list record as JSON: its place (encoded once per store), then its service."""
+    start = lookup.located.get((number, place))
+    if start is None:
+        for other, record in enumerate(service_at_locations(lookup.docs[number])):
+            lookup.located[(number, other)] = _ENCODE(record)[:-1].encode() + b',"service":'
+        start = lookup.located[(number, place)]
+    return start + _listed(store, lookup, number) + b"}"
+
+
+def service_page(store: ContentStore, query: Query) -> bytes:
+    """A page of services (their one-to-one fields), as JSON."""
     lookup = _lookup(store)
-    return [doc for doc in store.services.values() if _matches(doc, query, lookup)]
+    chosen = _selected(lookup, query)
+    start = (query.page - 1) * query.per_page
+    shown = chosen[start : start + query.per_page]
+    return _page_json(len(chosen), query, [_listed(store, lookup, number) for number in shown])
 
 
-def service_page(store: ContentStore, query: Query) -> dict[str, Any]:
-    page = page_of(find_services(store, query), query)
-    page["contents"] = [service(store, doc, full=False) for doc in page["contents"]]
-    return page
+def service_at_location_page(store: ContentStore, query: Query) -> bytes:
+    """A page of services at locations, each with its service's one-to-one fields, as JSON.
 
-
-def service_at_location_page(store: ContentStore, query: Query) -> dict[str, Any]:
-    places = [(doc, number) for doc in find_services(store, query) for number in range(len(_locations(doc)))]
-    page = page_of(places, query)
-    page["contents"] = [
-        service_at_locations(doc, service(store, doc, full=False))[number] for doc, number in page["contents"]
-    ]
-    return page
+    With a postcode and proximity, each location is measured on its own.
+    """
+    lookup = _lookup(store)
+    chosen = _selected(lookup, query)
+    places = [(number, place) for number in chosen for place in range(lookup.places[number])]
+    if query.proximity is not None and query.place is not None:
+        origin, metres = query.place.point, query.proximity
+        places = [(number, place) for number, place in places if lookup.near(number, place, origin, metres)]
+    start = (query.page - 1) * query.per_page
+    shown = places[start : start + query.per_page]
+    return _page_json(len(places), query, [_located(store, lookup, number, place) for number, place in shown])
 
 
 def service_by_id(store: ContentStore, wanted: str) -> Document | None:
-    return _lookup(store).by_id.get(wanted)
+    lookup = _lookup(store)
+    number = lookup.by_id.get(wanted)
+    return None if number is None else lookup.docs[number]
+
+
+def _service_at_location_ids(store: ContentStore) -> Mapping[str, tuple[str, int]]:
+    """Each service-at-location id -> the service's slug and which of its places it is."""
+    return {
+        stable_id("service_at_location", doc.slug, *((str(place),) if place else ())): (doc.slug, place)
+        for doc, count in zip(_lookup(store).docs, _lookup(store).places, strict=True)
+        for place in range(count)
+    }
 
 
 def service_at_location_by_id(store: ContentStore, wanted: str) -> dict[str, Any] | None:
-    for doc in store.services.values():
-        for record in service_at_locations(doc):
-            if record["id"] == wanted:
-                return {**record, "service": service(store, doc)}
-    return None
+    found = store.derived("openreferral-service-at-location-ids", _service_at_location_ids).get(wanted)
+    if found is None:
+        return None
+    doc = store.services[found[0]]
+    return {**service_at_locations(doc)[found[1]], "service": service(store, doc)}
 
 
 def taxonomy_by_id(wanted: str) -> dict[str, Any] | None:

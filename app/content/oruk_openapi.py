@@ -15,6 +15,8 @@ It also says what this portal does where the standard leaves it open: the limits
 query parameter (`per_page` at most 100, ids are UUIDs ...), the two parameter types the
 official document spells in a way OpenAPI does not know (`time`, `datetime`), and the
 400 and 404 answers with their error body. An empty parameter ("?page=") counts as left out.
+`postcode` and `proximity`, listed for services at locations, are read for services too, and
+their descriptions say how this portal answers them.
 """
 
 from __future__ import annotations
@@ -66,6 +68,23 @@ _PARAMETERS = {
     "postcode": {"type": "string", "pattern": "^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"},
     "proximity": {"type": "number", "minimum": 0},
 }
+
+#: What this portal does with a parameter, added to the standard's description of it.
+_HOW_WE_READ = {
+    "postcode": (
+        " Here: a full UK postcode, looked up in the gazetteer of the council's area and its neighbours."
+        " Service areas are named parts of the council's area, so a postcode in the area is within every"
+        " service's area; a postcode outside the area, or one the gazetteer does not have, is within none,"
+        " and the list is empty (200, not an error)."
+    ),
+    "proximity": (
+        " Here: metres from the postcode's centroid, read only with a postcode. A service is within it when"
+        " one of its locations is, or when it has no location of its own and covers the whole area (it"
+        " reaches families wherever they live). A service at location is within it when its own location is."
+    ),
+}
+#: Parameters this portal reads on a path where the official document does not list them.
+_ALSO_READ = {"/services": ("postcode", "proximity")}
 
 _ERROR = {
     "type": "object",
@@ -151,6 +170,11 @@ def _document() -> str:
     for name, parameter in document["components"]["parameters"].items():
         parameter["schema"] = _PARAMETERS.get(name, parameter["schema"])
         parameter["allowEmptyValue"] = True  # "?page=" is the same as leaving it out
+        parameter["description"] += _HOW_WE_READ.get(name, "")
+    for path, names in _ALSO_READ.items():
+        listed = document["paths"][path]["get"]["parameters"]
+        refs = [f"#/components/parameters/{name}" for name in names]
+        listed.extend({"$ref": ref} for ref in refs if {"$ref": ref} not in listed)
     for path, item in document["paths"].items():
         _localise(item, path)
         responses = item["get"]["responses"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -11,8 +12,11 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from ..content import oruk
+from ..content.cache import code_digest
 from ..content.oruk_openapi import openapi_document
+from ..content.store import ContentStore
 from ..extensions import csrf, limiter
+from ..places.gazetteer import locate
 from ..services import content_store
 
 bp = Blueprint("openreferral", __name__, url_prefix="/openreferral/v3")
@@ -26,18 +30,29 @@ def _rate_limit() -> str:
 limiter.limit(_rate_limit)(bp)
 
 
-def _json(payload: Any, *, status: int = 200, modified: dt.datetime | None = None) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    response = current_app.response_class(body, status=status, mimetype="application/json")
+def _json(payload: Any, *, modified: dt.datetime | None = None) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return _answer(body, hashlib.sha256(body).hexdigest()[:32], modified)
+
+
+def _answer(body: bytes, etag: str, modified: dt.datetime | None) -> Response:
+    """A 200 JSON response that a client can cache, and ask again about with its ETag or date."""
+    response = current_app.response_class(body, mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
-    if status == 200:
-        response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
-        if modified is not None:
-            response.last_modified = modified
-        response.cache_control.public = True
-        response.cache_control.max_age = 60
-        response.make_conditional(request)
+    response.set_etag(etag)
+    if modified is not None:
+        response.last_modified = modified
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    response.make_conditional(request)
     return response
+
+
+def _list(store: ContentStore, query: oruk.Query, body: bytes) -> Response:
+    """A list page: its ETag says which content, code and query (and where the postcode is) it
+    was made from, so the body is never hashed."""
+    key = f"{store.fingerprint}|{store.version}|{code_digest()}|{request.full_path}|{query.place}"
+    return _answer(body, hashlib.sha256(key.encode()).hexdigest()[:32], oruk.newest(store))
 
 
 def error(status: int, message: str) -> Response:
@@ -60,7 +75,12 @@ def http_error(exc: HTTPException) -> Response:
 
 
 def _query() -> oruk.Query:
-    return oruk.parse_query(request.args)
+    """The query's filters, its postcode (if any) found in the gazetteer."""
+    query = oruk.parse_query(request.args)
+    if query.postcode is None:
+        return query
+    found = locate(query.postcode, content_store().council.local_authority)
+    return dataclasses.replace(query, place=oruk.Place(found.point, found.in_area) if found else None)
 
 
 @bp.get("/")
@@ -85,7 +105,7 @@ def openapi() -> Response:
 def services() -> Response:
     store = content_store()
     query = _query()
-    return _json(oruk.service_page(store, query), modified=oruk.newest(store))
+    return _list(store, query, oruk.service_page(store, query))
 
 
 @bp.get("/services/<wanted>")
@@ -100,7 +120,8 @@ def service(wanted: str) -> Response:
 @bp.get("/service_at_locations")
 def service_at_locations() -> Response:
     store = content_store()
-    return _json(oruk.service_at_location_page(store, _query()), modified=oruk.newest(store))
+    query = _query()
+    return _list(store, query, oruk.service_at_location_page(store, query))
 
 
 @bp.get("/service_at_locations/<wanted>")

@@ -172,6 +172,13 @@ def test_api_info_and_openapi_document(client):
     document = client.get(info["openapi_url"].replace("http://localhost", "")).json
     assert document["servers"][0]["url"].endswith("/openreferral/v3")
     assert "/services" in document["paths"]
+    for path in ("/services", "/service_at_locations"):
+        listed = document["paths"][path]["get"]["parameters"]
+        assert {"$ref": "#/components/parameters/postcode"} in listed
+        assert {"$ref": "#/components/parameters/proximity"} in listed
+    parameters = document["components"]["parameters"]
+    assert "metres" in parameters["proximity"]["description"]
+    assert "the list is empty" in parameters["postcode"]["description"]
 
 
 def test_developers_page_is_linked_from_the_footer_and_links_the_openapi_document(app):
@@ -279,6 +286,8 @@ PARAMETERS = [
     "minimum_age",
     "maximum_age",
     "modified_after",
+    "postcode",
+    "proximity",
 ]
 
 
@@ -331,8 +340,131 @@ def test_services_are_found_by_the_day_and_hours_they_open(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["day=someday", "start_time=9am", "end_time=25:00", "page=1&page=2", "postcode=not-a-postcode", "proximity=-1"],
+    [
+        "day=someday",
+        "start_time=9am",
+        "end_time=25:00",
+        "page=1&page=2",
+        "postcode=not-a-postcode",
+        "postcode=KB1",
+        "postcode=KB1++2AB",
+        "proximity=-1",
+        "postcode=KB1+2AB&proximity=far",
+        "postcode=KB1+2AB&proximity=inf",
+    ],
 )
 def test_bad_day_time_place_or_repeated_parameters_get_a_400(client, query):
     response = client.get(f"{API}/services?{query}")
     assert response.status_code == 400 and response.json["code"] == 400 and response.json["message"]
+
+
+def _near(client, path: str, query: str) -> list[dict]:
+    """Every record of a list for `query`, all pages."""
+    records, page = [], 1
+    while True:
+        response = client.get(f"{API}{path}?per_page=100&page={page}&{query}")
+        assert response.status_code == 200, response.json
+        records.extend(response.json["contents"])
+        if response.json["last_page"]:
+            return records
+        page += 1
+
+
+def _gazetteer_point(postcode: str):
+    from app.extensions import db
+    from app.models.places import Postcode
+    from app.places import Point
+
+    row = db.session.get(Postcode, postcode)
+    return Point(row.latitude, row.longitude)
+
+
+@pytest.fixture()
+def gazetteer(app):
+    """The demo gazetteer, loaded for one test (rolled back after it)."""
+    from ..factories import load_demo_gazetteer
+
+    with app.app_context():
+        load_demo_gazetteer()
+        yield
+
+
+def test_a_postcode_and_proximity_keep_the_places_within_that_many_metres(client, gazetteer):
+    from app.places import Point, distance_miles
+    from app.services import content_store
+
+    origin = _gazetteer_point("KB2 4CB")
+    store = content_store()
+    whole_area = {oruk.service_id(doc) for doc in store.services.values() if doc.meta.covers_whole_area}
+    everyone = client.get(f"{API}/services").json["total_items"]
+    by_name = {}
+    for proximity in (1000, 3000):
+        places = _near(client, "/service_at_locations", f"postcode=KB2+4CB&proximity={proximity}")
+        assert places
+        for record in places:
+            location = record["location"]
+            if "latitude" in location:
+                metres = distance_miles(origin, Point(location["latitude"], location["longitude"])) * 1609.344
+                assert metres <= proximity, (location["name"], metres)
+            else:  # a place without coordinates: only a service for the whole area reaches the postcode
+                assert record["service_id"] in whole_area
+        services = _near(client, "/services", f"postcode=kb24cb&proximity={proximity}")
+        assert {s["id"] for s in services} == {r["service_id"] for r in places} | (
+            whole_area & {oruk.service_id(d) for d in store.services.values() if not d.meta.locations}
+        )
+        by_name[proximity] = {s["name"] for s in services}
+        assert 0 < len(services) < everyone
+    camhs = store.services["camhs"].meta.title  # given at KB2 4CB itself
+    assert camhs in by_name[1000] and by_name[1000] < by_name[3000]
+
+
+def test_proximity_is_in_metres(client, gazetteer):
+    from app.places import Point, distance_miles
+    from app.services import content_store
+
+    origin = _gazetteer_point("KB1 1KC")
+    doc = content_store().services["camhs"]
+    place = doc.meta.locations[0]
+    metres = distance_miles(origin, Point(place.latitude, place.longitude)) * 1609.344
+    assert 1000 < metres < 10_000  # so a reading in miles or kilometres would give another answer
+    near = {s["id"] for s in _near(client, "/services", f"postcode=KB1+1KC&proximity={metres + 50:.0f}")}
+    far = {s["id"] for s in _near(client, "/services", f"postcode=KB1+1KC&proximity={metres - 50:.0f}")}
+    assert oruk.service_id(doc) in near and oruk.service_id(doc) not in far
+
+
+def test_a_postcode_in_the_area_is_in_every_services_area(client, gazetteer):
+    """Service areas are named parts of the area, not shapes: a postcode in the area leaves every service."""
+    for path in ("/services", "/service_at_locations"):
+        everyone = client.get(f"{API}{path}").json
+        with_postcode = client.get(f"{API}{path}?postcode=KB4+1AB").json
+        assert with_postcode["total_items"] == everyone["total_items"] > 0
+        assert with_postcode["contents"] == everyone["contents"]
+        alone = client.get(f"{API}{path}?proximity=10").json  # nowhere to measure from: no filter
+        assert alone["total_items"] == everyone["total_items"]
+
+
+@pytest.mark.parametrize(
+    "postcode",
+    [
+        "FM1 1AA",  # a neighbouring council's: in the gazetteer, outside the area
+        "ZZ9 1AA",  # elsewhere in the country
+        "SW1A 1AA",  # a real postcode the gazetteer does not have
+        "KB9 9ZZ",  # in the area's postcode directory without a grid reference, so not kept
+    ],
+)
+def test_a_postcode_outside_the_area_or_not_known_gives_an_empty_list(client, gazetteer, postcode):
+    for path in ("/services", "/service_at_locations"):
+        for query in (f"postcode={postcode}", f"postcode={postcode}&proximity=100000"):
+            response = client.get(f"{API}{path}", query_string=query)
+            assert response.status_code == 200
+            page = response.json
+            assert page["total_items"] == 0 and page["empty"] and page["contents"] == [] and page["last_page"]
+
+
+def test_the_etag_follows_the_postcode_and_the_query(client, gazetteer):
+    plain = client.get(f"{API}/services").headers["ETag"]
+    near = client.get(f"{API}/services?postcode=KB2+4CB&proximity=1000").headers["ETag"]
+    farther = client.get(f"{API}/services?postcode=KB2+4CB&proximity=3000").headers["ETag"]
+    assert len({plain, near, farther}) == 3
+    again = client.get(f"{API}/services?postcode=KB2+4CB&proximity=1000", headers={"If-None-Match": near})
+    assert again.status_code == 304

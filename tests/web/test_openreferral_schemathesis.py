@@ -15,9 +15,13 @@ from schemathesis.generation import GenerationMode
 from app import create_app
 from app.config import TestConfig
 from app.content.oruk_openapi import remote_references
+from app.extensions import db
 
 API = "/openreferral/v3"
-SERVED = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", create_app(TestConfig))
+APP = create_app(TestConfig)
+with APP.app_context():
+    db.create_all()  # the gazetteer that postcodes are looked up in (empty: every postcode is unknown)
+SERVED = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", APP)
 OPERATIONS = {result.ok().label: result.ok() for result in SERVED.get_all_operations()}
 #: Operations with query parameters: the ones a request can break the rules of.
 WITH_QUERY = sorted(label for label, operation in OPERATIONS.items() if operation.query)
