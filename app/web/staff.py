@@ -29,7 +29,7 @@ from ..models.staff import AuditEvent, Role, User, normalise_email, record_event
 from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm, confirmed
 from .forms.staff import CorrectionForm, DecisionForm, NewUserForm, RoleForm
-from .pagination import govuk_pagination, paginate
+from .pagination import render_list
 from .survey_catalogue import catalogue
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -203,14 +203,15 @@ def audit():
     query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if chosen:
         query = query.where(AuditEvent.action == chosen)
-    page = paginate(query, per_page=50)
-    return render_template(
+    return render_list(
         "staff/audit.html",
-        events=page.items,
-        page=page,
+        query,
+        per_page=50,
+        rows="events",
+        endpoint="staff.audit",
+        args={"action": chosen},
         actions=actions,
         chosen=chosen,
-        pagination=govuk_pagination(page, "staff.audit", action=chosen),
     )
 
 
@@ -222,17 +223,18 @@ def moderation():
     if status not in MODERATION_STATUS_LABELS:
         status = ModerationStatus.PENDING
     order = Comment.created_at.asc() if status == ModerationStatus.PENDING else Comment.decided_at.desc()
-    page = paginate(select(Comment).where(Comment.status == status).order_by(order, Comment.id), per_page=20)
     counts = dict(db.session.execute(select(Comment.status, func.count()).group_by(Comment.status)).all())
-    return render_template(
+    return render_list(
         "staff/moderation.html",
-        comments=page.items,
-        page=page,
+        select(Comment).where(Comment.status == status).order_by(order, Comment.id),
+        per_page=20,
+        rows="comments",
+        endpoint="staff.moderation",
+        args={"status": status},
         status=status,
         counts=counts,
         STATUS_LABELS=MODERATION_STATUS_LABELS,
         SOURCE_LABELS=COMMENT_SOURCE_LABELS,
-        pagination=govuk_pagination(page, "staff.moderation", status=status),
     )
 
 

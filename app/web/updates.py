@@ -22,7 +22,7 @@ from .auth import role_required
 from .council import council
 from .forms.kit import ConfirmForm
 from .forms.publishing import PostForm, PublishForm
-from .pagination import govuk_pagination, paginate
+from .pagination import render_list
 from .publishing import FEED_SIZE, add_stage_rules, feed_item, feed_response, live_or_404
 from .staff import add_tool
 
@@ -39,9 +39,8 @@ add_tool(
 
 @bp.route("")
 def index():
-    page = paginate(publishing.public_posts(), per_page=10)
-    return render_template(
-        "updates/index.html", posts=page.items, page=page, pagination=govuk_pagination(page, "updates.index")
+    return render_list(
+        "updates/index.html", publishing.public_posts(), per_page=10, rows="posts", endpoint="updates.index"
     )
 
 
@@ -84,13 +83,8 @@ def _post_or_404(post_id: int) -> NewsPost:
 @role_required(Role.SENDIASS)
 def posts():
     query = select(NewsPost).order_by(NewsPost.updated_at.desc(), NewsPost.id.desc())
-    page = paginate(query, per_page=25)
-    return render_template(
-        "updates/staff_posts.html",
-        posts=page.items,
-        page=page,
-        now=utcnow(),
-        pagination=govuk_pagination(page, "updates_staff.posts"),
+    return render_list(
+        "updates/staff_posts.html", query, per_page=25, rows="posts", endpoint="updates_staff.posts", now=utcnow()
     )
 
 

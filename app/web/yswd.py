@@ -29,7 +29,7 @@ from .auth import current_staff, role_required
 from .council import council
 from .forms.kit import ConfirmForm
 from .forms.publishing import EntryForm, PublishForm, UpdateForm
-from .pagination import govuk_pagination, paginate
+from .pagination import render_list
 from .publishing import FEED_SIZE, add_stage_rules, feed_item, feed_response, live_or_404
 from .staff import add_tool
 from .survey_catalogue import catalogue
@@ -61,16 +61,17 @@ def _filters() -> dict[str, Any]:
 @bp.route("")
 def index():
     filters = _filters()
-    page = paginate(publishing.public_entries(**filters), per_page=10)
     years = publishing.entry_years()
-    return render_template(
+    return render_list(
         "yswd/index.html",
-        entries=page.items,
-        page=page,
+        publishing.public_entries(**filters),
+        per_page=10,
+        rows="entries",
+        endpoint="yswd.index",
+        args=filters,
         filters=filters,
         years=years,
         report_years=report_years(years, clock.today()),
-        pagination=govuk_pagination(page, "yswd.index", **filters),
         untranslated=current_language() != "en",
     )
 
@@ -140,14 +141,15 @@ def entries():
         query = query.where(Entry.in_stage(stage, now))
     else:
         stage = ""
-    page = paginate(query, per_page=25)
-    return render_template(
+    return render_list(
         "yswd/staff_entries.html",
-        entries=page.items,
-        page=page,
+        query,
+        per_page=25,
+        rows="entries",
+        endpoint="yswd_staff.entries",
+        args={"stage": stage},
         stage=stage,
         now=now,
-        pagination=govuk_pagination(page, "yswd_staff.entries", stage=stage),
     )
 
 
