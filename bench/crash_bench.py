@@ -21,11 +21,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import os
 import random
-import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -47,11 +44,10 @@ from survey_bench import (  # noqa: E402  (the survey benchmark's client and dat
     Browser,
     fresh_database,
     issue_invitations,
+    server_env,
 )
 
-REFERENCE_RE = re.compile(r'class="council-reference">([A-Z0-9]+)<')
-#: Connection failures a family sees while the server is down.
-DOWN = (OSError, http.client.HTTPException)
+from tests.servers import DOWN, REFERENCE_RE, gunicorn_command, wait_until_answers  # noqa: E402
 
 
 @dataclass
@@ -146,28 +142,13 @@ class Family:
 
 def start_server(args: argparse.Namespace, env: dict) -> subprocess.Popen:
     """gunicorn in a session of its own, so one killpg reaches the master and every worker."""
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}"]
-    if args.threads > 1:
-        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
-    command += ["--log-level", "critical", "wsgi:app"]
+    command = gunicorn_command(args.port, args.workers, args.threads, options=("--log-level", "critical"))
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL)
 
 
-def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 60) -> float:
+def wait_until_up(port: int, server: subprocess.Popen) -> float:
     """Seconds until the server answers."""
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if server.poll() is not None:
-            raise SystemExit("gunicorn stopped while starting")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/survey")
-            connection.getresponse().read()
-            connection.close()
-            return time.monotonic() - started
-        except DOWN:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+    return wait_until_answers(port, server, "/survey", seconds=60)
 
 
 def kill(server: subprocess.Popen) -> None:
@@ -240,16 +221,7 @@ def main() -> int:
         f"database: {args.database}; {len(tokens)} families, {args.clients} at once; "
         f"gunicorn {args.workers} workers x {args.threads} thread(s); {args.crashes} crashes (kill -9)"
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PORTAL_ENV": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}",
-        "SURVEY_RATE_LIMIT": "1000000 per minute",
-        "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
-        "RATELIMIT_STORAGE_URI": args.ratelimit_storage,
-    }
+    env = server_env(database_url, args.port, args.ratelimit_storage)
     tally = Tally()
     queue = list(reversed(tokens))
     queue_lock = threading.Lock()

@@ -16,9 +16,7 @@ submissions acknowledged, and every invitation must be completed exactly once.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import re
 import secrets
 import signal
 import statistics
@@ -34,21 +32,14 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import Browser  # noqa: E402  (one plain HTTP browser for the tests and benchmarks)
-
-SURVEY = "ehcp-finalisation"
-#: A quick route through the parents' survey: the plan not yet seen, so "About the plan" is skipped.
-PAGES = [
-    ("listened", "listened=yes"),
-    ("involved", "involved=yes"),
-    ("advice", "education_reflected=yes&health_reflected=partly&care_reflected=not-involved"),
-    ("seen_plan", "seen_plan=no"),
-    ("timing", "within_20_weeks=dont-know"),
-    ("satisfied", "satisfied=4"),
-    ("went_well", "went_well=The+caseworker+kept+us+up+to+date."),
-    ("improvement", "do_better="),
-]
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+from tests.servers import (  # noqa: E402  (one plain HTTP browser and survey route for the tests and benchmarks)
+    CSRF_RE,
+    SURVEY,
+    Browser,
+    gunicorn_command,
+    wait_until_answers,
+)
+from tests.servers import QUICK_ROUTE as PAGES  # noqa: E402
 
 
 @dataclass
@@ -191,20 +182,18 @@ def count_rows(database_url: str) -> tuple[int, int, int, int, int]:
     return responses, waiting, completed, drafts, comments
 
 
-def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn stopped while starting")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/survey")
-            connection.getresponse().read()
-            connection.close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+def server_env(database_url: str, port: int, ratelimit_storage: str) -> dict[str, str]:
+    """gunicorn's environment: production settings, a fresh secret, and rate limits no load reaches."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "SURVEY_RATE_LIMIT": "1000000 per minute",
+        "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
+        "RATELIMIT_STORAGE_URI": ratelimit_storage,
+    }
 
 
 def _process_cpu(stat: str) -> tuple[str, int, float]:
@@ -300,22 +289,11 @@ def main() -> int:
     tokens = issue_invitations(database_url, total)
     print(f"issued {len(tokens)} invitations in {time.perf_counter() - started:.1f} s")
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PORTAL_ENV": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}",
-        "SURVEY_RATE_LIMIT": "1000000 per minute",
-        "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
-        "RATELIMIT_STORAGE_URI": args.ratelimit_storage,
-    }
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}"]
-    if args.threads > 1:
-        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
-    server = subprocess.Popen([*command, "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    env = server_env(database_url, args.port, args.ratelimit_storage)
+    command = gunicorn_command(args.port, args.workers, args.threads, options=("--log-level", "warning"))
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
-        wait_for(args.port, server)
+        wait_until_answers(args.port, server, "/survey", seconds=30)
         results = [ClientResult() for _ in range(args.clients)]
         batches = [tokens[i * args.submissions : (i + 1) * args.submissions] for i in range(args.clients)]
         prepared: list[list[Browser]] = [[] for _ in range(args.clients)]
