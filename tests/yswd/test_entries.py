@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -16,9 +15,10 @@ from app.models.surveys import SurveyAnswer, SurveyResponse
 from app.models.yswd import Entry
 from app.yswd.report import figure_rows
 
-from ..factories import create_entry, create_user
-from ..helpers import act_as, audit_actions, post_form
+from ..factories import create_entry
+from ..helpers import audit_actions, post_form, signed_in_as
 from ..pages import check_page_structure
+from .staff_forms import create_draft, press_publish
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -38,21 +38,15 @@ ENTRY = {
 @pytest.fixture()
 def staff(app, client):
     """A signed-in SENDIASS member of staff."""
-    with app.app_context():
-        user = create_user("sendiass", email="sendiass@kelderbridge.example")
-    act_as(client, user)
-    return user
+    return signed_in_as(app, client, "sendiass", email="sendiass@kelderbridge.example")
 
 
 def write_entry(client, **changes) -> int:
-    response = post_form(client, "/staff/you-said-we-did/new", {**ENTRY, **changes})
-    assert response.status_code == 302, check_page_structure(response).text()
-    return int(re.search(r"/staff/you-said-we-did/(\d+)$", response.headers["Location"]).group(1))
+    return create_draft(client, "/staff/you-said-we-did", {**ENTRY, **changes})
 
 
 def publish(client, entry_id: int, **data):
-    path = f"/staff/you-said-we-did/{entry_id}"
-    return post_form(client, f"{path}/publish", {"when": "now", **data}, token_from=path)
+    return press_publish(client, f"/staff/you-said-we-did/{entry_id}", **data)
 
 
 def feed_entries(client) -> list[dict]:
