@@ -76,20 +76,22 @@ def publish(item: Entry | NewsPost, form: PublishForm) -> None:
 
 def archive(item: Entry | NewsPost) -> None:
     """Take an item off the public pages (after its confirm button's CSRF check); audited and committed."""
-    confirmed()
-    workflow.archive(item, current_staff())
-    audit(item, "archived")
-    db.session.commit()
+    _confirmed_step(item, workflow.archive, "archived")
     flash(_("Archived. It is no longer on the public pages or in the feed."), "success")
 
 
 def back_to_draft(item: Entry | NewsPost) -> None:
     """Move an item back to draft (after its confirm button's CSRF check); audited and committed."""
-    confirmed()
-    workflow.back_to_draft(item, current_staff())
-    audit(item, "withdrawn")
-    db.session.commit()
+    _confirmed_step(item, workflow.back_to_draft, "withdrawn")
     flash(_("Moved back to draft."), "success")
+
+
+def _confirmed_step(item: Entry | NewsPost, step: Callable[[Entry | NewsPost, Any], None], verb: str) -> None:
+    """A workflow step taken by the member of staff signed in, after the button's CSRF check; audited and committed."""
+    confirmed()
+    step(item, current_staff())
+    audit(item, verb)
+    db.session.commit()
 
 
 class StageChange(View):
