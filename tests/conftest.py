@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 
@@ -26,14 +25,11 @@ Flask.test_client_class = PageCheckingClient
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     """One app for the session; content is read-only so it can be shared."""
-    application = create_app(TestConfig)
-    with application.app_context():
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with running_app(TestConfig) as application:
+        yield application
+        with application.app_context():
+            db.session.remove()
+            db.drop_all()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
@@ -16,11 +15,9 @@ from app.models.yswd import Entry
 from app.yswd.report import figure_rows
 
 from ..factories import create_entry
-from ..helpers import audit_actions, post_form, signed_in_as
+from ..helpers import audit_actions, post_form
 from ..pages import check_page_structure
-from .staff_forms import create_draft, press_publish
-
-ATOM = "{http://www.w3.org/2005/Atom}"
+from .workflow import ATOM, create_draft, press_publish, read_feed
 
 ENTRY = {
     "title": "Clearer information about school transport",
@@ -35,12 +32,6 @@ ENTRY = {
 }
 
 
-@pytest.fixture()
-def staff(app, client):
-    """A signed-in SENDIASS member of staff."""
-    return signed_in_as(app, client, "sendiass", email="sendiass@kelderbridge.example")
-
-
 def write_entry(client, **changes) -> int:
     return create_draft(client, "/staff/you-said-we-did", {**ENTRY, **changes})
 
@@ -50,9 +41,7 @@ def publish(client, entry_id: int, **data):
 
 
 def feed_entries(client) -> list[dict]:
-    response = client.get("/you-said-we-did/feed.atom")
-    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
-    root = ET.fromstring(response.data)
+    root = read_feed(client, "/you-said-we-did/feed.atom")
     assert root.tag == f"{ATOM}feed"
     assert root.find(f"{ATOM}link[@rel='self']").get("href").endswith("/you-said-we-did/feed.atom")
     assert root.find(f"{ATOM}updated").text

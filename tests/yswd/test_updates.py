@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
-
-import pytest
 
 from app.extensions import db
 from app.models.staff import utcnow
 from app.models.yswd import NewsPost
 
-from ..helpers import audit_actions, post_form, signed_in_as
+from ..helpers import audit_actions, post_form
 from ..pages import check_page_structure
-from .staff_forms import create_draft, press_publish
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture()
-def staff(app, client):
-    return signed_in_as(app, client, "sendiass", email="news@kelderbridge.example")
+from .workflow import ATOM, create_draft, press_publish, read_feed
 
 
 def write_post(client, title: str, **changes) -> int:
@@ -39,9 +29,7 @@ def publish(client, post_id: int, **data):
 
 
 def feed_titles(client) -> list[str]:
-    response = client.get("/updates/feed.atom")
-    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
-    root = ET.fromstring(response.data)
+    root = read_feed(client, "/updates/feed.atom")
     return [entry.find(f"{ATOM}title").text for entry in root.findall(f"{ATOM}entry")]
 
 

@@ -1,13 +1,17 @@
-"""The staff forms "You said, we did" entries and updates share: a new draft, and Publish."""
+"""What the tests of "You said, we did" entries and of updates share: a new draft and Publish
+through the staff forms, and reading an Atom feed."""
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 from flask.testing import FlaskClient
 
 from ..helpers import post_form
 from ..pages import check_page_structure
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def create_draft(client: FlaskClient, staff_list: str, data: dict) -> int:
@@ -20,3 +24,10 @@ def create_draft(client: FlaskClient, staff_list: str, data: dict) -> int:
 def press_publish(client: FlaskClient, page: str, **data):
     """Press Publish on the item's staff page (now, unless `data` chooses a date and time)."""
     return post_form(client, f"{page}/publish", {"when": "now", **data}, token_from=page)
+
+
+def read_feed(client: FlaskClient, path: str) -> ET.Element:
+    """The Atom feed at `path`, parsed, once it has answered as one."""
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    return ET.fromstring(response.data)
