@@ -80,12 +80,6 @@ class Family:
         self.token, self.tally, self.patience = token, tally, patience
         self.tries = 0
 
-    def _fresh_connection(self) -> None:
-        connection = getattr(Browser._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            Browser._local.connection = None
-
     def call(self, method: str, path: str, form: str | None = None) -> tuple[int, str, str]:
         """One step, repeated (0.25 s apart, for up to `patience` seconds) until the server answers it."""
         self.tries = 0
@@ -96,7 +90,7 @@ class Family:
                 answer = self.browser.request(method, path) if form is None else self.browser.post(path, form)
             except DOWN:
                 self.tally.count(False)
-                self._fresh_connection()
+                Browser.close_connection()  # a fresh connection for the next try
                 time.sleep(0.25)
                 continue
             if answer[0] >= 500:  # a worker killed mid-request behind a live socket, say
