@@ -42,6 +42,7 @@ from survey_bench import (  # noqa: E402  (the survey benchmark's client and dat
     ROOT,
     SURVEY,
     Browser,
+    add_server_options,
     fresh_database,
     issue_invitations,
     server_env,
@@ -103,7 +104,7 @@ class Family:
 
     def run(self) -> None:
         status, location, _ = self.call("GET", f"/s/{self.token}")
-        if status != 302 or not location.endswith(f"/survey/{SURVEY}"):
+        if status != 302 or not location.split("?")[0].endswith(f"/survey/{SURVEY}"):
             raise RuntimeError(f"open link: {status} {location}")
         status, _, page = self.call("GET", f"/survey/{SURVEY}/questions/{PAGES[0][0]}")
         match = CSRF_RE.search(page)
@@ -187,24 +188,11 @@ def check_database(database_url: str) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="postgresql")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_crash"),
-        help="A database of the benchmark's own: it is dropped and created again.",
-    )
+    add_server_options(parser, database="postgresql", postgres_db="bench_crash", port=8766, redis_db=14)
     parser.add_argument("--families", type=int, default=400, help="invitations answered and sent")
     parser.add_argument("--clients", type=int, default=16, help="families answering at once")
     parser.add_argument("--crashes", type=int, default=4, help="times the server is killed with SIGKILL")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument(
-        "--ratelimit-storage",
-        default=os.environ.get("BENCH_RATELIMIT_STORAGE", "redis://127.0.0.1:6379/14"),
-        help="RATELIMIT_STORAGE_URI for gunicorn (Redis, as in production)",
-    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
 

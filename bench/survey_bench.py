@@ -57,7 +57,7 @@ def prepare(host: str, port: int, tokens: list[str], result: ClientResult) -> li
     for token in tokens:
         browser = Browser(host, port)
         status, location, _ = browser.request("GET", f"/s/{token}")
-        if status != 302 or not location.endswith(f"/survey/{SURVEY}"):
+        if status != 302 or not location.split("?")[0].endswith(f"/survey/{SURVEY}"):
             result.errors.append(f"open link: {status}")
             continue
         status, _, page = browser.request("GET", f"/survey/{SURVEY}/questions/{PAGES[0][0]}")
@@ -136,9 +136,10 @@ def issue_invitations(database_url: str, count: int) -> list[str]:
     app = create_app()
     rows = [invitations.InvitationRow(i + 2, f"BENCH-{i:06d}", dt.date(2026, 3, 2), "en", None) for i in range(count)]
     with app.test_request_context():
-        result = invitations.create_invitations(SURVEY, rows)
         from app.extensions import db
 
+        result = invitations.create_invitations(SURVEY, rows)
+        db.session.commit()  # create_invitations only flushes: the caller commits
         db.engine.dispose()
     return [item.token for item in result.created]
 
@@ -180,6 +181,27 @@ def count_rows(database_url: str) -> tuple[int, int, int, int, int]:
         comments = connection.execute(text("SELECT count(*) FROM moderation_comment")).scalar_one()
     engine.dispose()
     return responses, waiting, completed, drafts, comments
+
+
+def add_server_options(
+    parser: argparse.ArgumentParser, *, database: str, postgres_db: str, port: int, redis_db: int
+) -> None:
+    """The options the survey benchmarks share: their database, and gunicorn's workers, threads,
+    port and rate-limit storage."""
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default=database)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{postgres_db}"),
+        help="A database of the benchmark's own: it is dropped and created again.",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2 or more)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (more than 1: gthread workers)")
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument(
+        "--ratelimit-storage",
+        default=os.environ.get("BENCH_RATELIMIT_STORAGE", f"redis://127.0.0.1:6379/{redis_db}"),
+        help="RATELIMIT_STORAGE_URI for gunicorn: Redis, as in production (memory:// counts per worker)",
+    )
 
 
 def server_env(database_url: str, port: int, ratelimit_storage: str) -> dict[str, str]:
@@ -257,22 +279,9 @@ def run_phase(clients: int, target, *args_per_client) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_surveys"),
-        help="A database of the benchmark's own: it is dropped and created again.",
-    )
+    add_server_options(parser, database="sqlite", postgres_db="bench_surveys", port=8765, redis_db=15)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--submissions", type=int, default=100, help="per client")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2 or more)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (more than 1: gthread workers)")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument(
-        "--ratelimit-storage",
-        default=os.environ.get("BENCH_RATELIMIT_STORAGE", "redis://127.0.0.1:6379/15"),
-        help="RATELIMIT_STORAGE_URI for gunicorn: Redis, as in production (memory:// counts per worker)",
-    )
     parser.add_argument("--resend-every", type=int, default=10, help="send every Nth survey twice (0: never)")
     args = parser.parse_args()
 
