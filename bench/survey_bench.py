@@ -124,7 +124,11 @@ def fresh_database(kind: str, postgres_url: str, workdir: Path) -> str:
 
 
 def issue_invitations(database_url: str, count: int) -> list[str]:
-    """Migrate the database and issue `count` invitations; returns their raw tokens."""
+    """Migrate the database and issue `count` invitations; returns their raw tokens.
+
+    Links are stored as keyed digests: this sets TOKEN_HASH_KEY in the environment (when it is not
+    set yet), so that a server started from it afterwards finds them."""
+    os.environ.setdefault("TOKEN_HASH_KEY", secrets.token_hex(32))
     env = {**os.environ, "DATABASE_URL": database_url, "PORTAL_ENV": "development", "FLASK_APP": "wsgi"}
     subprocess.run([str(ROOT / ".venv/bin/flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     os.environ.update(DATABASE_URL=database_url, PORTAL_ENV="development")
@@ -293,8 +297,6 @@ def main() -> int:
         f"gunicorn: {args.workers} workers x {args.threads} thread(s); load average {os.getloadavg()[0]:.1f}"
     )
     started = time.perf_counter()
-    # Links are stored as keyed digests: the invitations and the server must share the key.
-    os.environ["TOKEN_HASH_KEY"] = secrets.token_hex(32)
     tokens = issue_invitations(database_url, total)
     print(f"issued {len(tokens)} invitations in {time.perf_counter() - started:.1f} s")
 
