@@ -21,11 +21,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import os
 import random
-import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -45,13 +42,13 @@ from survey_bench import (  # noqa: E402  (the survey benchmark's client and dat
     ROOT,
     SURVEY,
     Browser,
+    add_server_options,
     fresh_database,
     issue_invitations,
+    server_env,
 )
 
-REFERENCE_RE = re.compile(r'class="council-reference">([A-Z0-9]+)<')
-#: Connection failures a family sees while the server is down.
-DOWN = (OSError, http.client.HTTPException)
+from tests.servers import DOWN, REFERENCE_RE, gunicorn_command, wait_until_answers  # noqa: E402
 
 
 @dataclass
@@ -84,12 +81,6 @@ class Family:
         self.token, self.tally, self.patience = token, tally, patience
         self.tries = 0
 
-    def _fresh_connection(self) -> None:
-        connection = getattr(Browser._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            Browser._local.connection = None
-
     def call(self, method: str, path: str, form: str | None = None) -> tuple[int, str, str]:
         """One step, repeated (0.25 s apart, for up to `patience` seconds) until the server answers it."""
         self.tries = 0
@@ -100,7 +91,7 @@ class Family:
                 answer = self.browser.request(method, path) if form is None else self.browser.post(path, form)
             except DOWN:
                 self.tally.count(False)
-                self._fresh_connection()
+                Browser.close_connection()  # a fresh connection for the next try
                 time.sleep(0.25)
                 continue
             if answer[0] >= 500:  # a worker killed mid-request behind a live socket, say
@@ -113,7 +104,7 @@ class Family:
 
     def run(self) -> None:
         status, location, _ = self.call("GET", f"/s/{self.token}")
-        if status != 302 or not location.endswith(f"/survey/{SURVEY}"):
+        if status != 302 or not location.split("?")[0].endswith(f"/survey/{SURVEY}"):
             raise RuntimeError(f"open link: {status} {location}")
         status, _, page = self.call("GET", f"/survey/{SURVEY}/questions/{PAGES[0][0]}")
         match = CSRF_RE.search(page)
@@ -146,28 +137,13 @@ class Family:
 
 def start_server(args: argparse.Namespace, env: dict) -> subprocess.Popen:
     """gunicorn in a session of its own, so one killpg reaches the master and every worker."""
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}"]
-    if args.threads > 1:
-        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
-    command += ["--log-level", "critical", "wsgi:app"]
+    command = gunicorn_command(args.port, args.workers, args.threads, options=("--log-level", "critical"))
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stderr=subprocess.DEVNULL)
 
 
-def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 60) -> float:
+def wait_until_up(port: int, server: subprocess.Popen) -> float:
     """Seconds until the server answers."""
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if server.poll() is not None:
-            raise SystemExit("gunicorn stopped while starting")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/survey")
-            connection.getresponse().read()
-            connection.close()
-            return time.monotonic() - started
-        except DOWN:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+    return wait_until_answers(port, server, "/survey", seconds=60)
 
 
 def kill(server: subprocess.Popen) -> None:
@@ -212,24 +188,11 @@ def check_database(database_url: str) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="postgresql")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_crash"),
-        help="A database of the benchmark's own: it is dropped and created again.",
-    )
+    add_server_options(parser, database="postgresql", postgres_db="bench_crash", port=8766, redis_db=14)
     parser.add_argument("--families", type=int, default=400, help="invitations answered and sent")
     parser.add_argument("--clients", type=int, default=16, help="families answering at once")
     parser.add_argument("--crashes", type=int, default=4, help="times the server is killed with SIGKILL")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument(
-        "--ratelimit-storage",
-        default=os.environ.get("BENCH_RATELIMIT_STORAGE", "redis://127.0.0.1:6379/14"),
-        help="RATELIMIT_STORAGE_URI for gunicorn (Redis, as in production)",
-    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -240,16 +203,7 @@ def main() -> int:
         f"database: {args.database}; {len(tokens)} families, {args.clients} at once; "
         f"gunicorn {args.workers} workers x {args.threads} thread(s); {args.crashes} crashes (kill -9)"
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PORTAL_ENV": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}",
-        "SURVEY_RATE_LIMIT": "1000000 per minute",
-        "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
-        "RATELIMIT_STORAGE_URI": args.ratelimit_storage,
-    }
+    env = server_env(database_url, args.port, args.ratelimit_storage)
     tally = Tally()
     queue = list(reversed(tokens))
     queue_lock = threading.Lock()

@@ -16,9 +16,7 @@ submissions acknowledged, and every invitation must be completed exactly once.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import re
 import secrets
 import signal
 import statistics
@@ -34,21 +32,14 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import Browser  # noqa: E402  (one plain HTTP browser for the tests and benchmarks)
-
-SURVEY = "ehcp-finalisation"
-#: A quick route through the parents' survey: the plan not yet seen, so "About the plan" is skipped.
-PAGES = [
-    ("listened", "listened=yes"),
-    ("involved", "involved=yes"),
-    ("advice", "education_reflected=yes&health_reflected=partly&care_reflected=not-involved"),
-    ("seen_plan", "seen_plan=no"),
-    ("timing", "within_20_weeks=dont-know"),
-    ("satisfied", "satisfied=4"),
-    ("went_well", "went_well=The+caseworker+kept+us+up+to+date."),
-    ("improvement", "do_better="),
-]
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+from tests.servers import (  # noqa: E402  (one plain HTTP browser and survey route for the tests and benchmarks)
+    CSRF_RE,
+    SURVEY,
+    Browser,
+    gunicorn_command,
+    wait_until_answers,
+)
+from tests.servers import QUICK_ROUTE as PAGES  # noqa: E402
 
 
 @dataclass
@@ -66,9 +57,8 @@ def prepare(host: str, port: int, tokens: list[str], result: ClientResult) -> li
     for token in tokens:
         browser = Browser(host, port)
         status, location, _ = browser.request("GET", f"/s/{token}")
-        # The survey's start page, in the invitation's language (`?lang=en`).
-        if status != 302 or not urlsplit(location).path.endswith(f"/survey/{SURVEY}"):
-            result.errors.append(f"open link: {status} {location}")
+        if status != 302 or not location.split("?")[0].endswith(f"/survey/{SURVEY}"):
+            result.errors.append(f"open link: {status}")
             continue
         status, _, page = browser.request("GET", f"/survey/{SURVEY}/questions/{PAGES[0][0]}")
         match = CSRF_RE.search(page)
@@ -134,7 +124,11 @@ def fresh_database(kind: str, postgres_url: str, workdir: Path) -> str:
 
 
 def issue_invitations(database_url: str, count: int) -> list[str]:
-    """Migrate the database and issue `count` invitations; returns their raw tokens."""
+    """Migrate the database and issue `count` invitations; returns their raw tokens.
+
+    Links are stored as keyed digests: this sets TOKEN_HASH_KEY in the environment (when it is not
+    set yet), so that a server started from it afterwards finds them."""
+    os.environ.setdefault("TOKEN_HASH_KEY", secrets.token_hex(32))
     env = {**os.environ, "DATABASE_URL": database_url, "PORTAL_ENV": "development", "FLASK_APP": "wsgi"}
     subprocess.run([str(ROOT / ".venv/bin/flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     os.environ.update(DATABASE_URL=database_url, PORTAL_ENV="development")
@@ -146,9 +140,9 @@ def issue_invitations(database_url: str, count: int) -> list[str]:
     app = create_app()
     rows = [invitations.InvitationRow(i + 2, f"BENCH-{i:06d}", dt.date(2026, 3, 2), "en", None) for i in range(count)]
     with app.test_request_context():
-        result = invitations.create_invitations(SURVEY, rows)
         from app.extensions import db
 
+        result = invitations.create_invitations(SURVEY, rows)
         db.session.commit()  # create_invitations only flushes: the caller commits
         db.engine.dispose()
     return [item.token for item in result.created]
@@ -193,21 +187,39 @@ def count_rows(database_url: str) -> tuple[int, int, int, int, int]:
     return responses, waiting, completed, drafts, comments
 
 
-def wait_for(port: int, process: subprocess.Popen, seconds: float = 180) -> None:
-    """Until the portal answers: starting takes over 30 s on a busy 2-core machine."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn stopped while starting")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/survey")
-            connection.getresponse().read()
-            connection.close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+def add_server_options(
+    parser: argparse.ArgumentParser, *, database: str, postgres_db: str, port: int, redis_db: int
+) -> None:
+    """The options the survey benchmarks share: their database, and gunicorn's workers, threads,
+    port and rate-limit storage."""
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default=database)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{postgres_db}"),
+        help="A database of the benchmark's own: it is dropped and created again.",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2 or more)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (more than 1: gthread workers)")
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument(
+        "--ratelimit-storage",
+        default=os.environ.get("BENCH_RATELIMIT_STORAGE", f"redis://127.0.0.1:6379/{redis_db}"),
+        help="RATELIMIT_STORAGE_URI for gunicorn: Redis, as in production (memory:// counts per worker)",
+    )
+
+
+def server_env(database_url: str, port: int, ratelimit_storage: str) -> dict[str, str]:
+    """gunicorn's environment: production settings, a fresh secret, and rate limits no load reaches."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "SURVEY_RATE_LIMIT": "1000000 per minute",
+        "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
+        "RATELIMIT_STORAGE_URI": ratelimit_storage,
+    }
 
 
 def _process_cpu(stat: str) -> tuple[str, int, float]:
@@ -271,22 +283,9 @@ def run_phase(clients: int, target, *args_per_client) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_surveys"),
-        help="A database of the benchmark's own: it is dropped and created again.",
-    )
+    add_server_options(parser, database="sqlite", postgres_db="bench_surveys", port=8765, redis_db=15)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--submissions", type=int, default=100, help="per client")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2 or more)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (more than 1: gthread workers)")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument(
-        "--ratelimit-storage",
-        default=os.environ.get("BENCH_RATELIMIT_STORAGE", "redis://127.0.0.1:6379/15"),
-        help="RATELIMIT_STORAGE_URI for gunicorn: Redis, as in production (memory:// counts per worker)",
-    )
     parser.add_argument("--resend-every", type=int, default=10, help="send every Nth survey twice (0: never)")
     args = parser.parse_args()
 
@@ -298,27 +297,14 @@ def main() -> int:
         f"gunicorn: {args.workers} workers x {args.threads} thread(s); load average {os.getloadavg()[0]:.1f}"
     )
     started = time.perf_counter()
-    # Links are stored as keyed digests: the invitations and the server must share the key.
-    os.environ["TOKEN_HASH_KEY"] = secrets.token_hex(32)
     tokens = issue_invitations(database_url, total)
     print(f"issued {len(tokens)} invitations in {time.perf_counter() - started:.1f} s")
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PORTAL_ENV": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}",
-        "SURVEY_RATE_LIMIT": "1000000 per minute",
-        "SURVEY_PAGE_RATE_LIMIT": "1000000 per minute",
-        "RATELIMIT_STORAGE_URI": args.ratelimit_storage,
-    }
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}"]
-    if args.threads > 1:
-        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
-    server = subprocess.Popen([*command, "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    env = server_env(database_url, args.port, args.ratelimit_storage)
+    command = gunicorn_command(args.port, args.workers, args.threads, options=("--log-level", "warning"))
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
-        wait_for(args.port, server)
+        wait_until_answers(args.port, server, "/survey", seconds=30)
         results = [ClientResult() for _ in range(args.clients)]
         batches = [tokens[i * args.submissions : (i + 1) * args.submissions] for i in range(args.clients)]
         prepared: list[list[Browser]] = [[] for _ in range(args.clients)]

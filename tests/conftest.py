@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 
@@ -26,14 +25,11 @@ Flask.test_client_class = PageCheckingClient
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     """One app for the session; content is read-only so it can be shared."""
-    application = create_app(TestConfig)
-    with application.app_context():
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with running_app(TestConfig) as application:
+        yield application
+        with application.app_context():
+            db.session.remove()
+            db.drop_all()
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +62,21 @@ def limiter_switched_back_off() -> Iterator[None]:
 
     limiter.reset()
     limiter.enabled = False
+
+
+@pytest.fixture()
+def survey_limited_client(tmp_path: Path, limiter_switched_back_off: None) -> Iterator[FlaskClient]:
+    """A client of another app with rate limits on: SURVEY_RATE_LIMIT is 2 a minute, and no
+    CSRF tokens are needed."""
+
+    class Limited(TestConfig):
+        RATELIMIT_ENABLED = True
+        SURVEY_RATE_LIMIT = "2 per minute"
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limited.db'}"
+        WTF_CSRF_ENABLED = False
+
+    with running_app(Limited) as limited:
+        yield limited.test_client()
 
 
 @pytest.fixture()
@@ -108,45 +119,52 @@ def search_app(search_index_dir: Path) -> Iterator[Flask]:
     class SearchTestConfig(TestConfig):
         SEARCH_INDEX_DIR = search_index_dir
 
-    application = create_app(SearchTestConfig)
-    with application.app_context():
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with running_app(SearchTestConfig) as application:
+        yield application
 
 
 @pytest.fixture()
 def smtp_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSmtpServer]:
     """A real SMTP server on a loopback port, and the app's email set to go through it."""
     server = LocalSmtpServer().start()
-    for name, value in {
-        "NOTIFICATIONS_EMAIL_TRANSPORT": "smtp",
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": server.port,
-        "SMTP_STARTTLS": False,
-        "SMTP_USERNAME": server.username,
-        "SMTP_PASSWORD": server.password,
-        "MAIL_FROM": "Kelderbridge Local Offer <localoffer@kelderbridge.example>",
-    }.items():
-        monkeypatch.setitem(app.config, name, value)
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from _sending_through(
+        server,
+        app,
+        monkeypatch,
+        {
+            "NOTIFICATIONS_EMAIL_TRANSPORT": "smtp",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": server.port,
+            "SMTP_STARTTLS": False,
+            "SMTP_USERNAME": server.username,
+            "SMTP_PASSWORD": server.password,
+            "MAIL_FROM": "Kelderbridge Local Offer <localoffer@kelderbridge.example>",
+        },
+    )
 
 
 @pytest.fixture()
 def notify_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNotifyServer]:
     """A local server answering like GOV.UK Notify, and the app set to send through it."""
     server = FakeNotifyServer().start()
-    for name, value in {
-        "NOTIFICATIONS_EMAIL_TRANSPORT": "notify",
-        "NOTIFY_API_KEY": NOTIFY_API_KEY,
-        "NOTIFY_BASE_URL": server.base_url,
-        "NOTIFY_TEMPLATE_IDS": "email=0b7c0f3c-email-template,sms=5f1e2d3c-sms-template",
-    }.items():
+    yield from _sending_through(
+        server,
+        app,
+        monkeypatch,
+        {
+            "NOTIFICATIONS_EMAIL_TRANSPORT": "notify",
+            "NOTIFY_API_KEY": NOTIFY_API_KEY,
+            "NOTIFY_BASE_URL": server.base_url,
+            "NOTIFY_TEMPLATE_IDS": "email=0b7c0f3c-email-template,sms=5f1e2d3c-sms-template",
+        },
+    )
+
+
+def _sending_through(
+    server: LocalSmtpServer | FakeNotifyServer, app: Flask, monkeypatch: pytest.MonkeyPatch, settings: dict
+) -> Iterator[LocalSmtpServer | FakeNotifyServer]:
+    """The app's messages set (by `settings`) to go through `server`, which is stopped afterwards."""
+    for name, value in settings.items():
         monkeypatch.setitem(app.config, name, value)
     try:
         yield server

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models.staff import AuditEvent, User
 from app.models.surveys import SurveyInvitation
 
-from .factories import PASSWORD
+from .factories import PASSWORD, create_user
 from .pages import check_page_structure
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -104,6 +104,14 @@ def open_link(client: FlaskClient, path: str, status: int = 200, **kwargs):
     page = client.get(location, **kwargs)
     assert page.status_code == status, f"{path} -> {location}: {page.status_code}"
     return page
+
+
+def signed_in_as(app: Flask, client: FlaskClient, role: str, **fields: object) -> User:
+    """A new staff account with `role` (see `create_user`), signed in on `client` without the form."""
+    with app.app_context():
+        user = create_user(role, **fields)
+    act_as(client, user)
+    return user
 
 
 def audit_actions(action: str | None = None) -> list[AuditEvent]:

@@ -7,14 +7,7 @@ and by the publish-to-visible benchmark (bench/live_bench.py).
 from __future__ import annotations
 
 import contextlib
-import os
-import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,49 +15,7 @@ from pathlib import Path
 import requests
 
 from .helpers import form_fields
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], timeout: float = 120) -> Iterator[str]:
-    """The portal under one gunicorn worker on a free port; yields its base URL once it answers."""
-    port = free_port()
-    command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", "1", "--bind", f"127.0.0.1:{port}"]
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [*command, "--chdir", str(ROOT), "wsgi:app"],
-            env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if process.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(f"gunicorn stopped: {log.read().decode()[-2000:]}")
-                with contextlib.suppress(requests.RequestException):
-                    if requests.get(base + "/", timeout=10).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not answer in time")
-                time.sleep(0.3)
-            yield base
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-
-
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+from .servers import CSRF_RE, gunicorn
 
 
 @contextlib.contextmanager
@@ -85,7 +36,8 @@ def two_portals(database_url: str, index_source: Path, workdir: Path, poll_secon
                 "LIVE_POLL_SECONDS": str(poll_seconds),
                 "SEARCH_LIVE_UPDATES": "true",
             }
-            bases.append(stack.enter_context(gunicorn(env)))
+            server = stack.enter_context(gunicorn(env, seconds=120))
+            bases.append(f"http://127.0.0.1:{server.port}")
         yield bases
 
 
@@ -104,7 +56,7 @@ class Staff:
         return response
 
     def post(self, path: str, data: dict, token_from: str | None = None) -> requests.Response:
-        token = _CSRF.search(self.get(token_from or path).text)
+        token = CSRF_RE.search(self.get(token_from or path).text)
         assert token, f"{path} has a form"
         return self.http.post(self.base + path, data={**data, "csrf_token": token.group(1)}, timeout=60)
 

@@ -1,4 +1,5 @@
-"""Real servers for the tests and benchmarks: gunicorn (and nginx in front), and a plain HTTP browser.
+"""Real servers for the tests and benchmarks: gunicorn (and nginx in front), a plain HTTP browser,
+and the parents' survey by its quickest route.
 
 Shared by `tests/web/test_two_hosts.py` and the benchmarks in `bench/` (which put the project
 folder on `sys.path`), so that every one starts, waits for and stops a server the same way.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -81,13 +83,18 @@ class Server:
 
 
 def gunicorn_command(
-    port: int, workers: int = 1, threads: int = 1, app_spec: str = "wsgi:app", chdir: Path = ROOT
+    port: int,
+    workers: int = 1,
+    threads: int = 1,
+    app_spec: str = "wsgi:app",
+    chdir: Path = ROOT,
+    options: tuple[str, ...] = (),
 ) -> list[str]:
-    """gunicorn as in production: threaded workers when `threads` > 1."""
+    """gunicorn as in production: threaded workers when `threads` > 1; `options` are added as they are."""
     command = [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
-    return [*command, "--timeout", "120", "--chdir", str(chdir), app_spec]
+    return [*command, "--timeout", "120", "--chdir", str(chdir), *options, app_spec]
 
 
 @contextlib.contextmanager
@@ -249,3 +256,22 @@ class Browser:
     def post(self, path: str, form: str) -> tuple[int, str, str]:
         body = f"csrf_token={self.csrf}" + (f"&{form}" if form else "")
         return self.request("POST", path, body)
+
+
+# The parents' survey ------------------------------------------------------------------------
+
+SURVEY = "ehcp-finalisation"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+REFERENCE_RE = re.compile(r'class="council-reference">([A-Z0-9]+)<')
+#: The parents' survey by its quickest route (the plan not seen yet, so "About the plan" is
+#: skipped), page by page: (page id, form body).
+QUICK_ROUTE = [
+    ("listened", "listened=yes"),
+    ("involved", "involved=yes"),
+    ("advice", "education_reflected=yes&health_reflected=partly&care_reflected=not-involved"),
+    ("seen_plan", "seen_plan=no"),
+    ("timing", "within_20_weeks=dont-know"),
+    ("satisfied", "satisfied=4"),
+    ("went_well", "went_well=The+caseworker+kept+us+up+to+date."),
+    ("improvement", "do_better="),
+]

@@ -403,19 +403,16 @@ def propose_change(
     Raises ContentInvalid with the content check's problems when the result is not valid.
     `reply_to` is where a rejection is sent; it is never shown publicly.
     """
-    if page == GLOSSARY:
-        raise UnknownPage(page)
-    text = merge_fields(current_text(page), fields, body)
-    return save(
+    return _save_fields(
         page,
-        text,
+        fields,
+        body,
         status="proposed",
         note=note,
         author_id=author_id,
         base_revision_id=base_revision_id,
         source=source,
         reply_to=reply_to,
-        changed_fields=_changed_names(fields, body),
     )
 
 
@@ -430,24 +427,26 @@ def publish_change(
     base_revision_id: Base = CURRENT,
 ) -> Revision:
     """Publish `fields` (and, unless None, a new body) on `page` at once, e.g. "still correct" dates."""
-    if page == GLOSSARY:
-        raise UnknownPage(page)
-    text = merge_fields(current_text(page), fields, body)
-    return save(
+    return _save_fields(
         page,
-        text,
+        fields,
+        body,
         status="published",
         note=note,
         author_id=author_id,
         base_revision_id=base_revision_id,
         source=source,
-        changed_fields=_changed_names(fields, body),
         decided_by_id=author_id,
     )
 
 
-def _changed_names(fields: Mapping[str, Any], body: str | None) -> list[str]:
-    return [*fields, *(["body"] if body is not None else [])]
+def _save_fields(page: str, fields: Mapping[str, Any], body: str | None, **options: Any) -> Revision:
+    """`fields` (None removes one) and, unless None, a new body, merged into the page's current
+    text and saved (see `save` for `options`); the glossary is not a page with fields."""
+    if page == GLOSSARY:
+        raise UnknownPage(page)
+    changed = [*fields, *(["body"] if body is not None else [])]
+    return save(page, merge_fields(current_text(page), fields, body), changed_fields=changed, **options)
 
 
 def _pending(revision_id: int) -> Revision:

@@ -169,30 +169,28 @@ class YesNoQuestion(QuestionBase):
         return [(value, str(YES_NO_VALUES[value])) for value in self.option_values()]
 
 
-class SingleChoiceQuestion(QuestionBase):
+class _OptionsQuestion(QuestionBase):
+    """A question answered from options of its own, at least two."""
+
+    options: Annotated[list[Option], Field(min_length=2)]
+
+    def option_values(self) -> list[str]:
+        return [option.value for option in self.options]
+
+    def choices(self, locale: str) -> list[tuple[str, str]]:
+        return [(option.value, pick(option.label, locale)) for option in self.options]
+
+
+class SingleChoiceQuestion(_OptionsQuestion):
     """Choose one option (radios)."""
 
     type: Literal["single_choice"]
-    options: Annotated[list[Option], Field(min_length=2)]
-
-    def option_values(self) -> list[str]:
-        return [option.value for option in self.options]
-
-    def choices(self, locale: str) -> list[tuple[str, str]]:
-        return [(option.value, pick(option.label, locale)) for option in self.options]
 
 
-class MultipleChoiceQuestion(QuestionBase):
+class MultipleChoiceQuestion(_OptionsQuestion):
     """Choose any number of options (checkboxes)."""
 
     type: Literal["multiple_choice"]
-    options: Annotated[list[Option], Field(min_length=2)]
-
-    def option_values(self) -> list[str]:
-        return [option.value for option in self.options]
-
-    def choices(self, locale: str) -> list[tuple[str, str]]:
-        return [(option.value, pick(option.label, locale)) for option in self.options]
 
 
 class SatisfactionQuestion(QuestionBase):

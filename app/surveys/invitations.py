@@ -20,7 +20,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from ..clock import reporting_day
 from ..csvfile import decode_text, neutralise
@@ -342,17 +342,20 @@ def reissue(invitation: SurveyInvitation, now: dt.datetime | None = None, days: 
     return issued
 
 
-def find_by_token(token: str) -> SurveyInvitation | None:
-    if not token or len(token) > 64:
+def find_by_digest(column: Any, secret: str | None) -> SurveyInvitation | None:
+    """The invitation whose `column` (a digest column) holds a digest of `secret`; None when
+    there is none, and for no secret or one longer than any issued."""
+    if not secret or len(secret) > 64:
         return None
-    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.token_hash.in_(digests(token))))
+    return db.session.scalar(select(SurveyInvitation).where(column.in_(digests(secret))))
+
+
+def find_by_token(token: str) -> SurveyInvitation | None:
+    return find_by_digest(SurveyInvitation.token_hash, token)
 
 
 def find_by_code(typed: str) -> SurveyInvitation | None:
-    code = normalise_code(typed)
-    if code is None:
-        return None
-    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.code_hash.in_(digests(code))))
+    return find_by_digest(SurveyInvitation.code_hash, normalise_code(typed))
 
 
 def mark_opened(invitation: SurveyInvitation, today: dt.date) -> None:
@@ -381,29 +384,27 @@ def mark_sent(ids: Iterable[int], now: dt.datetime | None = None) -> int:
     return result.rowcount or 0
 
 
+def finished_before(cutoff: dt.datetime) -> ColumnElement[bool]:
+    """Invitations completed before `cutoff`'s day, or not completed and expired before `cutoff`."""
+    return or_(
+        and_(
+            SurveyInvitation.status == InvitationStatus.COMPLETED.value,
+            SurveyInvitation.completed_on < cutoff.date(),
+        ),
+        and_(SurveyInvitation.status != InvitationStatus.COMPLETED.value, SurveyInvitation.expires_at < cutoff),
+    )
+
+
 def forget_emails(days: int, now: dt.datetime | None = None) -> int:
     """Delete invitees' email addresses `days` after their invitation was completed or expired.
 
     The address is needed only to send (or resend) the invitation; returns how many were
     deleted. The caller commits.
     """
-    now = now or utcnow()
-    cutoff = now - dt.timedelta(days=days)
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
     result = db.session.execute(
         update(SurveyInvitation)
-        .where(
-            SurveyInvitation.email.is_not(None),
-            or_(
-                and_(
-                    SurveyInvitation.status == InvitationStatus.COMPLETED.value,
-                    SurveyInvitation.completed_on < cutoff.date(),
-                ),
-                and_(
-                    SurveyInvitation.status != InvitationStatus.COMPLETED.value,
-                    SurveyInvitation.expires_at < cutoff,
-                ),
-            ),
-        )
+        .where(SurveyInvitation.email.is_not(None), finished_before(cutoff))
         .values(email=None)
         .execution_options(synchronize_session=False)
     )

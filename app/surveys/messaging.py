@@ -44,8 +44,16 @@ from ..notifications import (
     register_sent_listener,
 )
 from ..services import survey_definitions
-from ..tokens import derived_token, digest, digests
-from .invitations import IssuedInvitation, RowProblem, format_code, mark_sent, normalise_plan_reference
+from ..tokens import derived_token, digest
+from .invitations import (
+    IssuedInvitation,
+    RowProblem,
+    find_by_digest,
+    finished_before,
+    format_code,
+    mark_sent,
+    normalise_plan_reference,
+)
 
 #: How an invitation can go.
 EMAIL, SMS, LETTER = "email", "sms", "letter"
@@ -300,9 +308,7 @@ def remind_due(now: dt.datetime | None = None) -> int:
 
 def find_by_stop_token(token: str) -> SurveyInvitation | None:
     """The invitation whose "please don't remind me" link this is (unused), or None."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(select(SurveyInvitation).where(SurveyInvitation.stop_hash.in_(digests(token))))
+    return find_by_digest(SurveyInvitation.stop_hash, token)
 
 
 def stop_reminders(invitation: SurveyInvitation) -> None:
@@ -336,16 +342,7 @@ def forget_contact(days: int, now: dt.datetime | None = None) -> int:
     )
     phones = db.session.execute(
         update(SurveyInvitation)
-        .where(
-            SurveyInvitation.phone.is_not(None),
-            or_(
-                and_(
-                    SurveyInvitation.status == InvitationStatus.COMPLETED.value,
-                    SurveyInvitation.completed_on < cutoff.date(),
-                ),
-                and_(SurveyInvitation.status != InvitationStatus.COMPLETED.value, SurveyInvitation.expires_at < cutoff),
-            ),
-        )
+        .where(SurveyInvitation.phone.is_not(None), finished_before(cutoff))
         .values(phone=None)
         .execution_options(synchronize_session=False)
     )

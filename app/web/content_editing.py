@@ -4,6 +4,7 @@ officers and administrators publish, approve, reject, restore and retire."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -61,13 +62,15 @@ def _labels() -> dict[str, Any]:
     return {"CONTENT_STATUS_LABELS": STATUS_LABELS, "CONTENT_SOURCE_LABELS": SOURCE_LABELS}
 
 
-def _page_name(kind: str, slug: str) -> str:
+def _page_name(kind: str, slug: str, text: Callable[[str], str | None] | None = None) -> str:
+    """The page's name; 404 for an unknown page, the glossary, or a page `text` (when given,
+    e.g. `editing.current_text`) has no text for."""
     page = f"{kind}/{slug}"
     try:
         editing.parse_page(page)
     except UnknownPage:
         abort(404)
-    if kind == GLOSSARY:
+    if kind == GLOSSARY or (text is not None and text(page) is None):
         abort(404)
     return page
 
@@ -237,9 +240,7 @@ def _shown_doc(page: str | None) -> Any:
 @bp.route("/<kind>/<slug>/edit", methods=["GET", "POST"])
 @role_required(Role.SENDIASS)
 def edit(kind: str, slug: str):
-    page = _page_name(kind, slug)
-    if editing.current_text(page) is None:
-        abort(404)
+    page = _page_name(kind, slug, editing.current_text)
     return _edit(kind, page)
 
 
@@ -404,9 +405,7 @@ def restore(revision_id: int):
 @bp.route("/<kind>/<slug>/restore-file", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def restore_file(kind: str, slug: str):
-    page = _page_name(kind, slug)
-    if editing.seed_text(page) is None:
-        abort(404)
+    page = _page_name(kind, slug, editing.seed_text)
     author = current_staff().id
     return _confirm(
         page,

@@ -1,10 +1,11 @@
-"""One way to read ?page=, paginate a query and describe it for GOV.UK's pagination component."""
+"""One way to read ?page=, paginate a query, describe it for GOV.UK's pagination component and
+render a page of a list."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import render_template, request, url_for
 from flask_babel import _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
@@ -56,3 +57,20 @@ def govuk_pagination(pagination: Pagination, endpoint: str, **args: Any) -> dict
     if pagination.has_next:
         params["next"] = {"href": href(pagination.page + 1), "text": _("Next")}
     return params
+
+
+def render_list(
+    template: str,
+    query: Select,
+    *,
+    per_page: int,
+    rows: str,
+    endpoint: str,
+    args: dict[str, Any] | None = None,
+    **context: Any,
+) -> str:
+    """`template` with one page of `query` (as `rows`), the page itself (as `page`) and its
+    pagination (as `pagination`), whose links go to `endpoint` keeping `args`."""
+    page = paginate(query, per_page=per_page)
+    pagination = govuk_pagination(page, endpoint, **(args or {}))
+    return render_template(template, **{rows: page.items}, page=page, pagination=pagination, **context)

@@ -1,13 +1,13 @@
-"""What the staff pages that publish "You said, we did" and updates share: each workflow step
-with its audit event and commit, the views that move an item between stages (registered
-under explicit endpoint names in `yswd.py` and `updates.py`), and the Atom feed response."""
+"""What the pages that publish "You said, we did" and updates share: a live item or 404, saving
+a form, each workflow step with its audit event and commit, the views that move an item between
+stages (registered by `add_stage_rules` in `yswd.py` and `updates.py`), and the Atom feed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask.views import View
 from flask_babel import _
@@ -23,6 +23,17 @@ from .auth import current_staff, role_required
 from .council import council
 from .forms.kit import confirmed
 from .forms.publishing import EntryForm, PostForm, PublishForm
+
+#: How many of the latest items an Atom feed holds.
+FEED_SIZE = 20
+
+
+def live_or_404(model: type[Entry | NewsPost], item_id: int) -> Entry | NewsPost:
+    """A published item families may see; 404 for a draft, a scheduled or an archived one."""
+    item = db.session.get(model, item_id)
+    if item is None or not item.is_live():
+        abort(404)
+    return item
 
 
 def audit(item: Entry | NewsPost, verb: str, **detail: Any) -> None:
@@ -45,6 +56,16 @@ def save(item: Entry | NewsPost | None, form: EntryForm | PostForm) -> Entry | N
     return saved
 
 
+def saved(item: Entry | NewsPost | None, form: EntryForm | PostForm, page: str, id_name: str) -> Response | None:
+    """Save a valid submitted form (a new item when `item` is None), say so and go to the item's
+    staff page (`page`, its id passed as `id_name`); None when the form was not sent or not valid."""
+    if not form.validate_on_submit():
+        return None
+    item_id = save(item, form).id
+    flash(_("Draft saved. Publish it when it is ready.") if item is None else _("Changes saved."), "success")
+    return redirect(url_for(page, **{id_name: item_id}))
+
+
 def publish(item: Entry | NewsPost, form: PublishForm) -> None:
     """Publish now or schedule, from a valid publish form; audited, committed and said."""
     verb = workflow.publish(item, current_staff(), form.scheduled_for())
@@ -55,27 +76,28 @@ def publish(item: Entry | NewsPost, form: PublishForm) -> None:
 
 def archive(item: Entry | NewsPost) -> None:
     """Take an item off the public pages (after its confirm button's CSRF check); audited and committed."""
-    confirmed()
-    workflow.archive(item, current_staff())
-    audit(item, "archived")
-    db.session.commit()
+    _confirmed_step(item, workflow.archive, "archived")
     flash(_("Archived. It is no longer on the public pages or in the feed."), "success")
 
 
 def back_to_draft(item: Entry | NewsPost) -> None:
     """Move an item back to draft (after its confirm button's CSRF check); audited and committed."""
-    confirmed()
-    workflow.back_to_draft(item, current_staff())
-    audit(item, "withdrawn")
-    db.session.commit()
+    _confirmed_step(item, workflow.back_to_draft, "withdrawn")
     flash(_("Moved back to draft."), "success")
+
+
+def _confirmed_step(item: Entry | NewsPost, step: Callable[[Entry | NewsPost, Any], None], verb: str) -> None:
+    """A workflow step taken by the member of staff signed in, after the button's CSRF check; audited and committed."""
+    confirmed()
+    step(item, current_staff())
+    audit(item, verb)
+    db.session.commit()
 
 
 class StageChange(View):
     """POST: archive an item or move it back to draft, then show its staff page again.
 
-    Registered once per model and step with an explicit endpoint name, for example
-    `StageChange.as_view("archive_post", NewsPost, archive, "updates_staff.edit_post")`.
+    Registered once per model and step with an explicit endpoint name by `add_stage_rules`.
     """
 
     methods = ["POST"]
@@ -119,6 +141,37 @@ class PublishChange(StageChange):
 class _Invalid(Exception):
     def __init__(self, response: ResponseReturnValue) -> None:
         self.response = response
+
+
+def add_stage_rules(
+    bp: Blueprint,
+    model: type[Entry | NewsPost],
+    noun: str,
+    page: str,
+    invalid: Callable[[Entry | NewsPost, PublishForm], ResponseReturnValue],
+) -> None:
+    """Register the publish, archive and back-to-draft POSTs for one kind of item, at
+    `/<int:{noun}_id>/publish`, `/archive` and `/draft` with endpoints `publish_{noun}`,
+    `archive_{noun}` and `draft_{noun}`; each goes back to `page`."""
+    rule = f"/<int:{noun}_id>"
+    bp.add_url_rule(f"{rule}/publish", view_func=PublishChange.as_view(f"publish_{noun}", model, page, invalid))
+    bp.add_url_rule(f"{rule}/archive", view_func=StageChange.as_view(f"archive_{noun}", model, archive, page))
+    bp.add_url_rule(f"{rule}/draft", view_func=StageChange.as_view(f"draft_{noun}", model, back_to_draft, page))
+
+
+def feed_item(
+    item: Entry | NewsPost, url: str, content_html: str, category: str, summary: str | None = None
+) -> FeedItem:
+    """One published item in a feed: first published when it went live, updated at its last change."""
+    return FeedItem(
+        url=url,
+        title=item.title,
+        content_html=content_html,
+        summary=summary,
+        published=item.publish_at,
+        updated=max(item.updated_at, item.publish_at),
+        category=category,
+    )
 
 
 def feed_response(title: str, subtitle: str, feed_endpoint: str, page_endpoint: str, items: list[FeedItem]) -> Response:

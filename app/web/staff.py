@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -29,7 +29,7 @@ from ..models.staff import AuditEvent, Role, User, normalise_email, record_event
 from .auth import current_staff, role_required
 from .forms.kit import ConfirmForm, confirmed
 from .forms.staff import CorrectionForm, DecisionForm, NewUserForm, RoleForm
-from .pagination import govuk_pagination, paginate
+from .pagination import render_list
 from .survey_catalogue import catalogue
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -134,55 +134,59 @@ def user(user_id: int):
     return render_template("staff/user.html", form=form, account=account, action_form=ConfirmForm(), now=utcnow())
 
 
+def _confirmed_account(user_id: int) -> User:
+    """The account a button-only POST acts on (404 when there is none), after its CSRF check."""
+    account = _user_or_404(user_id)
+    confirmed()
+    return account
+
+
+def _account_changed(action: str, account: User, message: str, back_to: str | None = None) -> Response:
+    """Record a change to `account` in the audit log, commit it, say so and go to `back_to`
+    (the account's own page when None)."""
+    record_event(action, user=current_staff(), target_type="user", target_id=account.id)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(back_to or url_for("staff.user", user_id=account.id))
+
+
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @role_required(Role.ADMIN)
 def deactivate_user(user_id: int):
-    account = _user_or_404(user_id)
-    me = current_staff()
-    confirmed()
-    if account.id == me.id:
+    account = _confirmed_account(user_id)
+    if account.id == current_staff().id:
         flash(_("You cannot deactivate your own account."), "info")
         return redirect(url_for("staff.user", user_id=account.id))
     account.active = False
     account.set_password_token_hash = None
     account.end_sessions()
-    record_event("user_deactivated", user=me, target_type="user", target_id=account.id)
-    db.session.commit()
-    flash(_("%(email)s can no longer sign in.", email=account.email), "success")
-    return redirect(url_for("staff.users"))
+    return _account_changed(
+        "user_deactivated", account, _("%(email)s can no longer sign in.", email=account.email), url_for("staff.users")
+    )
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @role_required(Role.ADMIN)
 def reactivate_user(user_id: int):
-    account = _user_or_404(user_id)
-    confirmed()
+    account = _confirmed_account(user_id)
     account.active = True
     account.unlock()
-    record_event("user_reactivated", user=current_staff(), target_type="user", target_id=account.id)
-    db.session.commit()
-    flash(_("%(email)s can sign in again.", email=account.email), "success")
-    return redirect(url_for("staff.user", user_id=account.id))
+    return _account_changed("user_reactivated", account, _("%(email)s can sign in again.", email=account.email))
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
 @role_required(Role.ADMIN)
 def unlock_user(user_id: int):
     """Lift a lock after too many wrong passwords, so the member of staff can sign in at once."""
-    account = _user_or_404(user_id)
-    confirmed()
+    account = _confirmed_account(user_id)
     account.unlock()
-    record_event("user_unlocked", user=current_staff(), target_type="user", target_id=account.id)
-    db.session.commit()
-    flash(_("%(email)s can sign in again now.", email=account.email), "success")
-    return redirect(url_for("staff.user", user_id=account.id))
+    return _account_changed("user_unlocked", account, _("%(email)s can sign in again now.", email=account.email))
 
 
 @bp.route("/users/<int:user_id>/password-link", methods=["POST"])
 @role_required(Role.ADMIN)
 def password_link(user_id: int):
-    account = _user_or_404(user_id)
-    confirmed()
+    account = _confirmed_account(user_id)
     if not account.active:
         abort(400)
     token = account.issue_set_password_token()
@@ -203,14 +207,15 @@ def audit():
     query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if chosen:
         query = query.where(AuditEvent.action == chosen)
-    page = paginate(query, per_page=50)
-    return render_template(
+    return render_list(
         "staff/audit.html",
-        events=page.items,
-        page=page,
+        query,
+        per_page=50,
+        rows="events",
+        endpoint="staff.audit",
+        args={"action": chosen},
         actions=actions,
         chosen=chosen,
-        pagination=govuk_pagination(page, "staff.audit", action=chosen),
     )
 
 
@@ -222,17 +227,18 @@ def moderation():
     if status not in MODERATION_STATUS_LABELS:
         status = ModerationStatus.PENDING
     order = Comment.created_at.asc() if status == ModerationStatus.PENDING else Comment.decided_at.desc()
-    page = paginate(select(Comment).where(Comment.status == status).order_by(order, Comment.id), per_page=20)
     counts = dict(db.session.execute(select(Comment.status, func.count()).group_by(Comment.status)).all())
-    return render_template(
+    return render_list(
         "staff/moderation.html",
-        comments=page.items,
-        page=page,
+        select(Comment).where(Comment.status == status).order_by(order, Comment.id),
+        per_page=20,
+        rows="comments",
+        endpoint="staff.moderation",
+        args={"status": status},
         status=status,
         counts=counts,
         STATUS_LABELS=MODERATION_STATUS_LABELS,
         SOURCE_LABELS=COMMENT_SOURCE_LABELS,
-        pagination=govuk_pagination(page, "staff.moderation", status=status),
     )
 
 

@@ -6,7 +6,7 @@ latest appear on the home page, all of them at /updates and in an Atom feed.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,21 +16,18 @@ from ..extensions import db
 from ..models.staff import Role, utcnow
 from ..models.yswd import NewsPost
 from ..yswd import publishing
-from ..yswd.feeds import FeedItem
 from ..yswd.themes import NEWS_KINDS
 from . import publishing as staff_publishing
 from .auth import role_required
 from .council import council
 from .forms.kit import ConfirmForm
 from .forms.publishing import PostForm, PublishForm
-from .pagination import govuk_pagination, paginate
-from .publishing import PublishChange, StageChange, feed_response
+from .pagination import render_list
+from .publishing import FEED_SIZE, add_stage_rules, feed_item, feed_response, live_or_404
 from .staff import add_tool
 
 bp = Blueprint("updates", __name__, url_prefix="/updates")
 staff_bp = Blueprint("updates_staff", __name__, url_prefix="/staff/updates")
-
-FEED_SIZE = 20
 
 add_tool(
     "updates_staff.posts",
@@ -40,38 +37,28 @@ add_tool(
 )
 
 
-def _live_post(post_id: int) -> NewsPost:
-    post = db.session.get(NewsPost, post_id)
-    if post is None or not post.is_live():
-        abort(404)
-    return post
-
-
 @bp.route("")
 def index():
-    page = paginate(publishing.public_posts(), per_page=10)
-    return render_template(
-        "updates/index.html", posts=page.items, page=page, pagination=govuk_pagination(page, "updates.index")
+    return render_list(
+        "updates/index.html", publishing.public_posts(), per_page=10, rows="posts", endpoint="updates.index"
     )
 
 
 @bp.route("/<int:post_id>")
 def post(post_id: int):
-    return render_template("updates/post.html", post=_live_post(post_id))
+    return render_template("updates/post.html", post=live_or_404(NewsPost, post_id))
 
 
 @bp.route("/feed.atom")
 def feed():
     posts = db.session.scalars(publishing.public_posts().limit(FEED_SIZE)).all()
     items = [
-        FeedItem(
-            url=url_for("updates.post", post_id=p.id, _external=True),
-            title=p.title,
-            content_html=p.body_html,
-            summary=p.summary or None,
-            published=p.publish_at,
-            updated=max(p.updated_at, p.publish_at),
-            category=str(NEWS_KINDS[p.kind]),
+        feed_item(
+            p,
+            url_for("updates.post", post_id=p.id, _external=True),
+            p.body_html,
+            str(NEWS_KINDS[p.kind]),
+            p.summary or None,
         )
         for p in posts
     ]
@@ -96,13 +83,8 @@ def _post_or_404(post_id: int) -> NewsPost:
 @role_required(Role.SENDIASS)
 def posts():
     query = select(NewsPost).order_by(NewsPost.updated_at.desc(), NewsPost.id.desc())
-    page = paginate(query, per_page=25)
-    return render_template(
-        "updates/staff_posts.html",
-        posts=page.items,
-        page=page,
-        now=utcnow(),
-        pagination=govuk_pagination(page, "updates_staff.posts"),
+    return render_list(
+        "updates/staff_posts.html", query, per_page=25, rows="posts", endpoint="updates_staff.posts", now=utcnow()
     )
 
 
@@ -110,11 +92,7 @@ def posts():
 @role_required(Role.SENDIASS)
 def new_post():
     form = PostForm()
-    if form.validate_on_submit():
-        created = staff_publishing.save(None, form)
-        flash(_("Draft saved. Publish it when it is ready."), "success")
-        return redirect(url_for("updates_staff.edit_post", post_id=created.id))
-    return render_template(
+    return staff_publishing.saved(None, form, "updates_staff.edit_post", "post_id") or render_template(
         "updates/staff_post.html",
         form=form,
         post_form=form,
@@ -130,12 +108,8 @@ def new_post():
 def edit_post(post_id: int):
     item = _post_or_404(post_id)
     form = PostForm(obj=item) if request.method == "GET" else PostForm()
-    publish_form = PublishForm(formdata=None)
-    if form.validate_on_submit():
-        staff_publishing.save(item, form)
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("updates_staff.edit_post", post_id=item.id))
-    return _post_page(item, form, publish_form)
+    saved = staff_publishing.saved(item, form, "updates_staff.edit_post", "post_id")
+    return saved or _post_page(item, form, PublishForm(formdata=None))
 
 
 def _post_page(item: NewsPost, form: FlaskForm, publish_form: PublishForm):
@@ -155,15 +129,4 @@ def _publish_invalid(item: NewsPost, form: PublishForm):
     return _post_page(item, PostForm(obj=item, formdata=None), form)
 
 
-staff_bp.add_url_rule(
-    "/<int:post_id>/publish",
-    view_func=PublishChange.as_view("publish_post", NewsPost, "updates_staff.edit_post", _publish_invalid),
-)
-staff_bp.add_url_rule(
-    "/<int:post_id>/archive",
-    view_func=StageChange.as_view("archive_post", NewsPost, staff_publishing.archive, "updates_staff.edit_post"),
-)
-staff_bp.add_url_rule(
-    "/<int:post_id>/draft",
-    view_func=StageChange.as_view("draft_post", NewsPost, staff_publishing.back_to_draft, "updates_staff.edit_post"),
-)
+add_stage_rules(staff_bp, NewsPost, "post", "updates_staff.edit_post", _publish_invalid)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
@@ -73,15 +73,33 @@ def _problem_page(problem: reviews.LinkProblem):
     return render_template("upkeep/link_problem.html", problem=problem.value), status
 
 
-def _current_review() -> tuple[ListingReview | None, Document | None, object]:
-    """The request in this session and its listing, or the kind page to show instead."""
+def _current_review() -> tuple[ListingReview, Document]:
+    """The request in this session and its listing; the kind page instead (by abort) when there is none."""
     review_id = session.get(REVIEW_SESSION)
     review = db.session.get(ListingReview, review_id) if isinstance(review_id, int) else None
     problem = reviews.link_problem(review, content_store())
     if problem is not None:
-        return None, None, _problem_page(problem)
+        abort(make_response(_problem_page(problem)))
     assert review is not None
-    return review, reviews.listing_for(content_store(), review.page), None
+    doc = reviews.listing_for(content_store(), review.page)
+    assert doc is not None
+    return review, doc
+
+
+def _claim(review: ListingReview, outcome: ReviewOutcome) -> None:
+    """Take the request's one answer; the "already answered" page instead (by abort) when another took it."""
+    if not reviews.claim_answer(review, outcome):
+        db.session.rollback()
+        abort(make_response(_problem_page(reviews.LinkProblem.USED)))
+
+
+def _answered(review: ListingReview, event: str, done: dict[str, str]):
+    """Record the answer, commit, end the request's session and thank the maintainer."""
+    record_event(event, target_type="listing_review", target_id=review.id, page=review.page)
+    db.session.commit()
+    session.pop(REVIEW_SESSION, None)
+    session[REVIEW_DONE] = done
+    return redirect(url_for(".listing_checked"))
 
 
 @bp.route("/review/<token>")
@@ -105,17 +123,12 @@ def review_link(token: str):
 @limiter.limit(_rate_limit, methods=["POST"])
 def check_listing():
     """The listing as families see it, and "Is everything still correct?"."""
-    review, doc, problem = _current_review()
-    if problem is not None:
-        return problem
-    assert review is not None and doc is not None
+    review, doc = _current_review()
     form = StillCorrectForm()
     if form.validate_on_submit():
         if form.correct.data == "no":
             return redirect(url_for(".change_listing"))
-        if not reviews.claim_answer(review, ReviewOutcome.CONFIRMED):
-            db.session.rollback()
-            return _problem_page(reviews.LinkProblem.USED)
+        _claim(review, ReviewOutcome.CONFIRMED)
         fields = reviews.confirmed_dates(clock.today(), current_app.config["LISTING_REVIEW_MONTHS"])
         try:
             reviews.publish_confirmation(doc, fields)
@@ -125,11 +138,8 @@ def check_listing():
                 _l("We could not record your answer. Try again, or contact the Local Offer team")
             )
             return render_template("upkeep/check.html", form=form, doc=doc, meta=doc.meta)
-        record_event("listing_confirmed", target_type="listing_review", target_id=review.id, page=review.page)
-        db.session.commit()
-        session.pop(REVIEW_SESSION, None)
-        session[REVIEW_DONE] = {"outcome": ReviewOutcome.CONFIRMED.value, "next": fields["review_due"].isoformat()}
-        return redirect(url_for(".listing_checked"))
+        done = {"outcome": ReviewOutcome.CONFIRMED.value, "next": fields["review_due"].isoformat()}
+        return _answered(review, "listing_confirmed", done)
     return render_template("upkeep/check.html", form=form, doc=doc, meta=doc.meta)
 
 
@@ -137,10 +147,7 @@ def check_listing():
 @limiter.limit(_rate_limit, methods=["POST"])
 def change_listing():
     """Correct the listing's details and say what changed; the Local Offer team checks it before publishing."""
-    review, doc, problem = _current_review()
-    if problem is not None:
-        return problem
-    assert review is not None and doc is not None
+    review, doc = _current_review()
     form = ListingChangesForm(data=reviews.editable_fields(doc) if request.method == "GET" else None)
     if form.validate_on_submit():
         changes = {name: form[name].data for name in reviews.EDITABLE_FIELDS}
@@ -148,9 +155,7 @@ def change_listing():
         for name, message in problems.items():
             form[name].errors.append(message)
         if not problems:
-            if not reviews.claim_answer(review, ReviewOutcome.CHANGES):
-                db.session.rollback()
-                return _problem_page(reviews.LinkProblem.USED)
+            _claim(review, ReviewOutcome.CHANGES)
             try:
                 reviews.propose_listing_changes(doc, changes, form.note.data)
             except (editing.ContentInvalid, editing.StaleRevision):
@@ -159,11 +164,7 @@ def change_listing():
                     _l("We could not send these changes. Check them, or contact the Local Offer team")
                 )
                 return render_template("upkeep/changes.html", form=form, doc=doc)
-            record_event("listing_change_proposed", target_type="listing_review", target_id=review.id, page=review.page)
-            db.session.commit()
-            session.pop(REVIEW_SESSION, None)
-            session[REVIEW_DONE] = {"outcome": ReviewOutcome.CHANGES.value}
-            return redirect(url_for(".listing_checked"))
+            return _answered(review, "listing_change_proposed", {"outcome": ReviewOutcome.CHANGES.value})
     return render_template("upkeep/changes.html", form=form, doc=doc)
 
 

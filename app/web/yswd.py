@@ -22,7 +22,6 @@ from ..models.staff import Role, utcnow
 from ..models.yswd import Entry
 from ..services import markdown_renderer
 from ..yswd import publishing
-from ..yswd.feeds import FeedItem
 from ..yswd.report import build_report, report_years
 from ..yswd.themes import ENTRY_THEMES, STAGES, STATUSES
 from . import publishing as staff_publishing
@@ -30,15 +29,13 @@ from .auth import current_staff, role_required
 from .council import council
 from .forms.kit import ConfirmForm
 from .forms.publishing import EntryForm, PublishForm, UpdateForm
-from .pagination import govuk_pagination, paginate
-from .publishing import PublishChange, StageChange, feed_response
+from .pagination import render_list
+from .publishing import FEED_SIZE, add_stage_rules, feed_item, feed_response, live_or_404
 from .staff import add_tool
 from .survey_catalogue import catalogue
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
 staff_bp = Blueprint("yswd_staff", __name__, url_prefix="/staff/you-said-we-did")
-
-FEED_SIZE = 20
 
 add_tool(
     "yswd_staff.entries",
@@ -64,43 +61,37 @@ def _filters() -> dict[str, Any]:
 @bp.route("")
 def index():
     filters = _filters()
-    page = paginate(publishing.public_entries(**filters), per_page=10)
     years = publishing.entry_years()
-    return render_template(
+    return render_list(
         "yswd/index.html",
-        entries=page.items,
-        page=page,
+        publishing.public_entries(**filters),
+        per_page=10,
+        rows="entries",
+        endpoint="yswd.index",
+        args=filters,
         filters=filters,
         years=years,
         report_years=report_years(years, clock.today()),
-        pagination=govuk_pagination(page, "yswd.index", **filters),
         untranslated=current_language() != "en",
     )
 
 
-def _live_entry(entry_id: int) -> Entry:
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or not entry.is_live():
-        abort(404)
-    return entry
-
-
 @bp.route("/<int:entry_id>")
 def entry(entry_id: int):
-    return render_template("yswd/entry.html", entry=_live_entry(entry_id), untranslated=current_language() != "en")
+    return render_template(
+        "yswd/entry.html", entry=live_or_404(Entry, entry_id), untranslated=current_language() != "en"
+    )
 
 
 @bp.route("/feed.atom")
 def feed():
     entries = db.session.scalars(publishing.public_entries().limit(FEED_SIZE)).all()
     items = [
-        FeedItem(
-            url=url_for("yswd.entry", entry_id=e.id, _external=True),
-            title=e.title,
-            content_html=render_template("yswd/_feed_content.html", entry=e),
-            published=e.publish_at,
-            updated=max(e.updated_at, e.publish_at),
-            category=str(ENTRY_THEMES[e.theme]),
+        feed_item(
+            e,
+            url_for("yswd.entry", entry_id=e.id, _external=True),
+            render_template("yswd/_feed_content.html", entry=e),
+            str(ENTRY_THEMES[e.theme]),
         )
         for e in entries
     ]
@@ -150,14 +141,15 @@ def entries():
         query = query.where(Entry.in_stage(stage, now))
     else:
         stage = ""
-    page = paginate(query, per_page=25)
-    return render_template(
+    return render_list(
         "yswd/staff_entries.html",
-        entries=page.items,
-        page=page,
+        query,
+        per_page=25,
+        rows="entries",
+        endpoint="yswd_staff.entries",
+        args={"stage": stage},
         stage=stage,
         now=now,
-        pagination=govuk_pagination(page, "yswd_staff.entries", stage=stage),
     )
 
 
@@ -165,11 +157,9 @@ def entries():
 @role_required(Role.SENDIASS)
 def new_entry():
     form = EntryForm()
-    if form.validate_on_submit():
-        created = staff_publishing.save(None, form)
-        flash(_("Draft saved. Publish it when it is ready."), "success")
-        return redirect(url_for("yswd_staff.entry", entry_id=created.id))
-    return render_template("yswd/staff_entry_form.html", form=form, entry=None)
+    return staff_publishing.saved(None, form, "yswd_staff.entry", "entry_id") or render_template(
+        "yswd/staff_entry_form.html", form=form, entry=None
+    )
 
 
 @staff_bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -177,11 +167,9 @@ def new_entry():
 def edit_entry(entry_id: int):
     item = _entry_or_404(entry_id)
     form = EntryForm(obj=item)
-    if form.validate_on_submit():
-        staff_publishing.save(item, form)
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("yswd_staff.entry", entry_id=item.id))
-    return render_template("yswd/staff_entry_form.html", form=form, entry=item)
+    return staff_publishing.saved(item, form, "yswd_staff.entry", "entry_id") or render_template(
+        "yswd/staff_entry_form.html", form=form, entry=item
+    )
 
 
 def _staff_entry_page(item: Entry, publish_form=None, update_form=None, status: int = 200):
@@ -206,19 +194,8 @@ def staff_entry(entry_id: int):
     return _staff_entry_page(_entry_or_404(entry_id))
 
 
-staff_bp.add_url_rule(
-    "/<int:entry_id>/publish",
-    view_func=PublishChange.as_view(
-        "publish_entry", Entry, "yswd_staff.entry", lambda item, form: _staff_entry_page(item, publish_form=form)
-    ),
-)
-staff_bp.add_url_rule(
-    "/<int:entry_id>/archive",
-    view_func=StageChange.as_view("archive_entry", Entry, staff_publishing.archive, "yswd_staff.entry"),
-)
-staff_bp.add_url_rule(
-    "/<int:entry_id>/draft",
-    view_func=StageChange.as_view("draft_entry", Entry, staff_publishing.back_to_draft, "yswd_staff.entry"),
+add_stage_rules(
+    staff_bp, Entry, "entry", "yswd_staff.entry", lambda item, form: _staff_entry_page(item, publish_form=form)
 )
 
 

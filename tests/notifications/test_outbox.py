@@ -18,8 +18,7 @@ from app.notifications import (
 )
 from app.notifications.outbox import _claim
 
-from ..factories import create_user
-from ..helpers import act_as, audit_actions, post_form
+from ..helpers import audit_actions, post_form, signed_in_as
 from ..local_servers import free_port
 
 NOW = dt.datetime(2026, 6, 1, 9, 0)
@@ -204,9 +203,7 @@ def test_staff_see_what_was_given_up_and_why_and_can_try_a_failed_one_again(
     monkeypatch.setitem(app.config, "SMTP_PORT", free_port())  # then the server goes down
     failing = _queue(app)
     _deliver(app)
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
+    signed_in_as(app, client, "officer")
     page = get_page("/staff/messages/")
     rows = page.select("tbody tr")
     assert len(rows) == 2

@@ -24,6 +24,7 @@ from app.models.moderation import Comment
 from app.models.surveys import InvitationStatus, SurveyAnswer, SurveyDraft, SurveyInvitation, SurveyResponse
 from app.services import survey_definitions
 from app.surveys import responses
+from app.surveys.definitions import Survey
 
 from ..factories import create_invitation as invite
 from ..helpers import EHCP_ANSWERS
@@ -56,6 +57,15 @@ def _answers(number: int) -> list[tuple[str, dict]]:
     ]
 
 
+def _answered(survey: Survey, answers: list[tuple[str, dict]] = EHCP_ANSWERS) -> str:
+    """A new draft with every page of `answers` saved and committed; returns its key."""
+    key = responses.new_draft_key()
+    for page_id, data in answers:
+        responses.save_page(key, survey, page_id, data)
+    db.session.commit()
+    return key
+
+
 def _send_all(app: Flask, count: int) -> dict[int, int]:
     """Send the survey from `count` invitations, each on its own day; returns invitation id -> family number."""
     survey = survey_definitions(app)["ehcp-finalisation"]
@@ -64,10 +74,7 @@ def _send_all(app: Flask, count: int) -> dict[int, int]:
     for number in range(count):
         with app.test_request_context():
             invitation_id, _token, _code = invite(f"KB-2026-7{number:04d}", now=start - dt.timedelta(days=1))
-            key = responses.new_draft_key()
-            for page_id, data in _answers(number):
-                responses.save_page(key, survey, page_id, data)
-            db.session.commit()
+            key = _answered(survey, _answers(number))
             when = start + dt.timedelta(days=number % 28, minutes=number)
             result = responses.submit(survey, key, "en", invitation_id, now=when)
             assert result.outcome in (responses.Outcome.STORED, responses.Outcome.ALREADY_STORED)
@@ -170,10 +177,7 @@ def test_answers_wait_for_a_full_batch_then_are_stored_together(app, batch_of):
     with app.test_request_context():  # the fifth completes the batch
         survey = survey_definitions(app)["ehcp-finalisation"]
         invitation_id, _token, _code = invite("KB-2026-70099")
-        key = responses.new_draft_key()
-        for page_id, data in _answers(99):
-            responses.save_page(key, survey, page_id, data)
-        db.session.commit()
+        key = _answered(survey, _answers(99))
         assert responses.submit(survey, key, "en", invitation_id).outcome is responses.Outcome.STORED
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 5
@@ -194,10 +198,7 @@ def test_a_second_click_while_waiting_shows_the_same_reference(app, batch_of):
     survey = survey_definitions(app)["ehcp-finalisation"]
     with app.test_request_context():
         invitation_id, _token, _code = invite("KB-2026-70001")
-        key = responses.new_draft_key()
-        for page_id, data in EHCP_ANSWERS:
-            responses.save_page(key, survey, page_id, data)
-        db.session.commit()
+        key = _answered(survey)
         first = responses.submit(survey, key, "en", invitation_id)
         second = responses.submit(survey, key, "en", invitation_id)
         assert first.outcome is responses.Outcome.STORED
@@ -214,11 +215,7 @@ def test_a_send_that_failed_after_the_claim_is_finished_by_sending_again(app, mo
     survey = survey_definitions(app)["ehcp-finalisation"]
     with app.test_request_context():
         invitation_id, _token, _code = invite("KB-2026-70002")
-        key, other = responses.new_draft_key(), responses.new_draft_key()
-        for draft_key in (key, other):
-            for page_id, data in EHCP_ANSWERS:
-                responses.save_page(draft_key, survey, page_id, data)
-            db.session.commit()
+        key, other = _answered(survey), _answered(survey)
 
         def fail(*args, **kwargs):
             raise ConnectionError("the database went away")
@@ -256,10 +253,7 @@ def test_a_batch_that_fails_leaves_the_sent_answers_for_the_next_one(app, monkey
 
     with app.test_request_context():
         invitation_id, _token, _code = invite("KB-2026-70003")
-        key = responses.new_draft_key()
-        for page_id, data in EHCP_ANSWERS:
-            responses.save_page(key, survey, page_id, data)
-        db.session.commit()
+        key = _answered(survey)
         monkeypatch.setattr(responses, "store_batch", fail)
         sent = responses.submit(survey, key, "en", invitation_id)
         monkeypatch.undo()

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.content import editing
 from app.extensions import db
 from app.models.notifications import OutboxMessage
+from app.models.staff import User
 from app.notifications import render
 
 from ..factories import create_user
-from ..helpers import act_as, audit_actions, error_messages, form_fields, post_form
+from ..helpers import act_as, audit_actions, error_messages, form_fields, post_form, signed_in_as
 
 SLUG = "all-wheels-adapted-cycling"
 PAGE = f"services/{SLUG}"
 EDIT = f"/staff/local-offer/services/{SLUG}/edit"
 
 
+@pytest.fixture
+def officer(app, client) -> User:
+    """An officer, signed in on `client`."""
+    return signed_in_as(app, client, "officer")
+
+
+def _create(client, path: str, fields: dict[str, str]) -> None:
+    """Fill in a form for new content at `path` and publish it at once."""
+    data = {**fields, "base_revision": "", "publish": "Publish"}
+    response = post_form(client, path, data, token_from=path)
+    assert response.status_code == 302, error_messages(response)
+
+
 def _form(client, path: str) -> dict[str, object]:
     return form_fields(client.get(path).get_data(as_text=True))
 
 
-def test_an_officer_publishes_an_edit_and_families_see_it_at_once(app, client, get_page):
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
+def test_an_officer_publishes_an_edit_and_families_see_it_at_once(app, client, get_page, officer):
     data = _form(client, EDIT)
     assert data["title"] == "All Wheels adapted cycling club"
     data.update(opening_times="Saturdays, 9am to 11am", note="New opening times", publish="Publish")
@@ -43,10 +55,7 @@ def test_an_officer_publishes_an_edit_and_families_see_it_at_once(app, client, g
         }
 
 
-def test_a_bad_field_is_refused_with_the_content_checks_message_in_an_error_summary(app, client):
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
+def test_a_bad_field_is_refused_with_the_content_checks_message_in_an_error_summary(app, client, officer):
     data = _form(client, EDIT)
     data.update(age_min="20", age_max="5", note="Ages", publish="Publish")
     response = client.post(EDIT, data=data)
@@ -130,9 +139,7 @@ def test_a_second_save_on_an_old_version_is_refused_with_the_difference(app, cli
 
 
 def test_a_draft_preview_shows_the_page_as_families_will_see_it_sanitised(app, client, get_page):
-    with app.app_context():
-        adviser = create_user("sendiass")
-    act_as(client, adviser)
+    signed_in_as(app, client, "sendiass")
     data = _form(client, EDIT)
     data.update(body="Hello <script>alert(1)</script> **families**\n", note="Try", save_draft="Save as draft")
     response = client.post(EDIT, data=data)
@@ -144,10 +151,7 @@ def test_a_draft_preview_shows_the_page_as_families_will_see_it_sanitised(app, c
     assert "Hello" not in get_page(f"/services/{SLUG}").text()  # a draft is not public
 
 
-def test_retired_service_leaves_lists_search_and_sitemap_and_says_it_has_closed(app, client, get_page):
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
+def test_retired_service_leaves_lists_search_and_sitemap_and_says_it_has_closed(app, client, get_page, officer):
     path = f"/staff/local-offer/services/{SLUG}/retire"
     response = post_form(client, path, {"note": "Club closed", "base_revision": ""}, token_from=path)
     assert response.status_code == 302
@@ -181,38 +185,30 @@ def test_history_compares_any_two_versions_and_an_officer_restores_one(app, clie
         assert [e.action for e in audit_actions("content_restored")] == ["content_restored"]
 
 
-def test_a_new_glossary_term_marks_up_its_abbreviation_on_every_page(app, client, get_page):
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
-    path = "/staff/local-offer/glossary/new"
-    data = {
-        "term": "Adapted bikes club",
-        "abbreviation": "ABC",
-        "definition": "A club with bikes for everyone.",
-        "note": "New term",
-        "base_revision": "",
-        "publish": "Publish",
-    }
-    response = post_form(client, path, data, token_from=path)
-    assert response.status_code == 302, error_messages(response)
+def test_a_new_glossary_term_marks_up_its_abbreviation_on_every_page(client, get_page, officer):
+    _create(
+        client,
+        "/staff/local-offer/glossary/new",
+        {
+            "term": "Adapted bikes club",
+            "abbreviation": "ABC",
+            "definition": "A club with bikes for everyone.",
+            "note": "New term",
+        },
+    )
     assert "Adapted bikes club" in get_page("/glossary").text()
 
 
-def test_a_new_page_is_created_and_published(app, client, get_page):
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
-    path = "/staff/local-offer/pages/new"
-    data = {
-        "slug": "holiday-opening",
-        "title": "Holiday opening",
-        "summary": "When we are open over the holidays.",
-        "body": "We are open every weekday.\n",
-        "note": "New page",
-        "base_revision": "",
-        "publish": "Publish",
-    }
-    response = post_form(client, path, data, token_from=path)
-    assert response.status_code == 302, error_messages(response)
+def test_a_new_page_is_created_and_published(client, get_page, officer):
+    _create(
+        client,
+        "/staff/local-offer/pages/new",
+        {
+            "slug": "holiday-opening",
+            "title": "Holiday opening",
+            "summary": "When we are open over the holidays.",
+            "body": "We are open every weekday.\n",
+            "note": "New page",
+        },
+    )
     assert get_page("/pages/holiday-opening").h1 == "Holiday opening"

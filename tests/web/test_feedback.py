@@ -24,7 +24,7 @@ from ..factories import (
     create_response,
     create_user,
 )
-from ..helpers import act_as, audit_actions, post_form
+from ..helpers import act_as, audit_actions, post_form, signed_in_as
 
 SURVEY = "ehcp-finalisation"
 #: A fixed quarter in the past, so the figures do not depend on today's date.
@@ -73,10 +73,7 @@ def feedback(app):
 
 @pytest.fixture()
 def officer(app, client):
-    with app.app_context():
-        user = create_user("officer")
-    act_as(client, user)
-    return user
+    return signed_in_as(app, client, "officer")
 
 
 def table_texts(page, name: str) -> list[list[str]]:
@@ -428,15 +425,11 @@ def test_a_correction_needs_a_sentiment_and_known_themes(feedback, officer, clie
 
 def test_corrections_need_csrf_and_an_officer(feedback, app, client):
     helpful = _comment_id(app, COMMENTS[1][1])
-    with app.app_context():
-        sendiass = create_user("sendiass", email="adviser@kelderbridge.example")
-    act_as(client, sendiass)
+    signed_in_as(app, client, "sendiass", email="adviser@kelderbridge.example")
     assert client.post(f"/staff/moderation/{helpful}/labels", data={"sentiment": "neutral"}).status_code in (400, 403)
     response = post_form(client, f"/staff/moderation/{helpful}/labels", {"sentiment": "neutral"}, token_from="/staff/")
     assert response.status_code == 403
-    with app.app_context():
-        officer = create_user("officer", email="officer2@kelderbridge.example")
-    act_as(client, officer)
+    signed_in_as(app, client, "officer", email="officer2@kelderbridge.example")
     assert client.post(f"/staff/moderation/{helpful}/labels", data={"sentiment": "neutral"}).status_code == 400
     with app.app_context():
         assert db.session.get(Comment, helpful).corrected is False

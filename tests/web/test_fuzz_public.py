@@ -18,12 +18,12 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import create_app
 from app.config import TestConfig
-from app.extensions import db
 from app.services import survey_definitions
 
 from ..factories import create_invitation as invite
+from ..helpers import running_app
+from ..isolation import delete_all_rows
 
 #: Examples per test: bounded so the whole file runs in well under a minute.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
@@ -111,17 +111,9 @@ class FuzzConfig(TestConfig):
 
 @pytest.fixture(scope="module")
 def fuzz_app() -> Iterator[Flask]:
-    application = create_app(FuzzConfig)
-    with application.app_context():
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    with running_app(FuzzConfig) as application:
+        yield application
+        delete_all_rows(application)
 
 
 def _no_server_error(response, what: str) -> None:

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models.moderation import Comment, OwnCaseError
 
 from ..factories import create_comment, create_user
-from ..helpers import act_as, audit_actions, post_form
+from ..helpers import audit_actions, post_form, signed_in_as
 from ..pages import check_page_structure
 
 TEXT = "The short breaks page did not say how to apply. My son Sam at Riverside needs help."
@@ -19,10 +19,7 @@ TEXT = "The short breaks page did not say how to apply. My son Sam at Riverside 
 
 @pytest.fixture()
 def officer(app, client):
-    with app.app_context():
-        user = create_user("officer", email="officer@kelderbridge.example")
-    act_as(client, user)
-    return user
+    return signed_in_as(app, client, "officer", email="officer@kelderbridge.example")
 
 
 def add_comments(app, count: int = 2) -> list[int]:

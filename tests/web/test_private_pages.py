@@ -195,12 +195,17 @@ def _access_line(logger: TokenRedactingLogger, cfg: GunicornConfig, path: str, r
     return cfg.access_log_format % logger.atoms_wrapper_class(atoms)
 
 
-@pytest.mark.parametrize("log_format", [None, '%(h)s "%(r)s" %(U)s %(s)s "%(f)s" %({referer}i)s %({raw_uri}e)s'])
-def test_the_access_log_never_records_a_token(log_format):
+def _logger(log_format: str | None) -> tuple[TokenRedactingLogger, GunicornConfig]:
+    """The production access logger, with its own format or `log_format`."""
     cfg = GunicornConfig()
     if log_format:
         cfg.set("access_log_format", log_format)
-    logger = TokenRedactingLogger(cfg)
+    return TokenRedactingLogger(cfg), cfg
+
+
+@pytest.mark.parametrize("log_format", [None, '%(h)s "%(r)s" %(U)s %(s)s "%(f)s" %({referer}i)s %({raw_uri}e)s'])
+def test_the_access_log_never_records_a_token(log_format):
+    logger, cfg = _logger(log_format)
     secret = "q3JvZ2VyLXNlY3JldC10b2tlbi12YWx1ZS0xMjM0NTY"
     line = _access_line(logger, cfg, f"/s/{secret}", f"https://localoffer.example/set-password/{secret}?x=1")
     assert secret not in line
@@ -211,10 +216,7 @@ def test_the_access_log_never_records_a_token(log_format):
 
 @pytest.mark.parametrize("log_format", [None, '%(h)s "%(r)s" %(U)s %(q)s "%(f)s" %({raw_uri}e)s'])
 def test_the_access_log_never_records_a_typed_postcode(log_format):
-    cfg = GunicornConfig()
-    if log_format:
-        cfg.set("access_log_format", log_format)
-    logger = TokenRedactingLogger(cfg)
+    logger, cfg = _logger(log_format)
     path = "/search?q=speech&postcode=KB1+2AB&kind=services"
     line = _access_line(logger, cfg, path, "https://localoffer.example/search?postcode=kb12ab")
     assert "KB1" not in line.upper() and "12AB" not in line.upper()

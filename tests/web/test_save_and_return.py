@@ -107,27 +107,28 @@ def test_a_draft_is_never_linkable_once_sent(app, client):
         app.config["SURVEY_RESPONSE_BATCH"] = before
 
 
-def test_drafts_of_expired_invitations_are_deleted(app, client):
+def _answered_then_expired(app, client, reference: str) -> str:
+    """A family opens its link and answers the first page; then the invitation expires (on
+    1 January 2026). Returns the link's token."""
     with app.app_context():
-        invitation_id, token, _code = create_invitation("KB-2026-01005")
-    client.get(f"/s/{token}")
-    answer_all(client, SURVEY, EHCP_ANSWERS[:1])
-    with app.app_context():
-        invitation = db.session.get(SurveyInvitation, invitation_id)
-        invitation.expires_at = dt.datetime(2026, 1, 1)
-        db.session.commit()
-        assert responses.purge_drafts(now=dt.datetime(2026, 1, 2)) == 1
-        assert db.session.scalar(select(func.count()).select_from(SurveyDraft)) == 0
-
-
-def test_opening_an_expired_link_deletes_its_answers_at_once(app, client):
-    with app.app_context():
-        invitation_id, token, _code = create_invitation("KB-2026-01006")
+        invitation_id, token, _code = create_invitation(reference)
     client.get(f"/s/{token}")
     answer_all(client, SURVEY, EHCP_ANSWERS[:1])
     with app.app_context():
         db.session.get(SurveyInvitation, invitation_id).expires_at = dt.datetime(2026, 1, 1)
         db.session.commit()
+    return token
+
+
+def test_drafts_of_expired_invitations_are_deleted(app, client):
+    _answered_then_expired(app, client, "KB-2026-01005")
+    with app.app_context():
+        assert responses.purge_drafts(now=dt.datetime(2026, 1, 2)) == 1
+        assert db.session.scalar(select(func.count()).select_from(SurveyDraft)) == 0
+
+
+def test_opening_an_expired_link_deletes_its_answers_at_once(app, client):
+    token = _answered_then_expired(app, client, "KB-2026-01006")
     assert check_page_structure(open_link(client, f"/s/{token}", status=410)).h1 == "This survey link has expired"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SurveyDraft)) == 0

@@ -13,7 +13,7 @@ from app.search.families import LiveWords, add_word, record_search, search_repor
 from app.services import search_index, services
 
 from ..factories import create_user
-from ..helpers import act_as, audit_actions, post_form
+from ..helpers import act_as, audit_actions, post_form, signed_in_as
 
 
 @pytest.fixture()
@@ -110,9 +110,7 @@ def test_weekly_counts_of_one_to_four_are_not_shown(app):
     ],
 )
 def test_bad_words_get_a_clear_error_and_nothing_is_saved(app, client, data, message):
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
+    signed_in_as(app, client, "officer")
     response = post_form(client, "/staff/searches/words", data, token_from="/staff/searches/")
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)

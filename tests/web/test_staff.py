@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models.staff import AUDIT_ACTION_LABELS, Role, User, record_event
 
 from ..factories import create_comment, create_entry, create_post, create_problem_report, create_user
-from ..helpers import act_as, audit_actions, csrf_token, open_link, post_form, sign_in
+from ..helpers import act_as, audit_actions, csrf_token, open_link, post_form, sign_in, signed_in_as
 from ..pages import check_page_structure
 
 ROLES = [role.value for role in Role]
@@ -222,9 +222,7 @@ def test_admin_adds_an_account_and_gets_a_one_time_link(app, client, get_page):
     ],
 )
 def test_add_account_errors(app, client, data, message):
-    with app.app_context():
-        admin = create_user("admin", email="admin@kelderbridge.example")
-    act_as(client, admin)
+    signed_in_as(app, client, "admin", email="admin@kelderbridge.example")
     response = post_form(client, "/staff/users/new", data)
     page = check_page_structure(response)
     assert page.title.startswith("Error: ")
@@ -256,9 +254,7 @@ def test_admin_changes_a_role_and_deactivates_an_account(app, client, get_page):
 
 
 def test_admins_cannot_demote_or_deactivate_themselves(app, client, get_page):
-    with app.app_context():
-        admin = create_user("admin", email="admin@kelderbridge.example")
-    act_as(client, admin)
+    admin = signed_in_as(app, client, "admin", email="admin@kelderbridge.example")
     response = post_form(client, f"/staff/users/{admin.id}", {"role": "sendiass"})
     assert "You cannot change your own role" in check_page_structure(response).text()
     post_form(client, f"/staff/users/{admin.id}/deactivate", token_from=f"/staff/users/{admin.id}")
@@ -306,9 +302,7 @@ def test_audit_detail_refuses_free_text(app):
 
 
 def test_sign_out_button_is_on_every_staff_page(app, client, get_page):
-    with app.app_context():
-        admin = create_user("admin", email="admin@kelderbridge.example")
-    act_as(client, admin)
+    signed_in_as(app, client, "admin", email="admin@kelderbridge.example")
     page = get_page("/staff/")
     form = page.soup.find("form", action="/sign-out")
     assert form is not None and form.find("input", attrs={"name": "csrf_token"})

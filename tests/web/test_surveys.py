@@ -345,23 +345,9 @@ def test_unknown_survey_and_page_are_404(get_page):
     get_page(f"/survey/{FEEDBACK}/questions/nope", status=404)
 
 
-def test_rate_limit_on_submissions(tmp_path, limiter_switched_back_off):
-    from app import create_app
-    from app.config import TestConfig
-
-    class Limited(TestConfig):
-        RATELIMIT_ENABLED = True
-        SURVEY_RATE_LIMIT = "2 per minute"
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limited.db'}"
-        WTF_CSRF_ENABLED = False
-
-    limited = create_app(Limited)
-    with limited.app_context():
-        db.create_all()
-    client = limited.test_client()
+def test_rate_limit_on_submissions(survey_limited_client):
+    client = survey_limited_client
     responses_sent = [client.post("/survey", data={"code": "AAAAA-AAAAA"}) for _ in range(3)]
     assert [r.status_code for r in responses_sent] == [200, 200, 429]
     assert 1 <= int(responses_sent[2].headers["Retry-After"]) <= 60, "the refusal says when to try again"
     assert client.get("/survey").status_code == 200, "reading the page is not limited"
-    with limited.app_context():
-        db.engine.dispose()

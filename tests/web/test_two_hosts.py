@@ -10,7 +10,6 @@ time holds up nobody.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
 import threading
@@ -29,25 +28,11 @@ from app.extensions import db
 from app.models.surveys import InvitationStatus, SurveyInvitation
 
 from ..factories import PASSWORD, create_invitation, create_user
-from ..servers import NGINX, Browser, gunicorn, nginx
+from ..servers import CSRF_RE, NGINX, QUICK_ROUTE, REFERENCE_RE, SURVEY, Browser, gunicorn, nginx
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_DB = 13
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
-SURVEY = "ehcp-finalisation"
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-REFERENCE_RE = re.compile(r'class="council-reference">([A-Z0-9]+)<')
-#: The parents' survey by its quickest route (the plan not seen yet), page by page.
-ANSWERS = [
-    ("listened", "listened=yes"),
-    ("involved", "involved=yes"),
-    ("advice", "education_reflected=yes&health_reflected=partly&care_reflected=not-involved"),
-    ("seen_plan", "seen_plan=no"),
-    ("timing", "within_20_weeks=dont-know"),
-    ("satisfied", "satisfied=4"),
-    ("went_well", "went_well=The+caseworker+kept+us+up+to+date."),
-    ("improvement", "do_better="),
-]
 #: Typing a survey code is limited per client (SURVEY_RATE_LIMIT): this many a minute here.
 CODE_LIMIT = 4
 
@@ -133,13 +118,13 @@ def test_a_survey_started_on_one_host_is_finished_on_the_other(app: Flask, servi
     family = service.browser("first")
     status, location, _ = family.request("GET", f"/s/{invited.token}")
     assert status == 302 and location.split("?")[0].endswith(f"/survey/{SURVEY}")
-    _csrf(family, f"/survey/{SURVEY}/questions/{ANSWERS[0][0]}")
-    half = len(ANSWERS) // 2
-    for page_id, form in ANSWERS[:half]:
+    _csrf(family, f"/survey/{SURVEY}/questions/{QUICK_ROUTE[0][0]}")
+    half = len(QUICK_ROUTE) // 2
+    for page_id, form in QUICK_ROUTE[:half]:
         assert family.post(f"/survey/{SURVEY}/questions/{page_id}", form)[0] == 302, page_id
 
     family.port = service.second  # the same browser, now served by the other host
-    for page_id, form in ANSWERS[half:]:
+    for page_id, form in QUICK_ROUTE[half:]:
         assert family.post(f"/survey/{SURVEY}/questions/{page_id}", form)[0] == 302, page_id
     status, location, _ = family.post(f"/survey/{SURVEY}/check", "")
     assert status == 302 and location.endswith(f"/survey/{SURVEY}/done")

@@ -14,7 +14,7 @@ from app.models.upkeep import ListingReview, ProblemReport
 from app.services import content_store
 
 from ..factories import create_user
-from ..helpers import act_as, audit_actions, csrf_from, error_messages, open_link, post_form
+from ..helpers import act_as, audit_actions, csrf_from, error_messages, open_link, post_form, signed_in_as
 from ..pages import check_page_structure
 
 SLUG = "all-wheels-adapted-cycling"
@@ -187,9 +187,7 @@ def test_search_does_not_find_a_listing_by_its_maintainer(search_app):
 
 
 def test_officers_see_data_quality_by_category_and_area(app, client, get_page):
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
+    signed_in_as(app, client, "officer")
     page = get_page("/staff/content/quality")
     assert page.h1 == "Data quality"
     captions = [c.get_text(strip=True) for c in page.select("caption")]
@@ -198,9 +196,7 @@ def test_officers_see_data_quality_by_category_and_area(app, client, get_page):
 
 
 def test_the_data_quality_csv_opens_in_excel_and_holds_no_maintainer_details(app, client):
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
+    signed_in_as(app, client, "officer")
     response = client.get("/staff/content/quality.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -237,9 +233,7 @@ def test_officers_see_redacted_reports_per_page_and_close_them(app, client, get_
 
 
 def test_sendiass_staff_cannot_see_reports_or_data_quality(app, client):
-    with app.app_context():
-        staff = create_user("sendiass")
-    act_as(client, staff)
+    signed_in_as(app, client, "sendiass")
     assert client.get("/staff/content/quality").status_code == 403
     assert client.get("/staff/content/problem-reports").status_code == 403
 
@@ -306,9 +300,7 @@ def test_problem_reports_appear_in_the_approval_queue_with_counts_and_can_be_clo
 def test_officers_change_who_looks_after_a_listing_in_the_editor_and_it_stays_private(app, client, get_page):
     from .test_content_editing import _form
 
-    with app.app_context():
-        officer = create_user("officer")
-    act_as(client, officer)
+    signed_in_as(app, client, "officer")
     edit = f"/staff/local-offer/services/{SLUG}/edit"
     data = _form(client, edit)
     assert data["maintainer_email"] == content_store(app).services[SLUG].meta.maintainer.email
@@ -323,24 +315,10 @@ def test_officers_change_who_looks_after_a_listing_in_the_editor_and_it_stays_pr
     assert "Ola Brennan" not in page.text() and "ola.brennan" not in page.text()
 
 
-def test_reports_and_review_links_are_rate_limited(tmp_path, limiter_switched_back_off):
-    from app import create_app
-    from app.config import TestConfig
-
-    class Limited(TestConfig):
-        RATELIMIT_ENABLED = True
-        SURVEY_RATE_LIMIT = "2 per minute"
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limited.db'}"
-        WTF_CSRF_ENABLED = False
-
-    limited = create_app(Limited)
-    with limited.app_context():
-        db.create_all()
-    client = limited.test_client()
+def test_reports_and_review_links_are_rate_limited(survey_limited_client):
+    client = survey_limited_client
     sent = [client.post(REPORT, data={"kind": "cost"}) for _ in range(3)]
     assert [r.status_code for r in sent] == [302, 302, 429]
     assert client.get(REPORT).status_code == 200, "reading the form is not limited"
     guesses = [client.get(f"/review/guess-{n}").status_code for n in range(3)]
     assert guesses == [302, 302, 429], "guessing links is limited"
-    with limited.app_context():
-        db.engine.dispose()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
@@ -16,11 +14,10 @@ from app.models.surveys import SurveyAnswer, SurveyResponse
 from app.models.yswd import Entry
 from app.yswd.report import figure_rows
 
-from ..factories import create_entry, create_user
-from ..helpers import act_as, audit_actions, post_form
+from ..factories import create_entry
+from ..helpers import audit_actions, post_form
 from ..pages import check_page_structure
-
-ATOM = "{http://www.w3.org/2005/Atom}"
+from .workflow import ATOM, create_draft, press_publish, read_feed
 
 ENTRY = {
     "title": "Clearer information about school transport",
@@ -35,30 +32,16 @@ ENTRY = {
 }
 
 
-@pytest.fixture()
-def staff(app, client):
-    """A signed-in SENDIASS member of staff."""
-    with app.app_context():
-        user = create_user("sendiass", email="sendiass@kelderbridge.example")
-    act_as(client, user)
-    return user
-
-
 def write_entry(client, **changes) -> int:
-    response = post_form(client, "/staff/you-said-we-did/new", {**ENTRY, **changes})
-    assert response.status_code == 302, check_page_structure(response).text()
-    return int(re.search(r"/staff/you-said-we-did/(\d+)$", response.headers["Location"]).group(1))
+    return create_draft(client, "/staff/you-said-we-did", {**ENTRY, **changes})
 
 
 def publish(client, entry_id: int, **data):
-    path = f"/staff/you-said-we-did/{entry_id}"
-    return post_form(client, f"{path}/publish", {"when": "now", **data}, token_from=path)
+    return press_publish(client, f"/staff/you-said-we-did/{entry_id}", **data)
 
 
 def feed_entries(client) -> list[dict]:
-    response = client.get("/you-said-we-did/feed.atom")
-    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
-    root = ET.fromstring(response.data)
+    root = read_feed(client, "/you-said-we-did/feed.atom")
     assert root.tag == f"{ATOM}feed"
     assert root.find(f"{ATOM}link[@rel='self']").get("href").endswith("/you-said-we-did/feed.atom")
     assert root.find(f"{ATOM}updated").text

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import xml.etree.ElementTree as ET
-
-import pytest
 
 from app.extensions import db
 from app.models.staff import utcnow
 from app.models.yswd import NewsPost
 
-from ..factories import create_user
-from ..helpers import act_as, audit_actions, post_form
+from ..helpers import audit_actions, post_form
 from ..pages import check_page_structure
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture()
-def staff(app, client):
-    with app.app_context():
-        user = create_user("sendiass", email="news@kelderbridge.example")
-    act_as(client, user)
-    return user
+from .workflow import ATOM, create_draft, press_publish, read_feed
 
 
 def write_post(client, title: str, **changes) -> int:
@@ -35,20 +21,15 @@ def write_post(client, title: str, **changes) -> int:
         "body": "Come along on **Saturday**.",
         **changes,
     }
-    response = post_form(client, "/staff/updates/new", data)
-    assert response.status_code == 302, check_page_structure(response).text()
-    return int(re.search(r"/staff/updates/(\d+)$", response.headers["Location"]).group(1))
+    return create_draft(client, "/staff/updates", data)
 
 
 def publish(client, post_id: int, **data):
-    path = f"/staff/updates/{post_id}"
-    return post_form(client, f"{path}/publish", {"when": "now", **data}, token_from=path)
+    return press_publish(client, f"/staff/updates/{post_id}", **data)
 
 
 def feed_titles(client) -> list[str]:
-    response = client.get("/updates/feed.atom")
-    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
-    root = ET.fromstring(response.data)
+    root = read_feed(client, "/updates/feed.atom")
     return [entry.find(f"{ATOM}title").text for entry in root.findall(f"{ATOM}entry")]
 
 

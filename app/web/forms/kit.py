@@ -1,12 +1,13 @@
 """The field kit every form is built from: one confirm form, one `strip` filter, one
 whole-number (or percentage) field, the GOV.UK date field, required text and optional link
-fields, the honeypot and a link check."""
+fields, required radios and selects, the honeypot and a link check."""
 
 from __future__ import annotations
 
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 from flask import abort
@@ -17,13 +18,25 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
+    GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from markupsafe import Markup
-from wtforms import DateField, Field, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    DateField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 #: The hint under a box that takes markdown.
 MARKDOWN_HINT = _l(
@@ -191,6 +204,17 @@ def text_field(
         filters=[strip],
         validators=[DataRequired(message=required), Length(max=max_length, message=too_long)],
     )
+
+
+def choice_field(
+    label: object, choices: Mapping[str, object] | list[SelectChoice], *, required: object, select: bool = False
+) -> RadioField | SelectField:
+    """Radios (or a select when `select`) where one choice must be made; `choices` maps values to labels."""
+    if isinstance(choices, Mapping):
+        choices = [SelectChoice(key, text) for key, text in choices.items()]
+    if select:
+        return SelectField(label, widget=GovSelect(), choices=choices, validators=[InputRequired(message=required)])
+    return RadioField(label, widget=GovRadioInput(), choices=choices, validators=[InputRequired(message=required)])
 
 
 def link_field(label: object, *, hint: object = None) -> StringField:

@@ -10,15 +10,15 @@ from typing import Any
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ... import clock
 from ...models.staff import utcnow
 from ...models.yswd import Entry, NewsPost
 from ...yswd.themes import ENTRY_THEMES, NEWS_KINDS, STATUSES
-from .kit import MARKDOWN_HINT, GovDateField, WholeNumberField, link_field, text_field
+from .kit import MARKDOWN_HINT, GovDateField, WholeNumberField, choice_field, link_field, text_field
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -31,11 +31,10 @@ def to_utc(day: dt.date, time: dt.time) -> dt.datetime:
 class PublishForm(FlaskForm):
     """Publish now, or schedule for a date and time (UK time)."""
 
-    when = RadioField(
+    when = choice_field(
         _l("When should this be published?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a date and time"))],
-        validators=[InputRequired(message=_l("Select when to publish"))],
+        {"now": _l("Now"), "later": _l("At a date and time")},
+        required=_l("Select when to publish"),
     )
     publish_on = GovDateField(
         _l("Date"),
@@ -105,14 +104,6 @@ class UpdateForm(FlaskForm):
             raise ValidationError(_("Date of the update must be today or in the past"))
 
 
-def _theme_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _l("Choose a theme"))] + [SelectChoice(key, label) for key, label in ENTRY_THEMES.items()]
-
-
-def _status_choices() -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in STATUSES.items()]
-
-
 class EntryForm(FlaskForm):
     """A "You said, we did" entry."""
 
@@ -123,11 +114,8 @@ class EntryForm(FlaskForm):
         max_length=200,
         too_long=_l("Title must be 200 characters or fewer"),
     )
-    theme = SelectField(
-        _l("Theme"),
-        widget=GovSelect(),
-        choices=_theme_choices(),
-        validators=[InputRequired(message=_l("Select a theme"))],
+    theme = choice_field(
+        _l("Theme"), {"": _l("Choose a theme"), **ENTRY_THEMES}, required=_l("Select a theme"), select=True
     )
     we_asked = text_field(
         _l("We asked"),
@@ -154,12 +142,7 @@ class EntryForm(FlaskForm):
         max_length=20000,
         too_long=_l("We did must be 20,000 characters or fewer"),
     )
-    status = RadioField(
-        _l("Status"),
-        widget=GovRadioInput(),
-        choices=_status_choices(),
-        validators=[InputRequired(message=_l("Select a status"))],
-    )
+    status = choice_field(_l("Status"), STATUSES, required=_l("Select a status"))
     progress = WholeNumberField(
         _l("Progress, as a percentage (optional)"),
         widget=GovTextInput(),
@@ -184,12 +167,7 @@ class PostForm(FlaskForm):
     title = text_field(
         _l("Title"), required=_l("Enter a title"), max_length=200, too_long=_l("Title must be 200 characters or fewer")
     )
-    kind = RadioField(
-        _l("What kind of update is it?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice(key, label) for key, label in NEWS_KINDS.items()],
-        validators=[InputRequired(message=_l("Select what kind of update it is"))],
-    )
+    kind = choice_field(_l("What kind of update is it?"), NEWS_KINDS, required=_l("Select what kind of update it is"))
     summary = text_field(
         _l("Summary"),
         hint=_l("One sentence for the home page and the list of updates."),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ...languages import KNOWN_LANGUAGES
 from ...models.search import PHRASE_CHARS
 from ...search.analysis import words
 from ...search.families import KINDS
-from .kit import strip
+from .kit import choice_field, strip
 
 KIND_LABELS = {
     "synonym": _l("A synonym: searches for these words also find pages about the other words"),
@@ -22,11 +22,10 @@ KIND_LABELS = {
 
 class SearchWordForm(FlaskForm):
     lang = SelectField(_l("Language"), widget=GovSelect(), validators=[InputRequired(message=_l("Select a language"))])
-    kind = RadioField(
+    kind = choice_field(
         _l("What are you adding?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice(key, KIND_LABELS[key]) for key in KINDS],
-        validators=[InputRequired(message=_l("Select a synonym or a spelling"))],
+        {key: KIND_LABELS[key] for key in KINDS},
+        required=_l("Select a synonym or a spelling"),
     )
     phrase = StringField(
         _l("What families type"),

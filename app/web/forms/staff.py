@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextInput
+from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from ...feedback.tables import SENTIMENT_NAMES
 from ...feedback.themes import FEEDBACK_THEMES
 from ...models.moderation import DECISION_LABELS
 from ...models.staff import ROLE_LABELS, User
-
-
-def _role_choices() -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in ROLE_LABELS.items()]
+from .kit import choice_field
 
 
 class NewUserForm(FlaskForm):
@@ -28,12 +25,7 @@ class NewUserForm(FlaskForm):
             Email(message=_l("Enter an email address in the correct format, like name@example.com")),
         ],
     )
-    role = RadioField(
-        _l("Role"),
-        widget=GovRadioInput(),
-        choices=_role_choices(),
-        validators=[InputRequired(message=_l("Select a role"))],
-    )
+    role = choice_field(_l("Role"), ROLE_LABELS, required=_l("Select a role"))
     submit = SubmitField(_l("Add account"), widget=GovSubmitInput())
 
     def validate_email(self, field: StringField) -> None:
@@ -42,23 +34,15 @@ class NewUserForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = RadioField(
-        _l("Role"),
-        widget=GovRadioInput(),
-        choices=_role_choices(),
-        validators=[InputRequired(message=_l("Select a role"))],
-    )
+    role = choice_field(_l("Role"), ROLE_LABELS, required=_l("Select a role"))
     submit = SubmitField(_l("Save role"), widget=GovSubmitInput())
 
 
 class CorrectionForm(FlaskForm):
     """An officer's reading of a comment: its sentiment and the themes it is about."""
 
-    sentiment = RadioField(
-        _l("What is the comment's sentiment?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice(key, label) for key, label in SENTIMENT_NAMES.items()],
-        validators=[InputRequired(message=_l("Select the comment's sentiment"))],
+    sentiment = choice_field(
+        _l("What is the comment's sentiment?"), SENTIMENT_NAMES, required=_l("Select the comment's sentiment")
     )
     themes = SelectMultipleField(
         _l("Which themes is it about?"),
@@ -70,10 +54,9 @@ class CorrectionForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField(
+    decision = choice_field(
         _l("What should happen to this comment?"),
-        widget=GovRadioInput(),
-        choices=[SelectChoice(key, label) for key, label in DECISION_LABELS.items()],
-        validators=[InputRequired(message=_l("Select what should happen to this comment"))],
+        DECISION_LABELS,
+        required=_l("Select what should happen to this comment"),
     )
     submit = SubmitField(_l("Save decision"), widget=GovSubmitInput())
