@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
-from typing import Any, Protocol
-
-from notifications_python_client.errors import APIError
-from notifications_python_client.notifications import NotificationsAPIClient
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..models.notifications import Channel
+
+if TYPE_CHECKING:
+    from notifications_python_client.errors import APIError
 
 #: The Notify client logs a failed request with Notify's own words; ours are enough.
 logging.getLogger("notifications_python_client").setLevel(logging.ERROR)
@@ -127,6 +127,10 @@ class NotifyTransport:
     body ((body)); the text itself is written by the portal in the message's language."""
 
     def __init__(self, api_key: str, base_url: str, template_ids: Mapping[str, str], timeout: float = 20) -> None:
+        # Imported here: the client and what it needs (requests, JWT) take a tenth of a second
+        # to import, in every process, though only processes that send use them.
+        from notifications_python_client.notifications import NotificationsAPIClient
+
         self.client = NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
         self.template_ids = dict(template_ids)
 
@@ -137,6 +141,8 @@ class NotifyTransport:
         return found
 
     def send(self, channel: str, recipient: str, rendered: Rendered, *, template: str, language: str) -> str | None:
+        from notifications_python_client.errors import APIError
+
         template_id = self.template_id(template, channel)
         personalisation = {"subject": rendered.subject, "body": rendered.body}
         try:
