@@ -15,7 +15,6 @@ search index in place (see "Live everywhere" in README.md).
 
 from __future__ import annotations
 
-import atexit
 import logging
 import time
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from .live import DEFAULT_POLL_SECONDS
 from .logs import describe
 from .search import SearchIndex, index_status
 from .search.build import applied_version, current_build, document_record, glossary_record, update_documents
-from .search.families import LiveWords, SearchTally, write_counts
+from .search.families import LiveWords, SearchTally
 from .search.planning import StaffWords
 from .surveys import Survey, load_surveys
 
@@ -82,42 +81,12 @@ def init_services(app: Flask) -> Services:
     )
     app.extensions[EXTENSION] = services
     app.before_request(_refresh_before_request)
-    if not app.testing:
-        atexit.register(_store_search_counts_at_exit, app)
     return services
 
 
 def search_tally(app: Flask | None = None) -> SearchTally:
     """The searches counted on this process and not yet stored."""
     return services(app).tally
-
-
-def store_search_counts(app: Flask | None = None, *, due_only: bool = True) -> None:
-    """Write this process's search counts (when `SEARCH_COUNT_SECONDS` have passed, unless not
-    `due_only`) and commit; a database that cannot take them keeps them for the next time."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    tally = services(app).tally
-    if due_only and not tally.due(float(app.config.get("SEARCH_COUNT_SECONDS", 10.0))):
-        return
-    counts = tally.take()
-    if not counts:
-        return
-    try:
-        write_counts(counts)
-        db.session.commit()
-    except SQLAlchemyError:  # counting must never stop a family seeing results
-        db.session.rollback()
-        tally.give_back(counts)
-        app.logger.warning("Searches could not be counted")
-
-
-def _store_search_counts_at_exit(app: Flask) -> None:
-    """The counts still waiting when the process stops (a worker restarting, the portal stopping)."""
-    try:
-        with app.app_context():
-            store_search_counts(app, due_only=False)
-    except Exception:  # (the process is stopping: nothing more can be done)
-        pass
 
 
 def _refresh_before_request() -> None:

@@ -361,7 +361,7 @@ class Query:
     day: str | None = None  # an iCal day code, "MO" to "SU"
     start_time: dt.time | None = None
     end_time: dt.time | None = None
-    postcode: str | None = None  # written the ONS way, "KB1 2AB"
+    postcode: str | None = None  # written the ONS way, "AB1 2CD"
     proximity: float | None = None  # metres from the postcode's centroid
     #: Where `postcode` is: set from the gazetteer by the caller, None when the gazetteer does not have it.
     place: Place | None = None

@@ -71,6 +71,7 @@ def register_web(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     messages.register_send_soon(app)
+    search.register_search_counts(app)
 
     assets_dir = Path(app.static_folder or "") / "govuk"
 

@@ -7,22 +7,26 @@ while the rest of the search still runs.
 
 from __future__ import annotations
 
+import atexit
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 
 from ..content import CATEGORIES, NEED_AREAS, WHOLE_AREA
+from ..extensions import db
 from ..i18n import current_language
 from ..search import KINDS, Filters, SearchIndex, SearchResults, SearchUnavailable
+from ..search.families import write_counts
 from ..search.query import AGE_MAX, AGE_MIN, MAX_PAGE
-from ..services import search_index, search_tally, search_words, store_search_counts
+from ..services import search_index, search_tally, search_words
 from .council import council
 from .forms.kit import RememberedCheckbox, RememberedCheckboxes, RememberedTextInput
 from .forms.places import PostcodeMixin
@@ -229,6 +233,39 @@ def selected_filters(form: SearchForm, args: MultiDict, scope: Scope = SEARCH_PA
             text = str(field.label.text).rsplit(" (", 1)[0]
             selected.append({"text": text, "href": scope.url(args, page=None, **{name: None})})
     return selected
+
+
+def store_search_counts(app: Flask | None = None, *, due_only: bool = True) -> None:
+    """Write this process's search counts (once `SEARCH_COUNT_SECONDS` have passed, unless not
+    `due_only`) and commit; a database that cannot take them keeps them for the next time."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    tally = search_tally(app)
+    if due_only and not tally.due(float(app.config.get("SEARCH_COUNT_SECONDS", 10.0))):
+        return
+    counts = tally.take()
+    if not counts:
+        return
+    try:
+        write_counts(counts)
+        db.session.commit()
+    except SQLAlchemyError:  # counting must never stop a family seeing results
+        db.session.rollback()
+        tally.give_back(counts)
+        app.logger.warning("Searches could not be counted")
+
+
+def register_search_counts(app: Flask) -> None:
+    """Write the counts still waiting when the process stops (a worker restarting, the portal stopping)."""
+
+    def at_exit() -> None:
+        try:
+            with app.app_context():
+                store_search_counts(app, due_only=False)
+        except Exception:  # (the process is stopping: nothing more can be done)
+            pass
+
+    if not app.testing:
+        atexit.register(at_exit)
 
 
 def filtered_list(scope: Scope = SEARCH_PAGE) -> dict:
