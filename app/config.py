@@ -110,6 +110,8 @@ class Config:
     SEARCH_LIVE_UPDATES = _bool("SEARCH_LIVE_UPDATES", True)
     #: How often each process writes the searches it counted (seconds; 0 writes each one at once).
     SEARCH_COUNT_SECONDS = float(os.environ.get("SEARCH_COUNT_SECONDS", "10"))
+    #: Public pages each process keeps rendered for visitors with nothing in their session (0: none).
+    PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "512"))
     #: Messages (app/notifications): email goes by "smtp" or "notify" (GOV.UK Notify); text
     #: messages only by Notify. Unset: Notify when NOTIFY_API_KEY is set, else SMTP when SMTP_HOST is.
     NOTIFICATIONS_EMAIL_TRANSPORT = os.environ.get("NOTIFICATIONS_EMAIL_TRANSPORT") or None

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from app.config import TestConfig
 from app.extensions import db
+from app.web.page_cache import forget_rendered_pages
 
 from .helpers import running_app
 from .isolation import delete_all_rows, rolled_back
@@ -42,6 +43,7 @@ def _isolated(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
     test client for tests that deliberately fetch broken pages.
     """
     PageCheckingClient.checks_enabled = request.node.get_closest_marker("no_page_checks") is None
+    forget_rendered_pages(app)
     try:
         if request.node.get_closest_marker("commits"):
             yield

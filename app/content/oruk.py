@@ -21,6 +21,7 @@ from flask_babel import force_locale
 
 from ..clock import UK, today
 from ..places.postcodes import Point, distance_miles, normalise_postcode
+from ..recent import Recent
 from .opening_times import DAYS, ICAL, WeeklyHours, weekly_hours
 from .schedule2 import SCHEDULE2
 from .schema import ACCESS_ROUTES, CATEGORIES, CATEGORY_DESCRIPTIONS, NEED_AREAS
@@ -534,6 +535,10 @@ def _within(point: Point, origin: Point, metres: float) -> bool:
     return distance_miles(origin, point) * METRES_PER_MILE <= metres
 
 
+#: How many searched-for words' services each content store's lookup remembers.
+WORDS_REMEMBERED = 512
+
+
 @dataclass(frozen=True)
 class _Lookup:
     """What the API's lists read of every service, worked out once per content store.
@@ -562,9 +567,21 @@ class _Lookup:
     newest: dt.datetime | None
     listed: dict[int, bytes] = field(default_factory=dict, compare=False)
     located: dict[tuple[int, int], bytes] = field(default_factory=dict, compare=False)
+    #: The answers of `containing` for the words searched for most recently.
+    found: Recent[tuple[int, ...]] = field(default_factory=lambda: Recent(WORDS_REMEMBERED), compare=False)
 
-    def containing(self, word: str) -> list[int]:
-        """The services whose words contain `word` (not spanning two services), in order."""
+    def containing(self, word: str) -> tuple[int, ...]:
+        """The services whose words contain `word` (not spanning two services), in order.
+
+        A common word is in thousands of services, so the answers for recent words are kept.
+        """
+        remembered = self.found.get(word)
+        if remembered is None:
+            remembered = self._containing(word)
+            self.found.put(word, remembered)
+        return remembered
+
+    def _containing(self, word: str) -> tuple[int, ...]:
         text, starts, found = self.text, self.starts, []
         at = text.find(word)
         while at != -1:
@@ -575,7 +592,7 @@ class _Lookup:
                 at = text.find(word, end)
             else:
                 at = text.find(word, at + 1)
-        return found
+        return tuple(found)
 
     def near(self, number: int, place: int | None, origin: Point, metres: float) -> bool:
         """Whether a service (or one place of it) is within `metres` of `origin`.

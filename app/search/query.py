@@ -9,7 +9,6 @@ from __future__ import annotations
 import heapq
 import html
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from whoosh.index import open_dir
 from whoosh.searching import Searcher
 
+from ..recent import Recent
 from . import nearby, planning
 from .analysis import Synonyms, clean_text, default_synonyms, terms, words
 from .build import BuildInfo, current_build
@@ -100,24 +100,19 @@ class _Recent:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._for: tuple[Snapshot | None, StaffWords | None] = (None, None)
-        self._results: OrderedDict[tuple, SearchResults] = OrderedDict()
+        self._results: Recent[SearchResults] = Recent(RECENT_SEARCHES)
 
     def get(self, snapshot: Snapshot, staff: StaffWords | None, key: tuple) -> SearchResults | None:
         with self._lock:
             if self._for[0] is not snapshot or self._for[1] is not staff:
                 return None
-            found = self._results.get(key)
-            if found is not None:
-                self._results.move_to_end(key)
-            return found
+            return self._results.get(key)
 
     def put(self, snapshot: Snapshot, staff: StaffWords | None, key: tuple, results: SearchResults) -> None:
         with self._lock:
             if self._for[0] is not snapshot or self._for[1] is not staff:
-                self._for, self._results = (snapshot, staff), OrderedDict()
-            self._results[key] = results
-            while len(self._results) > RECENT_SEARCHES:
-                self._results.popitem(last=False)
+                self._for, self._results = (snapshot, staff), Recent(RECENT_SEARCHES)
+            self._results.put(key, results)
 
 
 class SearchIndex:

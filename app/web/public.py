@@ -14,6 +14,7 @@ from ..i18n import current_language
 from ..search import SearchUnavailable
 from ..services import content_store, survey_definitions
 from ..yswd.publishing import entry_years, latest_posts, public_entries, public_posts
+from .page_cache import kept_page
 from .search import Scope, filtered_list
 
 bp = Blueprint("public", __name__)
@@ -59,7 +60,13 @@ def localise(doc: Document) -> tuple[Document, bool]:
     return translated, not translated.body_translated
 
 
+def _latest_updates() -> tuple:
+    """What the home page shows of the latest news (published, edited or withdrawn since)."""
+    return tuple((post.id, post.kind, post.publish_at, post.title, post.summary) for post in latest_posts(3))
+
+
 @bp.route("/")
+@kept_page(vary=_latest_updates)
 def home():
     content = content_store()
     start_points = [
@@ -141,11 +148,13 @@ def render_document(doc: Document, untranslated: bool = False) -> str:
 
 
 @bp.route("/services/<slug>")
+@kept_page()
 def service(slug: str):
     return render_document(*localise(shown_or_gone("services", slug)))
 
 
 @bp.route("/guidance")
+@kept_page()
 def guidance_index():
     content = content_store()
     locale = current_language()
@@ -154,11 +163,13 @@ def guidance_index():
 
 
 @bp.route("/guidance/<slug>")
+@kept_page()
 def guidance(slug: str):
     return render_document(*localise(shown_or_gone("guidance", slug)))
 
 
 @bp.route("/glossary")
+@kept_page()
 def glossary():
     terms = content_store().glossary
     letters = {letter: list(items) for letter, items in groupby(terms, key=lambda t: t.letter)}
@@ -172,6 +183,7 @@ def open_data():
 
 
 @bp.route("/pages/<slug>")
+@kept_page()
 def page(slug: str):
     return render_document(*localise(shown_or_gone("pages", slug)))
 

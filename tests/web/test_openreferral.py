@@ -16,6 +16,8 @@ from app import create_app
 from app.config import TestConfig
 from app.content import oruk
 
+from ..helpers import form_fields, signed_in_as
+
 SCHEMAS = Path(__file__).parent.parent / "content" / "oruk_schemas"
 OPENAPI = Path(__file__).parents[2] / "app" / "openreferral" / "openapi.json"
 API = "/openreferral/v3"
@@ -458,3 +460,17 @@ def test_the_etag_follows_the_postcode_and_the_query(client, gazetteer):
     assert len({plain, near, farther}) == 3
     again = client.get(f"{API}/services?postcode=KB2+4CB&proximity=1000", headers={"If-None-Match": near})
     assert again.status_code == 304
+
+
+def test_a_word_searched_for_again_after_a_publish_finds_the_published_words(app, client):
+    family = app.test_client()
+    search = f"{API}/services?search=velomobiles"
+    assert family.get(search).get_json()["total_items"] == 0
+    assert family.get(search).get_json()["total_items"] == 0  # the answer for the word is kept...
+    signed_in_as(app, client, "officer")
+    edit = "/staff/local-offer/services/all-wheels-adapted-cycling/edit"
+    data = form_fields(client.get(edit).get_data(as_text=True))
+    data.update(summary="Adapted bikes, trikes and velomobiles for all ages.", note="Velomobiles", publish="Publish")
+    assert client.post(edit, data=data).status_code == 302
+    found = family.get(search).get_json()  # ...for that content only
+    assert [service["name"] for service in found["contents"]] == ["All Wheels adapted cycling club"]

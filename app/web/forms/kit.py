@@ -5,8 +5,6 @@ fields, required radios and selects, the honeypot and a link check."""
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +35,8 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ...recent import Recent
 
 #: The hint under a box that takes markdown.
 MARKDOWN_HINT = _l(
@@ -71,21 +71,14 @@ class RememberedRender:
     what is ticked, its error), so recent renderings are kept, the least recently used dropped.
     """
 
-    _rendered: OrderedDict[tuple, Markup] = OrderedDict()
-    _lock = threading.Lock()
+    _rendered: Recent[Markup] = Recent(REMEMBERED_RENDERINGS)
 
     def render(self, params: dict) -> Markup:
         key = (self.template, _frozen(params))  # type: ignore[attr-defined]
-        with self._lock:
-            found = self._rendered.get(key)
-            if found is not None:
-                self._rendered.move_to_end(key)
-                return found
-        found = super().render(params)  # type: ignore[misc]
-        with self._lock:
-            self._rendered[key] = found
-            while len(self._rendered) > REMEMBERED_RENDERINGS:
-                self._rendered.popitem(last=False)
+        found = self._rendered.get(key)
+        if found is None:
+            found = super().render(params)  # type: ignore[misc]
+            self._rendered.put(key, found)
         return found
 
 
