@@ -11,9 +11,10 @@ from jinja2.utils import missing
 
 from .cleaning import CleanRequest
 from .config import Config, config_from_env
-from .extensions import babel, csrf, db, limiter, migrate
+from .extensions import babel, csrf, db, limiter
 from .i18n import select_locale
 from .logs import init_logging
+from .migrations import MigrationCommands
 from .services import init_services
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     }
     init_logging(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    app.cli.add_command(MigrationCommands(app))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

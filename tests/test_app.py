@@ -6,6 +6,7 @@ import importlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -92,11 +93,23 @@ def test_language_comes_from_query_then_cookie_then_browser(client):
 
 def test_starting_the_portal_leaves_the_heavy_libraries_for_the_pages_that_use_them():
     """Every gunicorn worker imports the app: charts, sentiment, workbooks and PDFs wait for
-    the staff page that needs them, so a worker starts in about a second."""
-    heavy = ("matplotlib", "textblob", "nltk", "weasyprint", "openpyxl", "numpy", "scipy", "textstat")
+    the staff page that needs them, and migrations (Alembic) for `flask db`, so a worker
+    starts in under a second."""
+    heavy = ("matplotlib", "textblob", "nltk", "weasyprint", "openpyxl", "numpy", "scipy", "textstat", "alembic")
     script = f"import sys, wsgi; print(' '.join(sorted(m for m in {heavy!r} if m in sys.modules)))"
     env = {**os.environ, "PORTAL_ENV": "development", "CONTENT_CACHE_DIR": ""}
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_flask_db_upgrade_migrates_an_empty_database(tmp_path):
+    """`flask db` loads Flask-Migrate only when it runs, with its own options."""
+    env = {**os.environ, "PORTAL_ENV": "development", "FLASK_APP": "wsgi"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'portal.db'}"
+    flask = [str(Path(sys.executable).parent / "flask"), "db"]
+    run = {"cwd": BASE_DIR, "env": env, "capture_output": True, "text": True, "check": True}
+    subprocess.run([*flask, "upgrade"], **run)
+    assert "(head)" in subprocess.run([*flask, "current"], **run).stdout
+    assert "upgrade" in subprocess.run([*flask, "--directory", "migrations", "--help"], **run).stdout

@@ -16,13 +16,16 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
+from app.migrations import set_up_migrations
 
 
 def _app_for(url: str):
     class MigrationConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
 
-    return create_app(MigrationConfig)
+    app = create_app(MigrationConfig)
+    set_up_migrations(app)
+    return app
 
 
 def _upgrade_compare_downgrade(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
