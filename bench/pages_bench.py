@@ -11,7 +11,7 @@ many English pages (bench/synthetic.py), its search index, and a SQLite database
 1. Start-up: the first `import wsgi` (parses every file and fills the content cache), then the
    median of three more (the content cache read back), each in a fresh interpreter with its
    bytecode cached, as a gunicorn worker would.
-2. gunicorn as in production (2 gthread workers x 4 threads, PORTAL_ENV=production) serves the
+2. gunicorn as in production (2 sync workers, PORTAL_ENV=production) serves the
    portal plus a copy of one service page's HTML as a static file (Flask's own static files).
 3. wrk (one thread, 8 connections kept alive) loads each target in turn, the targets
    alternating round after round so that they share the machine's state: the static copy, service
@@ -304,9 +304,14 @@ def report(result: Result, options: argparse.Namespace) -> None:
     for name in ("service", "home", "guidance"):
         ratio = loads[name].rps / static
         print(f"    {name:<9} {ratio:6.1%}   target >= {RATIO_TARGET:.0%}   {verdict(ratio, RATIO_TARGET, False)}")
+    workers = (
+        f"{options.workers} sync workers"
+        if options.threads == 1
+        else f"{options.workers} gthread workers x {options.threads} threads"
+    )
     print(
-        f"\n  Load: {options.connections} connections kept alive, {options.workers} workers x {options.threads} "
-        f"threads, {options.rounds} rounds of {options.seconds:g} s per target, alternating"
+        f"\n  Load: {options.connections} clients, {workers}, {options.rounds} rounds of {options.seconds:g} s "
+        "per target, alternating"
     )
     print(f"    {'target':<9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors  target")
     for name in TARGETS:
@@ -387,7 +392,7 @@ def main() -> int:
     run.add_argument("--rounds", type=int, default=3, help="rounds, each loading every target once")
     run.add_argument("--connections", type=int, default=8, help="concurrent clients, connections kept alive")
     run.add_argument("--workers", type=int, default=2)
-    run.add_argument("--threads", type=int, default=4)
+    run.add_argument("--threads", type=int, default=1, help="more than 1: gthread workers")
     run.add_argument("--seed", type=int, default=1)
     run.add_argument("--keep", action="store_true", help="keep each size's temporary folder")
     startup = commands.add_parser("startup", help="import times only")

@@ -198,8 +198,8 @@ def add_server_options(
         default=os.environ.get("BENCH_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{postgres_db}"),
         help="A database of the benchmark's own: it is dropped and created again.",
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2 or more)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (more than 1: gthread workers)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (2 or more)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gthread workers)")
     parser.add_argument("--port", type=int, default=port)
     parser.add_argument(
         "--ratelimit-storage",
