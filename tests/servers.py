@@ -170,7 +170,7 @@ def nginx(workdir: Path, servers: Mapping[str, list[int]]) -> Iterator[dict[str,
     for name, ports in servers.items():
         upstream = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
         blocks.append(
-            f"  upstream {name} {{\n{upstream}    keepalive 8;\n  }}\n"
+            f"  upstream {name} {{\n{upstream}  }}\n"
             f"  server {{\n    listen 127.0.0.1:{fronts[name]};\n    server_name 127.0.0.1;\n"
             f"    location / {{\n      proxy_pass http://{name};\n      include {PROXY_SNIPPET};\n"
             "      add_header X-Upstream $upstream_addr always;\n    }\n  }\n"
