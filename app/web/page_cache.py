@@ -88,6 +88,7 @@ def kept_page(vary: Callable[[], Hashable] | None = None) -> Callable:
             pages = rendered_pages()
             key = (
                 request.endpoint,
+                request.host_url,  # one host in production (PUBLIC_BASE_URL); any, in development
                 request.full_path,
                 current_language(),
                 clock.today(),

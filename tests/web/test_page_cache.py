@@ -120,3 +120,12 @@ def test_no_pages_are_kept_when_switched_off(app, renders, monkeypatch):
     app.test_client().get(SERVICE)
     app.test_client().get(SERVICE)
     assert renders.count("public/service.html") == 2
+
+
+def test_a_page_kept_for_one_host_name_is_not_served_for_another(app):
+    """Without PUBLIC_BASE_URL (development), the printed address follows the request's host."""
+    family = app.test_client()
+    first = family.get(SERVICE, base_url="http://localhost").get_data(as_text=True)
+    second = family.get(SERVICE, base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert f"http://localhost{SERVICE}" in first
+    assert f"http://127.0.0.1:5000{SERVICE}" in second
