@@ -31,6 +31,7 @@ from .extensions import db
 from .live import DEFAULT_POLL_SECONDS
 from .logs import describe
 from .search import SearchIndex, index_status
+from .search.analysis import cached_default_synonyms
 from .search.build import applied_version, current_build, document_record, glossary_record, update_documents
 from .search.families import LiveWords, SearchTally
 from .search.planning import StaffWords
@@ -68,7 +69,8 @@ def init_services(app: Flask) -> Services:
     cache_dir = app.config.get("CONTENT_CACHE_DIR")
     content = load_store(Path(app.config["CONTENT_DIR"]), Path(cache_dir) if cache_dir else None)
     surveys = load_surveys(Path(app.config["SURVEYS_DIR"]))
-    index = SearchIndex(Path(app.config["SEARCH_INDEX_DIR"]))
+    synonyms = cached_default_synonyms(Path(cache_dir)) if cache_dir else None
+    index = SearchIndex(Path(app.config["SEARCH_INDEX_DIR"]), synonyms)
     status = index_status(index, content.fingerprint)
     app.logger.log(logging.INFO if status.state == "ok" else logging.WARNING, status.message)
     services = Services(

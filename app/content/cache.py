@@ -17,20 +17,20 @@ alone (like the rest of `instance/`).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import io
 import logging
-import os
 import pickle
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
 from pydantic import BaseModel
 
+from ..pickled import read_checked, write_checked
 from .store import ContentStore
 
 log = logging.getLogger(__name__)
@@ -116,14 +116,8 @@ def cache_key(content_dir: Path, fingerprint: str) -> str:
 def read_cached(cache_dir: Path, content_dir: Path, fingerprint: str) -> ContentStore | None:
     """The cached store for this content, or None (missing, corrupt or for other content)."""
     path = cache_dir / (cache_key(content_dir, fingerprint) + SUFFIX)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    header_end = len(MAGIC) + 65
-    checksum, payload = data[len(MAGIC) : header_end - 1], memoryview(data)[header_end:]
-    if not data.startswith(MAGIC) or hashlib.sha256(payload).hexdigest().encode() != checksum:
-        log.warning("Content cache entry %s is damaged: reading content/ again", path.name)
+    payload = read_checked(path, MAGIC)
+    if payload is None:
         return None
     # Unpickling makes hundreds of thousands of objects, none of them garbage: the cyclic
     # collector, run again and again as they appear, would double the time it takes.
@@ -152,19 +146,9 @@ def write_cache(cache_dir: Path, content_dir: Path, store: ContentStore) -> None
     except Exception as exc:  # (content that cannot be pickled is simply not cached)
         log.warning("Content cache not written: %s", type(exc).__name__)
         return
-    payload = buffer.getvalue()
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".writing-", suffix=SUFFIX)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-            os.replace(temporary, cache_dir / name)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        for old in cache_dir.glob("*" + SUFFIX):
-            if old.name != name and not old.name.startswith(".writing-"):
+    if not write_checked(cache_dir / name, MAGIC, buffer.getvalue()):
+        return
+    for old in cache_dir.glob("*" + SUFFIX):
+        if old.name != name and not old.name.startswith(".writing-"):
+            with contextlib.suppress(OSError):
                 old.unlink(missing_ok=True)
-    except OSError as exc:
-        log.warning("Content cache not written to %s: %s", cache_dir, type(exc).__name__)
