@@ -1,10 +1,12 @@
 """Public pages rendered once and served again to every visitor they are the same for.
 
-A service, guidance or fixed page is the same HTML for everyone who has not signed in and
-keeps nothing in their session (no list, no survey under way, no message waiting): only the
-form token (CSRF) differs from one visitor to the next. Such a page is rendered once per
-address, language and day, and served again with the visitor's own token in it. The
-pages belong to one content store, so a publish (which makes a new store) starts afresh.
+The home page, a service, guidance or fixed page and the glossary are the same HTML for
+everyone who has not signed in and keeps nothing in their session (no list, no survey under
+way, no message waiting): only the form token (CSRF) differs from one visitor to the next.
+Such a page is rendered once per host, address, language and day (and whatever else a view
+says it shows, such as the home page's latest news), and served again with the visitor's own
+token in it. The pages belong to one content store, so a publish (which makes a new store)
+starts afresh.
 
 Anyone with anything in their session gets the page rendered for them, as before.
 """
