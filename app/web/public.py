@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, g, make_response, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..content import CATEGORIES, SECTIONS, Document
 from ..extensions import db
 from ..i18n import current_language
+from ..models.yswd import NewsPost
 from ..search import SearchUnavailable
 from ..services import content_store, survey_definitions
 from ..yswd.publishing import entry_years, latest_posts, public_entries, public_posts
@@ -60,9 +61,16 @@ def localise(doc: Document) -> tuple[Document, bool]:
     return translated, not translated.body_translated
 
 
+def _home_posts() -> list[NewsPost]:
+    """The latest news the home page shows, read once a request (for its key and its page)."""
+    if "home_posts" not in g:
+        g.home_posts = latest_posts(3)
+    return g.home_posts
+
+
 def _latest_updates() -> tuple:
     """What the home page shows of the latest news (published, edited or withdrawn since)."""
-    return tuple((post.id, post.kind, post.publish_at, post.title, post.summary) for post in latest_posts(3))
+    return tuple((post.id, post.kind, post.publish_at, post.title, post.summary) for post in _home_posts())
 
 
 @bp.route("/")
@@ -73,7 +81,7 @@ def home():
         (content.guidance[slug], heading, text) for slug, heading, text in START_POINTS if slug in content.guidance
     ]
     counts = {key: content.count_in(key) for key in CATEGORIES}
-    return render_template("public/home.html", start_points=start_points, counts=counts, updates=latest_posts(3))
+    return render_template("public/home.html", start_points=start_points, counts=counts, updates=_home_posts())
 
 
 def _filtered(scope: Scope) -> dict:
