@@ -4,16 +4,24 @@ Each file is a first line naming what it holds (`magic`), the SHA-256 of the res
 rest. A file that is missing, for something else, truncated or damaged reads as nothing, so
 the caller makes the value again. A file is written to a temporary name and renamed into
 place, so processes starting together never read a half-written one. The folder is created
-readable by the portal's user alone.
+readable by the portal's user alone. Files are named by `source_digest` of what made them, so
+a new release of the code never reads an old one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import logging
 import os
+import pickle
+import sys
 import tempfile
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +40,45 @@ def read_checked(path: Path, magic: bytes) -> memoryview | None:
     return payload
 
 
-def write_checked(path: Path, magic: bytes, payload: bytes) -> bool:
-    """Write `payload` to `path` with its header; False (logged) when the folder cannot be written."""
+def source_digest(libraries: Iterable[str], sources: Iterable[Path]) -> str:
+    """A digest of Python's version, the installed versions of `libraries` and the `.py` files
+    at `sources` (files, or folders read recursively): what a kept value was made by."""
+    digest = hashlib.sha256(sys.version.encode())
+    for library in libraries:
+        try:
+            digest.update(f"{library}={version(library)}".encode())
+        except PackageNotFoundError:
+            digest.update(library.encode())
+    for root in sources:
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_pickled(path: Path, magic: bytes) -> Any | None:
+    """The value pickled in `path` (see `read_checked`), or None when it cannot be read."""
+    payload = read_checked(path, magic)
+    if payload is None:
+        return None
+    # Unpickling a large value makes many objects, none of them garbage: the cyclic collector,
+    # run again and again as they appear, would double the time it takes.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(payload)  # (written by the portal itself, checksum verified)
+    except Exception:  # (any unpickling failure means: make the value again)
+        log.warning("%s in %s cannot be read: it is made again", path.name, path.parent)
+        return None
+    finally:
+        payload.release()
+        if collecting:
+            gc.enable()
+
+
+def write_checked(path: Path, magic: bytes, payload: bytes, replaces: str | None = None) -> bool:
+    """Write `payload` to `path` with its header, then remove the other files of its folder that
+    match the pattern `replaces` (older entries); False (logged) when it cannot be written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".writing-", suffix=path.suffix)
@@ -47,4 +92,8 @@ def write_checked(path: Path, magic: bytes, payload: bytes) -> bool:
     except OSError as exc:
         log.warning("%s not written to %s: %s", path.name, path.parent, type(exc).__name__)
         return False
+    for old in path.parent.glob(replaces) if replaces else ():
+        if old != path and not old.name.startswith(".writing-"):
+            with contextlib.suppress(OSError):
+                old.unlink(missing_ok=True)
     return True

@@ -17,20 +17,17 @@ alone (like the rest of `instance/`).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import io
 import logging
 import pickle
-import sys
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
 from pydantic import BaseModel
 
-from ..pickled import read_checked, write_checked
+from ..pickled import read_pickled, source_digest, write_checked
 from .store import ContentStore
 
 log = logging.getLogger(__name__)
@@ -89,19 +86,7 @@ class _Pickler(pickle.Pickler):
 @cache
 def code_digest() -> str:
     """A digest of the content package's source, the YAML loader and the libraries that render."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(sys.version.encode())
-    for library in ("markdown-it-py", "mdit-py-plugins", "nh3", "pydantic", "PyYAML"):
-        try:
-            digest.update(f"{library}={version(library)}".encode())
-        except Exception:  # (a library that is not installed has no version)
-            digest.update(library.encode())
-    for root in _CODE:
-        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return source_digest(("markdown-it-py", "mdit-py-plugins", "nh3", "pydantic", "PyYAML"), _CODE)
 
 
 def cache_key(content_dir: Path, fingerprint: str) -> str:
@@ -115,23 +100,7 @@ def cache_key(content_dir: Path, fingerprint: str) -> str:
 
 def read_cached(cache_dir: Path, content_dir: Path, fingerprint: str) -> ContentStore | None:
     """The cached store for this content, or None (missing, corrupt or for other content)."""
-    path = cache_dir / (cache_key(content_dir, fingerprint) + SUFFIX)
-    payload = read_checked(path, MAGIC)
-    if payload is None:
-        return None
-    # Unpickling makes hundreds of thousands of objects, none of them garbage: the cyclic
-    # collector, run again and again as they appear, would double the time it takes.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        store = pickle.loads(payload)  # (written by the portal itself, checksum verified)
-    except Exception:  # (any unpickling failure means: read the content again)
-        log.warning("Content cache entry %s cannot be read: reading content/ again", path.name)
-        return None
-    finally:
-        payload.release()
-        if collecting:
-            gc.enable()
+    store = read_pickled(cache_dir / (cache_key(content_dir, fingerprint) + SUFFIX), MAGIC)
     if not isinstance(store, ContentStore) or store.fingerprint != fingerprint:
         return None
     return store
@@ -139,16 +108,11 @@ def read_cached(cache_dir: Path, content_dir: Path, fingerprint: str) -> Content
 
 def write_cache(cache_dir: Path, content_dir: Path, store: ContentStore) -> None:
     """Store `store` as this content's entry and remove older entries (failures are only logged)."""
-    name = cache_key(content_dir, store.fingerprint) + SUFFIX
     buffer = io.BytesIO()
     try:
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(store)
     except Exception as exc:  # (content that cannot be pickled is simply not cached)
         log.warning("Content cache not written: %s", type(exc).__name__)
         return
-    if not write_checked(cache_dir / name, MAGIC, buffer.getvalue()):
-        return
-    for old in cache_dir.glob("*" + SUFFIX):
-        if old.name != name and not old.name.startswith(".writing-"):
-            with contextlib.suppress(OSError):
-                old.unlink(missing_ok=True)
+    path = cache_dir / (cache_key(content_dir, store.fingerprint) + SUFFIX)
+    write_checked(path, MAGIC, buffer.getvalue(), replaces="*" + SUFFIX)

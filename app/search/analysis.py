@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import pickle
 import re
-import sys
 import threading
 import unicodedata
 from collections import deque
@@ -28,7 +27,7 @@ from whoosh.lang import stemmer_for_language
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
-from ..pickled import read_checked, write_checked
+from ..pickled import read_pickled, source_digest, write_checked
 from ..yaml_loader import load_yaml
 from .stempel import polish_stemmer
 
@@ -488,14 +487,10 @@ SYNONYMS_MAGIC = b"portal-synonyms 1\n"
 def synonyms_key() -> str:
     """A digest of everything the built synonyms come from: the synonym and vocabulary files,
     the code that analyses them and the libraries that stem them."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(sys.version.encode())
-    for library in ("whoosh-reloaded", "pystempel"):
-        digest.update(f"{library}={version(library)}".encode())
     here = Path(__file__).parent
-    sources = [here / "analysis.py", here / "stempel.py", here.parent / "yaml_loader.py", SYNONYMS_FILE]
-    for path in [*sources, *sorted(VOCABULARY_DIR.glob("*.yaml"))]:
+    code = (here / "analysis.py", here / "stempel.py", here.parent / "yaml_loader.py")
+    digest = hashlib.sha256(source_digest(("whoosh-reloaded", "pystempel"), code).encode())
+    for path in [SYNONYMS_FILE, *sorted(VOCABULARY_DIR.glob("*.yaml"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 
@@ -505,16 +500,12 @@ def cached_default_synonyms(cache_dir: Path) -> Synonyms:
     `cache_dir` (building them stems every phrase in every language: about 0.2 s a process)."""
     folder = cache_dir / "synonyms"  # (beside the content's entries, which replace each other)
     path = folder / f"{synonyms_key()}.pickle"
-    payload = read_checked(path, SYNONYMS_MAGIC)
-    if payload is not None:
-        try:
-            built = pickle.loads(payload)  # (written by the portal itself, checksum verified)
-        except Exception:  # (any unpickling failure means: build them again)
-            built = None
-        finally:
-            payload.release()
-        if isinstance(built, Synonyms):
-            return built
+    built = read_pickled(path, SYNONYMS_MAGIC)
+    if isinstance(built, Synonyms):
+        return built
+    built = default_synonyms()
+    write_checked(path, SYNONYMS_MAGIC, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL), replaces="*.pickle")
+    return built
     built = default_synonyms()
     if write_checked(path, SYNONYMS_MAGIC, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)):
         for old in folder.glob("*.pickle"):
