@@ -98,21 +98,22 @@ class _Recent:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._for: tuple[Snapshot | None, StaffWords | None] = (None, None)
-        self._results: Recent[SearchResults] = Recent(RECENT_SEARCHES)
+        #: The snapshot and staff words the results are for, and the results (swapped whole).
+        self._current: tuple[Snapshot | None, StaffWords | None, Recent[SearchResults]] = (
+            None,
+            None,
+            Recent(RECENT_SEARCHES),
+        )
 
     def get(self, snapshot: Snapshot, staff: StaffWords | None, key: tuple) -> SearchResults | None:
-        with self._lock:
-            if self._for[0] is not snapshot or self._for[1] is not staff:
-                return None
-            return self._results.get(key)
+        held_snapshot, held_staff, results = self._current
+        return results.get(key) if held_snapshot is snapshot and held_staff is staff else None
 
     def put(self, snapshot: Snapshot, staff: StaffWords | None, key: tuple, results: SearchResults) -> None:
-        with self._lock:
-            if self._for[0] is not snapshot or self._for[1] is not staff:
-                self._for, self._results = (snapshot, staff), Recent(RECENT_SEARCHES)
-            self._results.put(key, results)
+        current = self._current
+        if current[0] is not snapshot or current[1] is not staff:
+            current = self._current = (snapshot, staff, Recent(RECENT_SEARCHES))
+        current[2].put(key, results)
 
 
 class SearchIndex:
